@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "cli/labsel.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/errmsg.h"
+#include "common/strbuf.h"
+#include "lab/desired.h"
+#include "topo/topo.h"
+
+static int only_lab(char **out)
+{
+	struct strbuf names = STRBUF_INIT;
+	char **labs;
+	size_t n;
+	int rc = state_list(&labs, &n);
+
+	if (rc)
+		return rc;
+	if (n == 1) {
+		*out = strdup(labs[0]);
+		rc = *out ? 0 : -ENOMEM;
+	} else if (n == 0) {
+		rc = err_msg(-ENOENT, "no lab is running; start one with nslab up");
+	} else {
+		for (size_t i = 0; i < n; i++)
+			sb_printf(&names, "%s%s", i ? ", " : "", labs[i]);
+		rc = err_msg(-EINVAL, "%zu labs are running (%s); say which", n, sb_str(&names));
+	}
+	sb_free(&names);
+	state_list_free(labs, n);
+	return rc;
+}
+
+int labsel_open(const char *name, struct labsel *ls)
+{
+	char *lab = NULL;
+	int rc;
+
+	memset(ls, 0, sizeof(*ls));
+	if (!name) {
+		rc = only_lab(&lab);
+		if (rc)
+			return rc;
+		name = lab;
+	}
+	rc = state_meta_read(name, &ls->meta);
+	if (rc == -ENOENT)
+		rc = err_msg(rc, "there is no lab called %s (nslab ls lists them)", name);
+	if (!rc)
+		rc = state_load_topo(&ls->meta, &ls->topo);
+	free(lab);
+	if (rc)
+		labsel_close(ls);
+	return rc;
+}
+
+void labsel_close(struct labsel *ls)
+{
+	topo_free(ls->topo);
+	state_meta_free(&ls->meta);
+	memset(ls, 0, sizeof(*ls));
+}
+
+/* Fill out for node in lab; -ESRCH if the lab has no such node. */
+static int node_in(const char *lab, const char *node, struct labsel_node *out)
+{
+	struct labsel ls;
+	char host[128], inet[128];
+	int rc = labsel_open(lab, &ls);
+
+	if (rc)
+		return rc;
+	memset(out, 0, sizeof(*out));
+	snprintf(out->lab, sizeof(out->lab), "%s", lab);
+	snprintf(out->node, sizeof(out->node), "%s", node);
+	desired_sandbox_names(lab, host, sizeof(host), inet, sizeof(inet));
+	if (!strcmp(node, "host")) {
+		out->is_host = true;
+		if (ls.meta.sandbox)
+			snprintf(out->netns, sizeof(out->netns), "%s", host);
+	} else if (!strcmp(node, "inet") && ls.meta.sandbox) {
+		snprintf(out->netns, sizeof(out->netns), "%s", inet);
+	} else if (topo_host_find(ls.topo, node)) {
+		snprintf(out->netns, sizeof(out->netns), "%s", node);
+	} else {
+		rc = -ESRCH;
+	}
+	labsel_close(&ls);
+	return rc;
+}
+
+int labsel_node(const char *spec, const char *lab, struct labsel_node *out)
+{
+	const char *colon = strchr(spec, ':');
+	char **labs = NULL, found[64] = "";
+	size_t n = 0, hits = 0;
+	int rc;
+
+	if (colon) {
+		char l[64];
+
+		if ((size_t)(colon - spec) >= sizeof(l))
+			return err_msg(-EINVAL, "%s: no such lab", spec);
+		memcpy(l, spec, (size_t)(colon - spec));
+		l[colon - spec] = '\0';
+		rc = node_in(l, colon + 1, out);
+		return rc == -ESRCH ? err_msg(-ENOENT, "lab %s has no node called %s", l, colon + 1)
+				    : rc;
+	}
+	if (lab) {
+		rc = node_in(lab, spec, out);
+		return rc == -ESRCH ? err_msg(-ENOENT, "lab %s has no node called %s", lab, spec) : rc;
+	}
+	rc = state_list(&labs, &n);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		struct labsel_node tmp;
+
+		if (node_in(labs[i], spec, &tmp) == 0) {
+			if (!hits++)
+				*out = tmp;
+			snprintf(found, sizeof(found), "%s", labs[i]);
+		}
+	}
+	state_list_free(labs, n);
+	err_clear();
+	if (hits == 1)
+		return 0;
+	if (hits > 1)
+		return err_msg(-EINVAL, "%zu running labs have a node called %s; write LAB:%s", hits,
+			       spec, spec);
+	if (n == 0)
+		return err_msg(-ENOENT, "no lab is running; start one with nslab up");
+	return err_msg(-ENOENT, "no running lab has a node called %s", spec);
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Finding labs and nodes by the names people type. */
+#ifndef NSLAB_LABSEL_H
+#define NSLAB_LABSEL_H
+
+#include <stdbool.h>
+
+#include "lab/state.h"
+
+struct topo;
+
+/* A running lab, loaded for reading: its metadata and topology. */
+struct labsel {
+	struct lab_meta meta;
+	struct topo *topo;
+};
+
+/* The lab named (if name is not NULL), else the only running one. Errors
+ * (no lab, several) come with a message saying what to type. */
+int labsel_open(const char *name, struct labsel *ls);
+void labsel_close(struct labsel *ls);
+
+/* A node: a host of a lab, or the lab's "host" side, or its sandbox "inet". */
+struct labsel_node {
+	char lab[64];
+	char node[128];
+	char netns[128];        /* "" for the real host's own namespace */
+	bool is_host;           /* the lab's host side */
+};
+
+/* Resolve "NODE" or "LAB:NODE"; lab, if not NULL, is where to look. A bare
+ * NODE found in several labs is an error that says to write LAB:NODE. */
+int labsel_node(const char *spec, const char *lab, struct labsel_node *out);
+
+#endif

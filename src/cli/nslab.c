@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * nslab: build virtual networks from network namespaces, veth pairs and a
+ * virtual switch. This file is the command table and main; each command
+ * lives in its own file.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "common/errmsg.h"
+#include "common/log.h"
+
+bool cli_quiet;
+int cli_verbose;
+
+static const struct cli_command commands[] = {
+	{ "up", up_main, "build a lab, or make a running one match its edited file" },
+	{ "down", down_main, "take a lab down, leaving nothing behind" },
+	{ "ls", ls_main, "list running labs" },
+	{ "show", show_main, "show a lab, a node or a switch" },
+	{ "exec", exec_main, "run a command (or a shell) inside a node" },
+	{ "switch", switch_main, "a switch's ports, MAC table and counters" },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: nslab [-q|-v] COMMAND [ARGS...]\n\n"
+		   "Build virtual networks out of network namespaces, veth pairs and a\n"
+		   "virtual switch, with a gateway, routes and NAT.\n\nCommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\nOptions:\n"
+		   "  -q, --quiet     only errors\n"
+		   "  -v, --verbose   say what is done (twice: everything)\n"
+		   "  -h, --help      this help; `nslab COMMAND --help` for a command's\n"
+		   "  --version       print the version\n\n"
+		   "`nslab up` with no file builds the seed network: red, blue, green and\n"
+		   "yellow on switch v-net-0 (172.16.10.0/24), gateway 172.16.10.254, NAT.\n"
+		   "Exit status: 0 success, 1 failure, 2 usage or topology error.\n");
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "nslab %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "; see nslab %s --help\n", cmd);
+	return EXIT_USAGE;
+}
+
+int cli_fail(int rc)
+{
+	err_print(stderr, "nslab", rc);
+	return EXIT_FAIL;
+}
+
+int main(int argc, char **argv)
+{
+	int i = 1;
+
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet")) {
+			cli_quiet = true;
+		} else if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose")) {
+			cli_verbose++;
+		} else if (!strcmp(argv[i], "-vv")) {
+			cli_verbose += 2;
+		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			usage(stdout);
+			return EXIT_OK;
+		} else if (!strcmp(argv[i], "--version")) {
+			printf("nslab " NSLAB_VERSION "\n");
+			return EXIT_OK;
+		} else {
+			fprintf(stderr, "nslab: unknown option %s; see nslab --help\n", argv[i]);
+			return EXIT_USAGE;
+		}
+	}
+	log_setup("nslab", cli_quiet ? LOG_LVL_ERR : cli_verbose ? LOG_LVL_DEBUG : LOG_LVL_INFO);
+	if (i >= argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[i], "help")) {
+		if (i + 1 < argc) {
+			char *args[] = { argv[i + 1], "--help", NULL };
+
+			for (size_t c = 0; c < sizeof(commands) / sizeof(commands[0]); c++)
+				if (!strcmp(commands[c].name, argv[i + 1]))
+					return commands[c].main(2, args);
+		}
+		usage(stdout);
+		return EXIT_OK;
+	}
+	for (size_t c = 0; c < sizeof(commands) / sizeof(commands[0]); c++)
+		if (!strcmp(commands[c].name, argv[i]))
+			return commands[c].main(argc - i, argv + i);
+	fprintf(stderr, "nslab: unknown command '%s'; see nslab --help\n", argv[i]);
+	return EXIT_USAGE;
+}

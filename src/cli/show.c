@@ -1,0 +1,565 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * nslab show: what a lab is, read live from the kernel and annotated with
+ * the topology (which switch, VLAN or link each interface belongs to).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <net/if.h>
+#include <linux/rtnetlink.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/labsel.h"
+#include "cli/out.h"
+#include "cli/show.h"
+#include "common/errmsg.h"
+#include "kernel/addr.h"
+#include "kernel/link.h"
+#include "kernel/neigh.h"
+#include "kernel/netns.h"
+#include "kernel/nl.h"
+#include "kernel/route.h"
+#include "lab/desired.h"
+#include "lab/switch_kind.h"
+#include "topo/topo.h"
+
+static void help(void)
+{
+	printf("Usage: nslab show [-j] [LAB] [NODE | SWITCH | host]\n\n"
+	       "With no NODE: every node of the lab with its interfaces, link state, MAC,\n"
+	       "addresses and what each is attached to (switch and VLAN, or the other\n"
+	       "end of a link), and the switches with their gateway and NAT.\n"
+	       "With NODE: that node's interfaces, routes and neighbour table (ARP and\n"
+	       "NDP). \"host\" shows the lab's host side the same way, so a node and the\n"
+	       "host can be compared. With SWITCH: its ports, VLANs, MAC table and\n"
+	       "counters.\n\n"
+	       "  -j, --json   JSON (schema in the README; stable)\n"
+	       "  -h, --help   this help\n");
+}
+
+static const char *oper_str(uint8_t st, unsigned flags)
+{
+	static const char *const names[] = { "UNKNOWN", "NOTPRESENT", "DOWN", "LOWERLAYERDOWN",
+					     "TESTING", "DORMANT", "UP" };
+
+	if (!(flags & IFF_UP))
+		return "DOWN";
+	return st < sizeof(names) / sizeof(names[0]) ? names[st] : "UNKNOWN";
+}
+
+static void mac_str(const uint8_t *m, char *buf, size_t len)
+{
+	snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+}
+
+/* ---- interfaces of one namespace ---- */
+
+struct ifcollect {
+	json_t *ifs;            /* array of interface objects */
+	json_t *byindex;        /* "ifindex" -> the same objects */
+};
+
+static int link_cb(const struct link_info *li, void *arg)
+{
+	struct ifcollect *c = arg;
+	char mac[24], key[16];
+	json_t *o;
+
+	mac_str(li->mac, mac, sizeof(mac));
+	o = json_pack("{s:s, s:i, s:s, s:s, s:i, s:[], s:I, s:I, s:I, s:I}", "name", li->name,
+		      "ifindex", li->ifindex, "state", oper_str(li->operstate, li->flags), "mac",
+		      li->has_mac ? mac : "-", "mtu", (int)li->mtu, "addresses", "rx_packets",
+		      (json_int_t)li->rx_packets, "tx_packets", (json_int_t)li->tx_packets,
+		      "rx_bytes", (json_int_t)li->rx_bytes, "tx_bytes", (json_int_t)li->tx_bytes);
+	if (!o)
+		return -ENOMEM;
+	if (li->master)
+		json_object_set_new(o, "master_ifindex", json_integer(li->master));
+	if (li->alias[0])
+		json_object_set_new(o, "alias", json_string(li->alias));
+	if (li->kind[0])
+		json_object_set_new(o, "kind", json_string(li->kind));
+	snprintf(key, sizeof(key), "%d", li->ifindex);
+	json_object_set(c->byindex, key, o);
+	json_array_append_new(c->ifs, o);
+	return 0;
+}
+
+static int addr_cb(const struct addr_info *a, void *arg)
+{
+	struct ifcollect *c = arg;
+	char key[16], ip[INET6_ADDRSTRLEN], cidr[80];
+	json_t *o;
+
+	snprintf(key, sizeof(key), "%d", a->ifindex);
+	o = json_object_get(c->byindex, key);
+	if (!o)
+		return 0;
+	inet_ntop(a->family, a->addr, ip, sizeof(ip));
+	snprintf(cidr, sizeof(cidr), "%s/%u", ip, a->plen);
+	/* Every IPv6 interface has a link-local address; kept apart so the
+	 * addresses people gave stand out. */
+	if (a->family == AF_INET6 && a->addr[0] == 0xfe && (a->addr[1] & 0xc0) == 0x80)
+		json_object_set_new(o, "link_local", json_string(cidr));
+	else
+		json_array_append_new(json_object_get(o, "addresses"), json_string(cidr));
+	return 0;
+}
+
+int show_open_nl(const char *netns, struct nl **nl)
+{
+	int fd, rc;
+
+	if (!netns[0])
+		return nl_open(nl);
+	rc = netns_open(netns, &fd);
+	if (rc)
+		return err_set(rc, "opening network namespace %s", netns);
+	rc = nl_open_netns(fd, nl);
+	close(fd);
+	return rc;
+}
+
+/* Every interface of nl's namespace with its addresses; caller decrefs. */
+static int collect_ifaces(struct nl *nl, json_t **out)
+{
+	struct ifcollect c = { json_array(), json_object() };
+	int rc;
+
+	rc = link_dump(nl, link_cb, &c);
+	if (!rc)
+		rc = addr_dump(nl, AF_UNSPEC, addr_cb, &c);
+	json_decref(c.byindex);
+	if (rc) {
+		json_decref(c.ifs);
+		return rc;
+	}
+	*out = c.ifs;
+	return 0;
+}
+
+/* ---- what the topology says about an interface ---- */
+
+static void annotate_host_iface(const struct topo *t, const struct topo_host *h, json_t *ifo)
+{
+	const struct topo_iface *ifc = topo_iface_find(h, json_string_value(json_object_get(ifo, "name")));
+
+	if (!ifc)
+		return;
+	if (ifc->sw) {
+		json_object_set_new(ifo, "switch", json_string(ifc->sw->name));
+		json_object_set_new(ifo, "peer", json_string(ifc->peer));
+		if (ifc->n_trunk) {
+			json_t *vids = json_array();
+
+			for (size_t i = 0; i < ifc->n_trunk; i++)
+				json_array_append_new(vids, json_integer(ifc->trunk[i]));
+			json_object_set_new(ifo, "trunk", vids);
+			json_object_set_new(ifo, "native_vlan", json_integer(ifc->native_vlan));
+		} else {
+			json_object_set_new(ifo, "vlan", json_integer(ifc->vlan));
+		}
+		return;
+	}
+	for (size_t l = 0; l < t->n_links; l++) {
+		for (int e = 0; e < 2; e++) {
+			const struct topo_link_end *me = &t->links[l].end[e], *other = &t->links[l].end[!e];
+			char peer[200];
+
+			if (me->host == h && me->iface == ifc) {
+				snprintf(peer, sizeof(peer), "%s:%s", other->host->name, other->iface->name);
+				json_object_set_new(ifo, "link", json_string(peer));
+			}
+		}
+	}
+}
+
+static const char *connects(json_t *ifo, char *buf, size_t len)
+{
+	const char *sw = json_string_value(json_object_get(ifo, "switch"));
+	const char *link = json_string_value(json_object_get(ifo, "link"));
+	const char *role = json_string_value(json_object_get(ifo, "role"));
+	json_t *vlan = json_object_get(ifo, "vlan"), *trunk = json_object_get(ifo, "trunk");
+
+	if (sw && json_is_array(trunk)) {
+		char vids[200];
+
+		out_cell(ifo, "trunk", vids, sizeof(vids));
+		snprintf(buf, len, "%s trunk %s", sw, vids);
+	} else if (sw && json_integer_value(vlan) > 1) {
+		snprintf(buf, len, "%s vlan %lld", sw, (long long)json_integer_value(vlan));
+	} else if (sw) {
+		snprintf(buf, len, "%s", sw);
+	} else if (link) {
+		snprintf(buf, len, "link to %s", link);
+	} else if (role) {
+		snprintf(buf, len, "%s", role);
+	} else {
+		snprintf(buf, len, "-");
+	}
+	return buf;
+}
+
+/* Interfaces of a node as rows; keep only names in want (NULL: all but lo). */
+static int node_ifaces(const struct labsel *ls, const char *node, const char *netns,
+		       json_t *want, json_t **out)
+{
+	const struct topo_host *h = topo_host_find(ls->topo, node);
+	struct nl *nl;
+	json_t *all, *keep, *ifo;
+	size_t i;
+	int rc;
+
+	rc = show_open_nl(netns, &nl);
+	if (rc)
+		return err_ctx(rc, "%s", node);
+	rc = collect_ifaces(nl, &all);
+	nl_close(nl);
+	if (rc)
+		return err_ctx(rc, "%s: reading its interfaces", node);
+	keep = json_array();
+	json_array_foreach(all, i, ifo) {
+		const char *name = json_string_value(json_object_get(ifo, "name"));
+		char buf[512];
+
+		if (want ? !json_object_get(want, name) : !strcmp(name, "lo"))
+			continue;
+		if (want && json_is_string(json_object_get(want, name)))
+			json_object_set(ifo, "role", json_object_get(want, name));
+		if (h)
+			annotate_host_iface(ls->topo, h, ifo);
+		json_object_set_new(ifo, "connects", json_string(connects(ifo, buf, sizeof(buf))));
+		json_array_append(keep, ifo);
+	}
+	json_decref(all);
+	*out = keep;
+	return 0;
+}
+
+/* The host side's interfaces that belong to the lab: gateways and uplink. */
+static json_t *host_side_names(const struct labsel *ls)
+{
+	json_t *want = json_object();
+	char dev[TOPO_IFNAMSIZ], role[128];
+
+	for (size_t s = 0; s < ls->topo->n_switches; s++) {
+		const struct topo_switch *sw = &ls->topo->switches[s];
+
+		switch_kind_of(sw)->gateway_dev(sw, dev, sizeof(dev));
+		snprintf(role, sizeof(role), "%s of %s", sw->n_gateways ? "gateway" : "host side",
+			 sw->name);
+		json_object_set_new(want, dev, json_string(role));
+		if (sw->nat && sw->uplink)
+			json_object_set_new(want, sw->uplink, json_string("uplink (NAT)"));
+	}
+	if (ls->meta.sandbox)
+		json_object_set_new(want, SANDBOX_UPLINK, json_string("uplink (NAT)"));
+	return want;
+}
+
+void show_node_netns(const struct labsel *ls, const char *node, char *buf, size_t len)
+{
+	char host[128], inet[128];
+
+	desired_sandbox_names(ls->meta.name, host, sizeof(host), inet, sizeof(inet));
+	if (!strcmp(node, "host"))
+		snprintf(buf, len, "%s", ls->meta.sandbox ? host : "");
+	else if (!strcmp(node, "inet"))
+		snprintf(buf, len, "%s", inet);
+	else
+		snprintf(buf, len, "%s", node);
+}
+
+static json_t *switches_json(const struct labsel *ls)
+{
+	json_t *arr = json_array();
+
+	for (size_t s = 0; s < ls->topo->n_switches; s++) {
+		const struct topo_switch *sw = &ls->topo->switches[s];
+		json_t *gws = json_array();
+		char cidr[TOPO_CIDR_STRLEN];
+
+		for (size_t g = 0; g < sw->n_gateways; g++)
+			json_array_append_new(gws, json_string(topo_cidr_str(&sw->gateways[g], cidr,
+									     sizeof(cidr))));
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:o, s:b, s:s?}", "name", sw->name,
+						     "kind", switch_kind_of(sw)->name, "gateways", gws,
+						     "nat", sw->nat, "uplink",
+						     sw->nat ? (sw->uplink ? sw->uplink
+									   : ls->meta.sandbox ? SANDBOX_UPLINK
+											      : "(default route)")
+							     : NULL));
+	}
+	return arr;
+}
+
+static int show_overview(const struct labsel *ls, bool json)
+{
+	static const struct out_col icols[] = {
+		{ "NODE", "node", false },   { "IFACE", "name", false },
+		{ "STATE", "state", false }, { "MAC", "mac", false },
+		{ "ADDRESSES", "addresses", false }, { "CONNECTS", "connects", false },
+	};
+	static const struct out_col scols[] = {
+		{ "SWITCH", "name", false }, { "KIND", "kind", false },
+		{ "GATEWAY", "gateways", false }, { "NAT", "nat", false }, { "UPLINK", "uplink", false },
+	};
+	json_t *root, *nodes = json_array(), *rows = json_array(), *ifs, *ifo;
+	char netns[128];
+	size_t i;
+	int rc = 0;
+
+	for (size_t h = 0; !rc && h <= ls->topo->n_hosts + 1; h++) {
+		const char *node, *role = "host";
+		json_t *want = NULL;
+
+		if (h == 0) {
+			node = "host";
+			role = "host-side";
+			want = host_side_names(ls);
+		} else if (h <= ls->topo->n_hosts) {
+			node = ls->topo->hosts[h - 1].name;
+		} else if (ls->meta.sandbox) {
+			node = "inet";
+			role = "internet";
+		} else {
+			break;
+		}
+		show_node_netns(ls, node, netns, sizeof(netns));
+		rc = node_ifaces(ls, node, netns, want, &ifs);
+		json_decref(want);
+		if (rc)
+			break;
+		json_array_foreach(ifs, i, ifo) {
+			json_t *row = json_deep_copy(ifo);
+
+			json_object_set_new(row, "node", json_string(node));
+			json_array_append_new(rows, row);
+		}
+		json_array_append_new(nodes, json_pack("{s:s, s:s, s:s, s:o}", "name", node, "role",
+						       role, "netns", netns[0] ? netns : "(host)",
+						       "interfaces", ifs));
+	}
+	if (rc) {
+		json_decref(nodes);
+		json_decref(rows);
+		return rc;
+	}
+	root = json_pack("{s:s, s:s, s:o, s:o}", "lab", ls->meta.name, "mode",
+			 ls->meta.sandbox ? "sandbox" : "host", "switches", switches_json(ls), "nodes",
+			 nodes);
+	if (json) {
+		out_json(stdout, root);
+	} else {
+		json_t *sw = json_object_get(root, "switches");
+
+		printf("lab %s (%s)\n\n", ls->meta.name, ls->meta.sandbox ? "sandbox" : "host");
+		out_table(stdout, rows, icols, sizeof(icols) / sizeof(icols[0]));
+		if (json_array_size(sw)) {
+			printf("\n");
+			out_table(stdout, sw, scols, sizeof(scols) / sizeof(scols[0]));
+		}
+	}
+	json_decref(rows);
+	json_decref(root);
+	return 0;
+}
+
+/* ---- one node: interfaces, routes, neighbours ---- */
+
+static int route_cb(const struct route_info *r, void *arg)
+{
+	struct { json_t *arr; json_t *names; } *c = arg;
+	char dst[INET6_ADDRSTRLEN + 8], via[INET6_ADDRSTRLEN], key[16];
+	const char *proto = r->protocol == RTPROT_KERNEL ? "kernel"
+			    : r->protocol == RTPROT_BOOT ? "static"
+			    : r->protocol == RTPROT_STATIC ? "static"
+			    : r->protocol == RTPROT_RA ? "ra" : "other";
+	json_t *dev;
+
+	if (r->type != RTN_UNICAST)
+		return 0;
+	if (r->plen == 0) {
+		snprintf(dst, sizeof(dst), "default");
+	} else {
+		inet_ntop(r->family, r->dst, via, sizeof(via));
+		snprintf(dst, sizeof(dst), "%s/%u", via, r->plen);
+	}
+	if (r->family == AF_INET6 && r->plen == 64 && r->dst[0] == 0xfe && (r->dst[1] & 0xc0) == 0x80)
+		return 0; /* every interface's link-local route: noise */
+	if (r->has_via)
+		inet_ntop(r->family, r->via, via, sizeof(via));
+	snprintf(key, sizeof(key), "%d", r->ifindex);
+	dev = json_object_get(c->names, key);
+	json_array_append_new(c->arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:i}", "family",
+						r->family == AF_INET ? "inet" : "inet6", "dst", dst,
+						"via", r->has_via ? via : "-", "dev",
+						dev ? json_string_value(dev) : "?", "protocol", proto,
+						"metric", (int)r->metric));
+	return 0;
+}
+
+static int neigh_cb(const struct neigh_info *n, void *arg)
+{
+	struct { json_t *arr; json_t *names; } *c = arg;
+	char ip[INET6_ADDRSTRLEN], mac[24], key[16];
+	json_t *dev;
+
+	if (n->family != AF_INET && n->family != AF_INET6)
+		return 0;
+	inet_ntop(n->family, n->addr, ip, sizeof(ip));
+	mac_str(n->mac, mac, sizeof(mac));
+	snprintf(key, sizeof(key), "%d", n->ifindex);
+	dev = json_object_get(c->names, key);
+	json_array_append_new(c->arr, json_pack("{s:s, s:s, s:s, s:s}", "address", ip, "mac",
+						n->has_mac ? mac : "-", "dev",
+						dev ? json_string_value(dev) : "?", "state",
+						neigh_state_str(n->state)));
+	return 0;
+}
+
+static int show_node(const struct labsel *ls, const char *node, bool json)
+{
+	static const struct out_col icols[] = {
+		{ "IFACE", "name", false },  { "STATE", "state", false }, { "MAC", "mac", false },
+		{ "ADDRESSES", "addresses", false }, { "CONNECTS", "connects", false },
+	};
+	static const struct out_col rcols[] = {
+		{ "ROUTE", "dst", false }, { "VIA", "via", false }, { "DEV", "dev", false },
+		{ "PROTO", "protocol", false },
+	};
+	static const struct out_col ncols[] = {
+		{ "NEIGHBOUR", "address", false }, { "MAC", "mac", false }, { "DEV", "dev", false },
+		{ "STATE", "state", false },
+	};
+	struct { json_t *arr; json_t *names; } rc_ctx, nc_ctx;
+	json_t *ifs, *all, *names = json_object(), *ifo, *root, *want = NULL;
+	char netns[128];
+	struct nl *nl;
+	size_t i;
+	int rc;
+
+	show_node_netns(ls, node, netns, sizeof(netns));
+	if (!strcmp(node, "host") && !ls->meta.sandbox)
+		want = host_side_names(ls);
+	rc = node_ifaces(ls, node, netns, want, &ifs);
+	json_decref(want);
+	if (rc) {
+		json_decref(names);
+		return rc;
+	}
+	rc = show_open_nl(netns, &nl);
+	if (!rc)
+		rc = collect_ifaces(nl, &all);
+	if (rc) {
+		json_decref(ifs);
+		json_decref(names);
+		return err_ctx(rc, "%s", node);
+	}
+	json_array_foreach(all, i, ifo) {
+		char key[16];
+
+		snprintf(key, sizeof(key), "%lld", (long long)json_integer_value(json_object_get(ifo, "ifindex")));
+		json_object_set(names, key, json_object_get(ifo, "name"));
+	}
+	json_decref(all);
+	rc_ctx.arr = json_array();
+	rc_ctx.names = names;
+	nc_ctx.arr = json_array();
+	nc_ctx.names = names;
+	rc = route_dump(nl, AF_UNSPEC, route_cb, &rc_ctx);
+	if (!rc)
+		rc = neigh_dump(nl, AF_UNSPEC, neigh_cb, &nc_ctx);
+	nl_close(nl);
+	json_decref(names);
+	root = json_pack("{s:s, s:s, s:s, s:o, s:o, s:o}", "lab", ls->meta.name, "node", node,
+			 "netns", netns[0] ? netns : "(host)", "interfaces", ifs, "routes",
+			 rc_ctx.arr, "neighbours", nc_ctx.arr);
+	if (rc) {
+		json_decref(root);
+		return err_ctx(rc, "%s", node);
+	}
+	if (json) {
+		out_json(stdout, root);
+	} else {
+		printf("%s (lab %s, namespace %s)\n\n", node, ls->meta.name,
+		       netns[0] ? netns : "of the host");
+		out_table(stdout, ifs, icols, sizeof(icols) / sizeof(icols[0]));
+		printf("\n");
+		out_table(stdout, rc_ctx.arr, rcols, sizeof(rcols) / sizeof(rcols[0]));
+		printf("\n");
+		if (json_array_size(nc_ctx.arr))
+			out_table(stdout, nc_ctx.arr, ncols, sizeof(ncols) / sizeof(ncols[0]));
+		else
+			printf("no neighbours yet (ARP/NDP learn them from traffic)\n");
+	}
+	json_decref(root);
+	return 0;
+}
+
+int show_main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *lab = NULL, *what = NULL;
+	struct labsel ls;
+	bool json = false;
+	int c, rc;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			help();
+			return EXIT_OK;
+		default:
+			return cli_usage_error("show", "unknown option");
+		}
+	}
+	if (argc - optind > 2)
+		return cli_usage_error("show", "too many arguments");
+	if (argc - optind == 2) {
+		lab = argv[optind];
+		what = argv[optind + 1];
+	} else if (argc - optind == 1) {
+		char probe[4096];
+
+		/* One word: a lab if there is one of that name, else a node or
+		 * switch of the running lab. */
+		if (!state_path(argv[optind], "lab.json", probe, sizeof(probe)) && !access(probe, F_OK))
+			lab = argv[optind];
+		else
+			what = argv[optind];
+	}
+	if (what && strchr(what, ':')) {
+		static char l[64];
+
+		snprintf(l, sizeof(l), "%.*s", (int)(strchr(what, ':') - what), what);
+		lab = l;
+		what = strchr(what, ':') + 1;
+	}
+	rc = labsel_open(lab, &ls);
+	if (rc)
+		return cli_fail(rc);
+	if (!what)
+		rc = show_overview(&ls, json);
+	else if (!strcmp(what, "host") || !strcmp(what, "inet") || topo_host_find(ls.topo, what))
+		rc = show_node(&ls, what, json);
+	else if (topo_switch_find(ls.topo, what))
+		rc = show_switch(&ls, topo_switch_find(ls.topo, what), json);
+	else
+		rc = err_msg(-ENOENT, "lab %s has no node or switch called %s", ls.meta.name, what);
+	labsel_close(&ls);
+	return rc ? cli_fail(rc) : EXIT_OK;
+}

@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* nslab switch: a switch's own state: ports, MAC table, counters. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/labsel.h"
+#include "cli/switch_view.h"
+#include "common/errmsg.h"
+#include "kernel/bridge_fdb.h"
+#include "kernel/nl.h"
+#include "cli/show.h"
+#include "lab/swclient.h"
+#include "lab/switchd_run.h"
+#include "topo/topo.h"
+
+static void help(void)
+{
+	printf("Usage: nslab switch [-j] [-l LAB] SWITCH [ports | fdb | stats]\n"
+	       "       nslab switch [-l LAB] SWITCH fdb flush [--port PORT] [--vlan VLAN]\n\n"
+	       "A switch's own state: its ports (VLAN or trunk, and the host behind\n"
+	       "each), its MAC table (MAC, VLAN, port, age in seconds) and its per-port\n"
+	       "counters. With no view, all three. `fdb flush` empties the MAC table\n"
+	       "(or the entries of one port or VLAN); the switch learns again from\n"
+	       "traffic.\n\n"
+	       "  -j, --json      JSON\n"
+	       "  -l, --lab LAB   the lab (default: the only running one)\n"
+	       "  -h, --help      this help\n");
+}
+
+static int flush(const struct labsel *ls, const struct topo_switch *sw, const char *port, int vlan)
+{
+	char sock[4096];
+	json_t *req, *reply;
+	int rc;
+
+	if (sw->kind != TOPO_SWITCH_NSLAB) {
+		struct nl *nl;
+		char netns[128];
+
+		if (port || vlan)
+			return err_msg(-EOPNOTSUPP, "%s: a Linux bridge flushes its whole MAC table only",
+				       sw->name);
+		show_node_netns(ls, "host", netns, sizeof(netns));
+		rc = show_open_nl(netns, &nl);
+		if (!rc)
+			rc = link_bridge_fdb_flush(nl, sw->name, sw->name);
+		if (!rc)
+			rc = nl_flush(nl);
+		nl_close(nl);
+		if (!rc)
+			printf("%s: MAC table flushed\n", sw->name);
+		return rc;
+	}
+	rc = switchd_path(ls->meta.name, sw->name, "sock", sock, sizeof(sock));
+	if (rc)
+		return rc;
+	req = json_pack("{s:s}", "cmd", "fdb-flush");
+	if (port)
+		json_object_set_new(req, "port", json_string(port));
+	if (vlan)
+		json_object_set_new(req, "vlan", json_integer(vlan));
+	rc = swclient_call(sock, req, 5000, &reply);
+	json_decref(req);
+	if (rc)
+		return rc;
+	printf("%s: %lld MAC entries flushed\n", sw->name,
+	       (long long)json_integer_value(json_object_get(reply, "flushed")));
+	json_decref(reply);
+	return 0;
+}
+
+int switch_main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' }, { "lab", required_argument, NULL, 'l' },
+		{ "port", required_argument, NULL, 'p' }, { "vlan", required_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },   { NULL, 0, NULL, 0 },
+	};
+	const char *lab = NULL, *port = NULL, *view = NULL;
+	const struct topo_switch *sw;
+	enum switch_view v = SWITCH_VIEW_ALL;
+	struct labsel ls;
+	bool json = false, do_flush = false;
+	int c, rc, vlan = 0;
+	json_t *st;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "jl:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		case 'l':
+			lab = optarg;
+			break;
+		case 'p':
+			port = optarg;
+			break;
+		case 'V':
+			vlan = atoi(optarg);
+			if (vlan < 1 || vlan > 4094)
+				return cli_usage_error("switch", "--vlan takes 1..4094");
+			break;
+		case 'h':
+			help();
+			return EXIT_OK;
+		default:
+			return cli_usage_error("switch", "unknown option");
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error("switch", "which switch?");
+	if (argc - optind > 3)
+		return cli_usage_error("switch", "too many arguments");
+	view = optind + 1 < argc ? argv[optind + 1] : NULL;
+	if (!view)
+		v = SWITCH_VIEW_ALL;
+	else if (!strcmp(view, "ports"))
+		v = SWITCH_VIEW_PORTS;
+	else if (!strcmp(view, "fdb"))
+		v = SWITCH_VIEW_FDB;
+	else if (!strcmp(view, "stats"))
+		v = SWITCH_VIEW_STATS;
+	else
+		return cli_usage_error("switch", "unknown view '%s' (ports, fdb, stats)", view);
+	if (optind + 2 < argc) {
+		if (v != SWITCH_VIEW_FDB || strcmp(argv[optind + 2], "flush"))
+			return cli_usage_error("switch", "unknown action '%s'", argv[optind + 2]);
+		do_flush = true;
+	}
+	if ((port || vlan) && !do_flush)
+		return cli_usage_error("switch", "--port and --vlan go with fdb flush");
+	rc = labsel_open(lab, &ls);
+	if (rc)
+		return cli_fail(rc);
+	sw = topo_switch_find(ls.topo, argv[optind]);
+	if (!sw) {
+		rc = err_msg(-ENOENT, "lab %s has no switch called %s", ls.meta.name, argv[optind]);
+	} else if (do_flush) {
+		rc = flush(&ls, sw, port, vlan);
+	} else {
+		rc = switch_state(&ls, sw, &st);
+		if (!rc) {
+			switch_print(st, v, json);
+			json_decref(st);
+		}
+	}
+	labsel_close(&ls);
+	return rc ? cli_fail(rc) : EXIT_OK;
+}

@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * A switch's own state, whichever its kind: ports (with VLANs and the host
+ * behind each), the MAC table and per-port counters. For kind bridge they
+ * come from the kernel (links enslaved to the bridge, the bridge's fdb, link
+ * statistics); for kind nslab from the daemon's control socket.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/neighbour.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/labsel.h"
+#include "cli/out.h"
+#include "cli/show.h"
+#include "cli/switch_view.h"
+#include "common/errmsg.h"
+#include "kernel/link.h"
+#include "kernel/neigh.h"
+#include "kernel/nl.h"
+#include "lab/swclient.h"
+#include "lab/switch_kind.h"
+#include "lab/switchd_run.h"
+#include "topo/topo.h"
+
+#define SWITCH_TIMEOUT_MS 5000
+
+/* Which host interface a switch-side port name belongs to. */
+static void port_owner(const struct topo *t, const struct topo_switch *sw, const char *port,
+		       json_t *row)
+{
+	char own[TOPO_IFNAMSIZ], who[200];
+
+	switch_nslab_port_name(sw->name, own, sizeof(own));
+	if (!strcmp(port, own) || !strcmp(port, sw->name)) {
+		json_object_set_new(row, "host", json_string("(gateway)"));
+		json_object_set_new(row, "vlan", json_integer(TOPO_VLAN_DEFAULT));
+		return;
+	}
+	for (size_t h = 0; h < t->n_hosts; h++) {
+		for (size_t i = 0; i < t->hosts[h].n_ifaces; i++) {
+			const struct topo_iface *ifc = &t->hosts[h].ifaces[i];
+
+			if (ifc->sw != sw || !ifc->peer || strcmp(ifc->peer, port))
+				continue;
+			snprintf(who, sizeof(who), "%s:%s", t->hosts[h].name, ifc->name);
+			json_object_set_new(row, "host", json_string(who));
+			if (ifc->n_trunk) {
+				json_t *v = json_array();
+
+				for (size_t k = 0; k < ifc->n_trunk; k++)
+					json_array_append_new(v, json_integer(ifc->trunk[k]));
+				json_object_set_new(row, "trunk", v);
+				json_object_set_new(row, "native_vlan", json_integer(ifc->native_vlan));
+			} else {
+				json_object_set_new(row, "vlan", json_integer(ifc->vlan));
+			}
+			return;
+		}
+	}
+}
+
+/* ---- kind bridge: the kernel's view ---- */
+
+struct bridge_q {
+	int bridge;
+	json_t *ports;          /* ifindex -> row */
+	json_t *rows;
+	json_t *fdb;
+	const struct labsel *ls;
+	const struct topo_switch *sw;
+};
+
+static int bridge_link_cb(const struct link_info *li, void *arg)
+{
+	struct bridge_q *q = arg;
+	char key[16], mac[24];
+	json_t *row;
+
+	if (li->master != q->bridge)
+		return 0;
+	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", li->mac[0], li->mac[1],
+		 li->mac[2], li->mac[3], li->mac[4], li->mac[5]);
+	row = json_pack("{s:s, s:i, s:s, s:s, s:{s:I, s:I, s:I, s:I, s:I, s:I}}", "name", li->name,
+			"ifindex", li->ifindex, "mac", mac, "state",
+			li->operstate == 6 ? "UP" : "DOWN", "stats", "rx_packets",
+			(json_int_t)li->rx_packets, "rx_bytes", (json_int_t)li->rx_bytes,
+			"tx_packets", (json_int_t)li->tx_packets, "tx_bytes",
+			(json_int_t)li->tx_bytes, "rx_dropped", (json_int_t)li->rx_dropped,
+			"tx_dropped", (json_int_t)li->tx_dropped);
+	if (!row)
+		return -ENOMEM;
+	port_owner(q->ls->topo, q->sw, li->name, row);
+	snprintf(key, sizeof(key), "%d", li->ifindex);
+	json_object_set(q->ports, key, row);
+	json_array_append_new(q->rows, row);
+	return 0;
+}
+
+static int bridge_fdb_cb(const struct neigh_info *n, void *arg)
+{
+	struct bridge_q *q = arg;
+	char key[16], mac[24];
+	json_t *port;
+
+	if (n->family != AF_BRIDGE || !n->has_mac)
+		return 0;
+	snprintf(key, sizeof(key), "%d", n->ifindex);
+	port = json_object_get(q->ports, key);
+	/* The bridge's own addresses ("permanent") are not learnt entries. */
+	if (!port || (n->state & NUD_PERMANENT))
+		return 0;
+	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", n->mac[0], n->mac[1], n->mac[2],
+		 n->mac[3], n->mac[4], n->mac[5]);
+	json_array_append_new(q->fdb, json_pack("{s:s, s:i, s:s, s:i}", "mac", mac, "vlan",
+						n->vlan ? n->vlan : TOPO_VLAN_DEFAULT, "port",
+						json_string_value(json_object_get(port, "name")), "age",
+						(int)n->age_s));
+	return 0;
+}
+
+static int bridge_state(const struct labsel *ls, const struct topo_switch *sw, json_t **out)
+{
+	struct bridge_q q = { 0 };
+	char netns[128];
+	struct nl *nl;
+	int rc;
+
+	show_node_netns(ls, "host", netns, sizeof(netns));
+	rc = show_open_nl(netns, &nl);
+	if (rc)
+		return rc;
+	rc = link_index(nl, sw->name, &q.bridge);
+	if (rc) {
+		nl_close(nl);
+		return err_set(rc, "%s: finding the bridge", sw->name);
+	}
+	q.ports = json_object();
+	q.rows = json_array();
+	q.fdb = json_array();
+	q.ls = ls;
+	q.sw = sw;
+	rc = link_dump(nl, bridge_link_cb, &q);
+	if (!rc)
+		rc = neigh_dump(nl, AF_BRIDGE, bridge_fdb_cb, &q);
+	nl_close(nl);
+	json_decref(q.ports);
+	if (rc) {
+		json_decref(q.rows);
+		json_decref(q.fdb);
+		return err_ctx(rc, "%s", sw->name);
+	}
+	*out = json_pack("{s:s, s:s, s:o, s:o}", "switch", sw->name, "kind", "bridge", "ports",
+			 q.rows, "fdb", q.fdb);
+	return 0;
+}
+
+/* ---- kind nslab: the daemon's view ---- */
+
+static int daemon_call(const struct labsel *ls, const struct topo_switch *sw, const char *cmd,
+		       json_t **reply)
+{
+	char sock[4096];
+	int rc = switchd_path(ls->meta.name, sw->name, "sock", sock, sizeof(sock));
+
+	if (rc)
+		return rc;
+	rc = swclient_cmd(sock, cmd, SWITCH_TIMEOUT_MS, reply);
+	return rc ? err_ctx(rc, "%s", sw->name) : 0;
+}
+
+static int daemon_state(const struct labsel *ls, const struct topo_switch *sw, json_t **out)
+{
+	json_t *ports = NULL, *fdb = NULL, *stats = NULL, *p, *s, *rows;
+	size_t i, k;
+	int rc;
+
+	rc = daemon_call(ls, sw, "ports", &ports);
+	if (!rc)
+		rc = daemon_call(ls, sw, "fdb", &fdb);
+	if (!rc)
+		rc = daemon_call(ls, sw, "stats", &stats);
+	if (rc)
+		goto out;
+	rows = json_array();
+	json_array_foreach(json_object_get(ports, "ports"), i, p) {
+		json_t *row = json_deep_copy(p);
+		const char *name = json_string_value(json_object_get(p, "name"));
+
+		json_array_foreach(json_object_get(stats, "ports"), k, s) {
+			if (name && !strcmp(name, json_string_value(json_object_get(s, "name")) ?: "")) {
+				json_t *st = json_deep_copy(s);
+
+				json_object_del(st, "name");
+				json_object_set_new(row, "stats", st);
+			}
+		}
+		if (name && !json_object_get(row, "host"))
+			port_owner(ls->topo, sw, name, row);
+		json_array_append_new(rows, row);
+	}
+	*out = json_pack("{s:s, s:s, s:o, s:O}", "switch", sw->name, "kind", "nslab", "ports", rows,
+			 "fdb", json_object_get(fdb, "fdb") ?: json_array());
+out:
+	json_decref(ports);
+	json_decref(fdb);
+	json_decref(stats);
+	return rc;
+}
+
+int switch_state(const struct labsel *ls, const struct topo_switch *sw, json_t **out)
+{
+	return sw->kind == TOPO_SWITCH_NSLAB ? daemon_state(ls, sw, out) : bridge_state(ls, sw, out);
+}
+
+static const struct out_col port_cols[] = {
+	{ "PORT", "name", false }, { "STATE", "state", false }, { "VLAN", "vlan", true },
+	{ "TRUNK", "trunk", false }, { "HOST", "host", false }, { "MAC", "mac", false },
+};
+static const struct out_col fdb_cols[] = {
+	{ "MAC", "mac", false }, { "VLAN", "vlan", true }, { "PORT", "port", false },
+	{ "AGE", "age", true },
+};
+static const struct out_col stat_cols[] = {
+	{ "PORT", "name", false },
+	{ "RX-PKTS", "stats.rx_packets", true }, { "RX-BYTES", "stats.rx_bytes", true },
+	{ "TX-PKTS", "stats.tx_packets", true }, { "TX-BYTES", "stats.tx_bytes", true },
+	{ "RX-DROP", "stats.rx_dropped", true }, { "TX-DROP", "stats.tx_dropped", true },
+	{ "ERRORS", "stats.errors", true },
+};
+
+void switch_print(json_t *st, enum switch_view view, bool json)
+{
+	json_t *ports = json_object_get(st, "ports"), *fdb = json_object_get(st, "fdb");
+	json_t *p;
+	size_t i;
+
+	/* One number for errors in the table; JSON keeps both directions. */
+	json_array_foreach(ports, i, p) {
+		json_t *s = json_object_get(p, "stats");
+
+		if (s && !json_object_get(s, "errors"))
+			json_object_set_new(s, "errors",
+					    json_integer(json_integer_value(json_object_get(s, "rx_errors")) +
+							 json_integer_value(json_object_get(s, "tx_errors"))));
+	}
+	if (json) {
+		if (view == SWITCH_VIEW_ALL)
+			out_json(stdout, st);
+		else
+			out_json(stdout, view == SWITCH_VIEW_FDB ? fdb : ports);
+		return;
+	}
+	if (view == SWITCH_VIEW_ALL)
+		printf("switch %s (%s)\n\n", json_string_value(json_object_get(st, "switch")),
+		       json_string_value(json_object_get(st, "kind")));
+	if (view == SWITCH_VIEW_ALL || view == SWITCH_VIEW_PORTS)
+		out_table(stdout, ports, port_cols, sizeof(port_cols) / sizeof(port_cols[0]));
+	if (view == SWITCH_VIEW_ALL)
+		printf("\n");
+	if (view == SWITCH_VIEW_ALL || view == SWITCH_VIEW_FDB) {
+		if (json_array_size(fdb))
+			out_table(stdout, fdb, fdb_cols, sizeof(fdb_cols) / sizeof(fdb_cols[0]));
+		else
+			printf("the MAC table is empty\n");
+	}
+	if (view == SWITCH_VIEW_ALL)
+		printf("\n");
+	if (view == SWITCH_VIEW_ALL || view == SWITCH_VIEW_STATS)
+		out_table(stdout, ports, stat_cols, sizeof(stat_cols) / sizeof(stat_cols[0]));
+}
+
+int show_switch(const struct labsel *ls, const struct topo_switch *sw, bool json)
+{
+	json_t *st;
+	int rc = switch_state(ls, sw, &st);
+
+	if (rc)
+		return rc;
+	switch_print(st, SWITCH_VIEW_ALL, json);
+	json_decref(st);
+	return 0;
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A lab's own nftables table, through libnftables, in one atomic transaction
+ * per change. The table is "inet nslab-LAB" (NAT in the inet family needs
+ * Linux 5.2), so that it is plainly the lab's and removing it touches nothing
+ * else. nslab never flushes, deletes or re-polices any other table or chain.
+ */
+#ifndef NSLAB_NAT_H
+#define NSLAB_NAT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Masquerade traffic from src (family, addr, plen) leaving through oifname. */
+struct nat_masq {
+	int family;             /* AF_INET or AF_INET6 */
+	uint8_t src[16];
+	uint8_t plen;
+	char oifname[16];
+};
+
+/* Make table `inet NAME` in nsfd's namespace (-1: current) hold exactly these
+ * masquerade rules (postrouting nat chain), replacing what it held, in one
+ * transaction. n == 0 still makes the (empty) table. */
+int nat_table_apply(int nsfd, const char *table, const struct nat_masq *rules, size_t n);
+/* Delete table `inet NAME`; an absent one is fine. */
+int nat_table_delete(int nsfd, const char *table);
+bool nat_table_exists(int nsfd, const char *table);
+
+/* Look, in nsfd's namespace, for base chains of other tables on the forward
+ * hook whose policy is drop (Docker's iptables-nft "filter FORWARD"). On
+ * return *found says whether any does, and what (if not NULL, len > 0) names
+ * the first one ("ip filter FORWARD"). */
+int nat_forward_drop(int nsfd, bool *found, char *what, size_t len);
+/* The nftables half of nat_forward_drop, on the JSON of `nft -j list
+ * chains`; -EPROTO if it is not JSON. */
+int nat_forward_drop_json(const char *json, bool *found, char *what, size_t len);
+
+#endif

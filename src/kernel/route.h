@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Routes in the main table. add/del queue on nl; dumps ask synchronously. */
+#ifndef NSLAB_ROUTE_H
+#define NSLAB_ROUTE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct nl;
+
+struct route_spec {
+	int family;
+	uint8_t dst[16];
+	uint8_t plen;           /* 0: default route */
+	bool has_via;
+	uint8_t via[16];
+	int ifindex;            /* 0: let the kernel find it from via */
+	uint32_t metric;
+};
+int route_add(struct nl *nl, const struct route_spec *r, unsigned nl_flags, const char *label);
+int route_del(struct nl *nl, const struct route_spec *r, unsigned nl_flags, const char *label);
+
+struct route_info {
+	int family;
+	uint8_t dst[16];
+	uint8_t plen;
+	bool has_via;
+	uint8_t via[16];
+	int ifindex;
+	uint32_t metric;
+	uint8_t protocol;       /* RTPROT_* */
+	uint8_t scope;
+	uint8_t type;           /* RTN_* */
+	bool has_prefsrc;
+	uint8_t prefsrc[16];
+};
+/* Main-table routes of family (AF_UNSPEC for both). cb returns 0 to go on. */
+int route_dump(struct nl *nl, int family, int (*cb)(const struct route_info *r, void *arg),
+	       void *arg);
+/* The device of the main table's default route for family (lowest metric);
+ * -ENOENT if there is none. */
+int route_default_dev(struct nl *nl, int family, int *ifindex);
+
+/* Parse one answer message into *out, validating every attribute it reads:
+ * 0, 1 for an entry of another kind that a dump skips (another family or
+ * table), or -EPROTO if malformed. Exposed for the fuzzer. */
+struct nlmsghdr;
+int route_msg_parse(const struct nlmsghdr *nlh, struct route_info *out);
+
+#endif

@@ -1,0 +1,723 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "lab/apply.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "common/errmsg.h"
+#include "common/log.h"
+#include "common/util.h"
+#include "kernel/addr.h"
+#include "kernel/bridge.h"
+#include "kernel/link.h"
+#include "kernel/nat.h"
+#include "kernel/netns.h"
+#include "kernel/nl.h"
+#include "kernel/route.h"
+#include "kernel/sysctl.h"
+#include "lab/hostsysctl.h"
+#include "lab/switchd_run.h"
+#include "topo/topo.h"
+
+#define LABEL_MAX 256
+#define KILL_WAIT_MS 1000
+
+void apply_init(struct apply_ctx *ctx)
+{
+	const char *f = getenv("NSLAB_FAULT"), *s = getenv("NSLAB_STALL");
+
+	objset_init(&ctx->made);
+	nsctx_table_init(&ctx->ns);
+	ctx->fault_at = f ? atol(f) : 0;
+	ctx->stall_at = s ? atol(s) : 0;
+	ctx->created = 0;
+}
+
+void apply_fini(struct apply_ctx *ctx)
+{
+	objset_clear(&ctx->made);
+	nsctx_table_free(&ctx->ns);
+}
+
+/* "red: eth0" style prefix: the namespace as people know it. */
+static const char *ns_label(const struct apply_ctx *ctx, const char *ns)
+{
+	if (!strcmp(ns, OBJ_NS_HOST) || !strcmp(ns, ctx->env->host_ns))
+		return "host";
+	if (ctx->env->inet_ns && !strcmp(ns, ctx->env->inet_ns))
+		return "inet";
+	return ns;
+}
+
+static int ns_get(struct apply_ctx *ctx, const char *ns, struct nsctx **c)
+{
+	return nsctx_get(&ctx->ns, ns, c);
+}
+
+static int flush_all(struct apply_ctx *ctx)
+{
+	struct nl **nls;
+	size_t n;
+	int rc = nsctx_pending(&ctx->ns, &nls, &n);
+
+	if (rc)
+		return rc;
+	if (n)
+		rc = nl_flush_many(nls, n);
+	free(nls);
+	return rc;
+}
+
+static bool is_group_member(const struct apply_ctx *ctx, const struct obj *o)
+{
+	char buf[256];
+
+	if (!ctx->env->group)
+		return false;
+	if (o->kind == OBJ_BRIDGE)
+		return !strcmp(o->ns, ctx->env->host_ns) &&
+		       obj_get_long(o->attrs, "group", 0) == (long)ctx->env->group;
+	if (o->kind == OBJ_VETH)
+		return obj_get(o->attrs, "peer_ns", buf, sizeof(buf)) &&
+		       !strcmp(buf, ctx->env->host_ns) &&
+		       obj_get_long(o->attrs, "peer_group", 0) == (long)ctx->env->group;
+	return false;
+}
+
+/*
+ * Whether a link in the real host's namespace is the lab's, so a delete by
+ * name can never hit a link of the same name that someone else made (say, a
+ * creation that failed because the name was taken). The lab marks its
+ * links with its group and alias; a veth also counts as the lab's when its
+ * switch-side end carries the group.
+ */
+static bool owned_link(struct apply_ctx *ctx, struct nsctx *c, const struct obj *o)
+{
+	struct link_info li;
+	char alias[64], peer[32];
+
+	if (strcmp(c->name, OBJ_NS_HOST))
+		return true; /* a namespace of the lab's own */
+	desired_alias(ctx->env->lab, alias, sizeof(alias));
+	if (link_get(c->nl, o->name, &li) == 0 &&
+	    ((ctx->env->group && li.group == ctx->env->group) || !strcmp(li.alias, alias)))
+		return true;
+	if (o->kind == OBJ_VETH && obj_get(o->attrs, "peer", peer, sizeof(peer)) &&
+	    link_get(c->nl, peer, &li) == 0 && ctx->env->group && li.group == ctx->env->group)
+		return true;
+	return false;
+}
+
+static int parse_mac(const char *s, uint8_t mac[6])
+{
+	unsigned v[6];
+
+	if (sscanf(s, "%x:%x:%x:%x:%x:%x", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5]) != 6)
+		return -EINVAL;
+	for (int i = 0; i < 6; i++)
+		mac[i] = (uint8_t)v[i];
+	return 0;
+}
+
+/* ---- namespaces ---- */
+
+static int create_netns(struct apply_ctx *ctx, const struct obj *o)
+{
+	char label[LABEL_MAX];
+	struct nsctx *c;
+	struct nl *nl;
+	int fd, rc;
+
+	rc = netns_create(o->name, &fd, &nl);
+	if (rc == -EEXIST) {
+		/* Not ours: make sure the rollback never deletes it. */
+		objset_del(&ctx->made, o);
+		return err_msg(rc,
+			       "a network namespace called %s exists already and is not this "
+			       "lab's; remove it (ip netns del %s) or rename the host",
+			       o->name, o->name);
+	}
+	if (rc)
+		return err_ctx(rc, "%s: creating its network namespace", o->name);
+	rc = nsctx_adopt(&ctx->ns, o->name, fd, nl, &c);
+	if (rc) {
+		nl_close(nl);
+		close(fd);
+		return rc;
+	}
+	rc = nsctx_set_ifindex(c, "lo", 1);
+	snprintf(label, sizeof(label), "%s: lo: setting it up", ns_label(ctx, o->name));
+	return rc ? rc
+		  : link_set(c->nl, &(struct link_change){ .ifindex = 1, .set_up = true, .up = true },
+			     label);
+}
+
+static int delete_netns_step(struct apply_ctx *ctx, struct plan_action *a, size_t n)
+{
+	unsigned long *inos = calloc(n + 1, sizeof(*inos));
+	size_t k = 0;
+	int rc = 0;
+
+	if (!inos)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		int fd;
+
+		if (netns_open(a[i].obj->name, &fd) == 0) {
+			if (netns_ino(fd, &inos[k]) == 0)
+				k++;
+			close(fd);
+		}
+	}
+	/* Processes people started in the nodes (servers, shells) would keep
+	 * the namespaces alive after their names are gone. */
+	if (k)
+		netns_kill_procs(inos, k, SIGTERM, KILL_WAIT_MS);
+	free(inos);
+	for (size_t i = 0; i < n && !rc; i++) {
+		nsctx_drop(&ctx->ns, a[i].obj->name);
+		rc = netns_delete(a[i].obj->name);
+		if (rc)
+			err_ctx(rc, "%s: deleting its network namespace", a[i].obj->name);
+	}
+	return rc;
+}
+
+/* ---- links ---- */
+
+static int create_veth(struct apply_ctx *ctx, const struct obj *o)
+{
+	char peer_ns[256], peer[32], mac_s[24], pmac_s[24], label[LABEL_MAX];
+	uint8_t mac[6], pmac[6];
+	struct nsctx *c, *pc;
+	struct link_veth v;
+	int rc;
+
+	memset(&v, 0, sizeof(v));
+	obj_get(o->attrs, "peer_ns", peer_ns, sizeof(peer_ns));
+	obj_get(o->attrs, "peer", peer, sizeof(peer));
+	obj_get(o->attrs, "mac", mac_s, sizeof(mac_s));
+	obj_get(o->attrs, "peer_mac", pmac_s, sizeof(pmac_s));
+	rc = ns_get(ctx, o->ns, &c);
+	if (!rc)
+		rc = ns_get(ctx, peer_ns, &pc);
+	if (rc)
+		return rc;
+	v.name = o->name;
+	v.ifindex = (int)obj_get_long(o->state, "ifindex", 0);
+	v.mac = parse_mac(mac_s, mac) ? NULL : mac;
+	v.mtu = (unsigned)obj_get_long(o->attrs, "mtu", 0);
+	v.up = true;
+	v.peer = peer;
+	v.peer_nsfd = pc == c ? -1 : pc->fd;
+	v.peer_ifindex = (int)obj_get_long(o->state, "peer_ifindex", 0);
+	v.peer_mac = parse_mac(pmac_s, pmac) ? NULL : pmac;
+	/* The kernel can bring up, at creation, an end in another namespace
+	 * only if its index is chosen too (kernel/link.c); a switch-side end
+	 * is brought up by its port's setup instead. */
+	v.peer_up = pc == c || v.peer_ifindex || !v.ifindex;
+	v.peer_group = (uint32_t)obj_get_long(o->attrs, "peer_group", 0);
+	if (v.ifindex)
+		rc = nsctx_set_ifindex(c, o->name, v.ifindex);
+	if (!rc && v.peer_ifindex)
+		rc = nsctx_set_ifindex(pc, peer, v.peer_ifindex);
+	if (rc)
+		return rc;
+	snprintf(label, sizeof(label), "%s: %s: creating a veth pair with %s in %s",
+		 ns_label(ctx, o->ns), o->name, peer, ns_label(ctx, peer_ns));
+	return link_veth_add(c->nl, &v, label);
+}
+
+static int create_bridge(struct apply_ctx *ctx, const struct obj *o)
+{
+	char label[LABEL_MAX];
+	struct nsctx *c;
+	int rc = ns_get(ctx, o->ns, &c);
+
+	if (rc)
+		return rc;
+	snprintf(label, sizeof(label), "%s: creating bridge %s", ns_label(ctx, o->ns), o->name);
+	return link_bridge_add(c->nl, o->name, (unsigned)obj_get_long(o->attrs, "mtu", 0),
+			       obj_get_long(o->attrs, "vlan_filtering", 0) != 0, label);
+}
+
+/* After the bridges exist (and only then: a name that was taken must not
+ * get our marks), mark them and bring them up. */
+static int mark_bridge(struct apply_ctx *ctx, const struct obj *o)
+{
+	char label[LABEL_MAX], alias[64];
+	struct nsctx *c;
+	int rc = ns_get(ctx, o->ns, &c);
+
+	if (rc)
+		return rc;
+	obj_get(o->attrs, "alias", alias, sizeof(alias));
+	snprintf(label, sizeof(label), "%s: %s: setting it up", ns_label(ctx, o->ns), o->name);
+	return link_set(c->nl,
+			&(struct link_change){ .name = o->name, .alias = alias, .set_group = true,
+					       .group = (uint32_t)obj_get_long(o->attrs, "group", 0),
+					       .set_up = true, .up = true },
+			label);
+}
+
+static int parse_vids(const char *s, uint16_t *vids, size_t max, size_t *n)
+{
+	char *end;
+
+	*n = 0;
+	if (!strcmp(s, "-") || !*s)
+		return 0;
+	while (*s) {
+		long v = strtol(s, &end, 10);
+
+		if (end == s || v < 1 || v > 4094 || *n >= max)
+			return -EINVAL;
+		vids[(*n)++] = (uint16_t)v;
+		s = *end == ',' ? end + 1 : end;
+	}
+	return 0;
+}
+
+static int setup_port(struct apply_ctx *ctx, const struct obj *o)
+{
+	char master[32], alias[64], pvid_s[16], vids_s[20000], label[LABEL_MAX];
+	struct link_change ch = { .name = o->name, .set_up = true, .up = true };
+	struct nsctx *c;
+	int rc, mi = 0;
+
+	rc = ns_get(ctx, o->ns, &c);
+	if (rc)
+		return rc;
+	obj_get(o->attrs, "alias", alias, sizeof(alias));
+	ch.alias = alias;
+	if (obj_get(o->attrs, "master", master, sizeof(master)) && strcmp(master, "-")) {
+		rc = nsctx_ifindex(c, master, &mi);
+		if (rc)
+			return err_ctx(rc, "%s: finding bridge %s", ns_label(ctx, o->ns), master);
+		ch.set_master = true;
+		ch.master = mi;
+	}
+	snprintf(label, sizeof(label), "%s: %s: attaching it to %s", ns_label(ctx, o->ns), o->name,
+		 mi ? master : "its switch");
+	rc = link_set(c->nl, &ch, label);
+	if (!rc && obj_get(o->attrs, "pvid", pvid_s, sizeof(pvid_s))) {
+		uint16_t vids[4094];
+		size_t n;
+		int pi;
+
+		obj_get(o->attrs, "vids", vids_s, sizeof(vids_s));
+		rc = parse_vids(vids_s, vids, ARRAY_SIZE(vids), &n);
+		if (!rc)
+			rc = nsctx_ifindex(c, o->name, &pi);
+		snprintf(label, sizeof(label), "%s: %s: setting its VLANs", ns_label(ctx, o->ns),
+			 o->name);
+		if (!rc)
+			rc = bridge_vlan_set(c->nl, pi, false, (uint16_t)atoi(pvid_s), vids, n, label);
+	}
+	return rc;
+}
+
+static int delete_link(struct apply_ctx *ctx, const struct obj *o)
+{
+	char label[LABEL_MAX];
+	struct nsctx *c;
+	int rc = ns_get(ctx, o->ns, &c);
+
+	if (rc == -ENOENT)
+		return 0; /* its namespace is gone, and the link with it */
+	if (rc)
+		return rc;
+	if (!owned_link(ctx, c, o)) {
+		log_warn("not deleting %s: a link of that name exists but is not lab %s's", o->name,
+			 ctx->env->lab);
+		return 0;
+	}
+	nsctx_forget_ifindex(c, o->name);
+	snprintf(label, sizeof(label), "%s: deleting %s", ns_label(ctx, o->ns), o->name);
+	return link_del(c->nl, o->name, 0, NL_F_GONE_OK, label);
+}
+
+/* ---- addresses and routes ---- */
+
+static int addr_parse(const struct obj *o, char *dev, size_t len, struct topo_cidr *c)
+{
+	const char *slash = strchr(o->name, '/');
+
+	if (!slash || (size_t)(slash - o->name) >= len)
+		return -EINVAL;
+	memcpy(dev, o->name, (size_t)(slash - o->name));
+	dev[slash - o->name] = '\0';
+	return topo_cidr_parse(slash + 1, c);
+}
+
+static int do_addr(struct apply_ctx *ctx, const struct obj *o, bool add)
+{
+	char dev[32], label[LABEL_MAX];
+	struct topo_cidr a;
+	struct nsctx *c;
+	int rc, ifindex;
+
+	rc = addr_parse(o, dev, sizeof(dev), &a);
+	if (rc)
+		return err_msg(rc, "bad address object %s", o->name);
+	rc = ns_get(ctx, o->ns, &c);
+	if (!add && rc == -ENOENT)
+		return 0;
+	if (rc)
+		return rc;
+	rc = nsctx_ifindex(c, dev, &ifindex);
+	if (!add && rc == -ENODEV)
+		return 0;
+	if (rc)
+		return err_ctx(rc, "%s: %s", ns_label(ctx, o->ns), dev);
+	snprintf(label, sizeof(label), "%s: %s: %s %s", ns_label(ctx, o->ns), dev,
+		 add ? "adding" : "removing", strchr(o->name, '/') + 1);
+	return add ? addr_add(c->nl, ifindex, a.family, a.addr, a.plen, 0, label)
+		   : addr_del(c->nl, ifindex, a.family, a.addr, a.plen, NL_F_GONE_OK, label);
+}
+
+static int do_route(struct apply_ctx *ctx, const struct obj *o, bool add)
+{
+	char via[64], dev[32], label[LABEL_MAX];
+	struct route_spec r = { 0 };
+	struct topo_cidr dst;
+	struct nsctx *c;
+	int rc;
+
+	rc = topo_cidr_parse(o->name, &dst);
+	if (rc)
+		return err_msg(rc, "bad route object %s", o->name);
+	r.family = dst.family;
+	memcpy(r.dst, dst.addr, sizeof(r.dst));
+	r.plen = dst.plen;
+	if (obj_get(o->attrs, "via", via, sizeof(via)) && strcmp(via, "-")) {
+		if (inet_pton(r.family, via, r.via) != 1)
+			return err_msg(-EINVAL, "bad route object %s: via %s", o->name, via);
+		r.has_via = true;
+	}
+	rc = ns_get(ctx, o->ns, &c);
+	if (!add && rc == -ENOENT)
+		return 0;
+	if (rc)
+		return rc;
+	if (obj_get(o->attrs, "dev", dev, sizeof(dev)) && strcmp(dev, "-")) {
+		rc = nsctx_ifindex(c, dev, &r.ifindex);
+		if (!add && rc == -ENODEV)
+			return 0;
+		if (rc)
+			return err_ctx(rc, "%s: %s", ns_label(ctx, o->ns), dev);
+	}
+	snprintf(label, sizeof(label), "%s: %s route %s via %s", ns_label(ctx, o->ns),
+		 add ? "adding" : "removing",
+		 dst.plen == 0 ? "default" : o->name, via);
+	return add ? route_add(c->nl, &r, 0, label) : route_del(c->nl, &r, NL_F_GONE_OK, label);
+}
+
+/* ---- sysctls, NAT, switch daemons ---- */
+
+static int do_sysctl(struct apply_ctx *ctx, struct obj *o, bool set)
+{
+	char value[32], saved[32];
+	struct nsctx *c;
+	int rc;
+
+	if (!strcmp(o->ns, OBJ_NS_HOST)) {
+		obj_get(o->attrs, "value", value, sizeof(value));
+		return set ? hostsysctl_acquire(ctx->env->lab, o->name, value)
+			   : hostsysctl_release(ctx->env->lab, o->name);
+	}
+	rc = ns_get(ctx, o->ns, &c);
+	if (!set && rc == -ENOENT)
+		return 0;
+	if (rc)
+		return rc;
+	if (!set) {
+		if (!obj_get(o->state, "saved", saved, sizeof(saved)) || !saved[0])
+			return 0;
+		rc = sysctl_write(c->fd, o->name, saved);
+		return rc ? err_ctx(rc, "%s: restoring %s", ns_label(ctx, o->ns), o->name) : 0;
+	}
+	obj_get(o->attrs, "value", value, sizeof(value));
+	if (!obj_get(o->state, "saved", saved, sizeof(saved))) {
+		char st[64];
+
+		rc = sysctl_read(c->fd, o->name, saved, sizeof(saved));
+		if (!rc) {
+			snprintf(st, sizeof(st), "saved=%s", saved);
+			rc = obj_set_state(o, st);
+		}
+	}
+	if (!rc)
+		rc = sysctl_write(c->fd, o->name, value);
+	return rc ? err_ctx(rc, "%s: setting %s=%s", ns_label(ctx, o->ns), o->name, value) : 0;
+}
+
+static int do_nft(struct apply_ctx *ctx, const struct obj *o, bool set)
+{
+	struct nat_masq rules[64];
+	char list[4096], *save = NULL;
+	struct nsctx *c;
+	size_t n = 0;
+	int rc;
+
+	rc = ns_get(ctx, o->ns, &c);
+	if (!set && rc == -ENOENT)
+		return 0;
+	if (rc)
+		return rc;
+	if (!set) {
+		rc = nat_table_delete(c->fd, o->name);
+		return rc ? err_ctx(rc, "%s: deleting nftables table %s", ns_label(ctx, o->ns), o->name)
+			  : 0;
+	}
+	obj_get(o->attrs, "masq", list, sizeof(list));
+	for (char *r = strtok_r(list, ",", &save); r; r = strtok_r(NULL, ",", &save)) {
+		char *at = strchr(r, '@');
+		struct topo_cidr net;
+
+		if (!at || n >= ARRAY_SIZE(rules))
+			return err_msg(-EINVAL, "bad NAT rule %s", r);
+		*at = '\0';
+		if (topo_cidr_parse(r, &net) || str_copy(rules[n].oifname, sizeof(rules[n].oifname), at + 1))
+			return err_msg(-EINVAL, "bad NAT rule %s", r);
+		rules[n].family = net.family;
+		memcpy(rules[n].src, net.addr, sizeof(rules[n].src));
+		rules[n].plen = net.plen;
+		n++;
+	}
+	rc = nat_table_apply(c->fd, o->name, rules, n);
+	return rc ? err_ctx(rc, "%s: nftables table %s", ns_label(ctx, o->ns), o->name) : 0;
+}
+
+static int do_switchd(struct apply_ctx *ctx, const struct obj *o, enum plan_op op)
+{
+	struct nsctx *c;
+	int rc;
+
+	if (op == PLAN_DELETE)
+		return switchd_stop(ctx->env->lab, o->name);
+	rc = ns_get(ctx, o->ns, &c);
+	if (rc)
+		return rc;
+	if (op == PLAN_UPDATE && switchd_alive(ctx->env->lab, o->name)) {
+		rc = switchd_write_config(ctx->env->lab, o);
+		return rc ? rc : switchd_reload(ctx->env->lab, o->name);
+	}
+	switchd_stop(ctx->env->lab, o->name); /* a dead one's leftovers */
+	return switchd_start(ctx->env->lab, o, c->fd);
+}
+
+/* ---- steps ---- */
+
+static int exec_one(struct apply_ctx *ctx, struct plan_action *a)
+{
+	struct obj *o = a->obj;
+	bool make = a->op != PLAN_DELETE;
+
+	switch (o->kind) {
+	case OBJ_NETNS:
+		return make ? create_netns(ctx, o) : 0;
+	case OBJ_BRIDGE:
+		return make ? create_bridge(ctx, o) : delete_link(ctx, o);
+	case OBJ_VETH:
+		return make ? create_veth(ctx, o) : delete_link(ctx, o);
+	case OBJ_PORT:
+		/* A port goes with its link; there is nothing to undo alone. */
+		return make ? setup_port(ctx, o) : 0;
+	case OBJ_ADDR:
+		return do_addr(ctx, o, make);
+	case OBJ_ROUTE:
+		return do_route(ctx, o, make);
+	case OBJ_SYSCTL:
+		return do_sysctl(ctx, o, make);
+	case OBJ_NFT:
+		return do_nft(ctx, o, make);
+	case OBJ_SWITCHD:
+		return do_switchd(ctx, o, a->op);
+	default:
+		return -EINVAL;
+	}
+}
+
+static int before_create(struct apply_ctx *ctx, const struct obj *o)
+{
+	char key[OBJ_KEY_MAX];
+
+	ctx->created++;
+	if (ctx->stall_at && ctx->created == ctx->stall_at) {
+		fprintf(stderr, "nslab: stalling before creating %s (NSLAB_STALL)\n",
+			obj_key(o, key, sizeof(key)));
+		for (;;)
+			pause();
+	}
+	if (ctx->fault_at && ctx->created == ctx->fault_at)
+		return err_msg(-EIO, "injected failure before creating %s (NSLAB_FAULT=%ld)",
+			       obj_key(o, key, sizeof(key)), ctx->fault_at);
+	return 0;
+}
+
+static int remember(struct objset *s, const struct obj *o)
+{
+	struct obj *d = obj_dup(o);
+
+	if (!d)
+		return -ENOMEM;
+	d->flags |= OBJ_F_CONFIRMED;
+	return objset_put(s, d);
+}
+
+static int make_step(struct apply_ctx *ctx, struct plan_action *a, size_t n)
+{
+	int rc = 0;
+
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = journal_add(ctx->journal, a[i].obj);
+	if (!rc)
+		rc = journal_write(ctx->journal);
+	for (size_t i = 0; !rc && i < n; i++) {
+		if (a[i].op == PLAN_CREATE) {
+			rc = before_create(ctx, a[i].obj);
+			if (!rc)
+				rc = remember(&ctx->made, a[i].obj);
+		}
+		if (!rc)
+			rc = exec_one(ctx, &a[i]);
+	}
+	if (!rc)
+		rc = flush_all(ctx);
+	for (size_t i = 0; !rc && a[0].obj->kind == OBJ_BRIDGE && i < n; i++)
+		rc = mark_bridge(ctx, a[i].obj);
+	if (!rc && a[0].obj->kind == OBJ_BRIDGE)
+		rc = flush_all(ctx);
+	if (rc)
+		return rc;
+	for (size_t i = 0; !rc && i < n; i++) {
+		/* Sysctls learnt the value to restore while running. */
+		if (a[i].obj->kind == OBJ_SYSCTL)
+			rc = journal_add(ctx->journal, a[i].obj);
+		if (!rc)
+			rc = remember(ctx->state, a[i].obj);
+	}
+	return rc ? rc : journal_commit(ctx->journal);
+}
+
+/* Whether every member of the lab's link group goes in this plan. */
+static bool whole_group_goes(struct apply_ctx *ctx, const struct plan *p)
+{
+	struct objset going;
+	bool all = true;
+
+	objset_init(&going);
+	for (size_t i = 0; i < p->n; i++) {
+		if (p->v[i].op == PLAN_DELETE && is_group_member(ctx, p->v[i].obj) &&
+		    objset_put(&going, obj_dup(p->v[i].obj))) {
+			all = false;
+			break;
+		}
+	}
+	for (size_t i = 0; all && i < ctx->state->n; i++)
+		if (is_group_member(ctx, ctx->state->v[i]) && !objset_find(&going, ctx->state->v[i]))
+			all = false;
+	all = all && going.n > 0;
+	objset_clear(&going);
+	return all;
+}
+
+static int delete_step(struct apply_ctx *ctx, const struct plan *p, struct plan_action *a,
+		       size_t n, bool *group_done)
+{
+	int rc = 0;
+
+	if ((a[0].obj->kind == OBJ_VETH || a[0].obj->kind == OBJ_BRIDGE) && !*group_done &&
+	    whole_group_goes(ctx, p)) {
+		struct nsctx *c;
+		char label[LABEL_MAX];
+
+		rc = ns_get(ctx, ctx->env->host_ns, &c);
+		if (rc == -ENOENT)
+			rc = 0; /* the sandbox's host namespace is gone, links and all */
+		else if (!rc) {
+			snprintf(label, sizeof(label), "host: deleting lab %s's links (group %u)",
+				 ctx->env->lab, ctx->env->group);
+			rc = link_del_group(c->nl, ctx->env->group, label);
+			if (!rc)
+				rc = nl_flush(c->nl);
+			c->n_ifs = 0;
+		}
+		if (rc)
+			return rc;
+		*group_done = true;
+	}
+	if (a[0].obj->kind == OBJ_NETNS) {
+		rc = delete_netns_step(ctx, a, n); /* namespaces are never implicit */
+	} else {
+		for (size_t i = 0; !rc && i < n; i++) {
+			if (a[i].implicit || (*group_done && is_group_member(ctx, a[i].obj)))
+				continue;
+			rc = exec_one(ctx, &a[i]);
+		}
+		if (!rc)
+			rc = flush_all(ctx);
+	}
+	for (size_t i = 0; i < n; i++) {
+		objset_del(ctx->state, a[i].obj);
+		objset_del(&ctx->made, a[i].obj);
+		if (!rc)
+			rc = journal_del(ctx->journal, a[i].obj);
+	}
+	return rc ? rc : journal_write(ctx->journal);
+}
+
+static int run(struct apply_ctx *ctx, const struct plan *p)
+{
+	bool group_done = false;
+	size_t i = 0;
+	int rc = 0;
+
+	while (!rc && i < p->n) {
+		size_t j = i;
+
+		while (j < p->n && (p->v[j].op == PLAN_DELETE) == (p->v[i].op == PLAN_DELETE) &&
+		       p->v[j].obj->kind == p->v[i].obj->kind)
+			j++;
+		if (p->v[i].op == PLAN_DELETE)
+			rc = delete_step(ctx, p, &p->v[i], j - i, &group_done);
+		else
+			rc = make_step(ctx, &p->v[i], j - i);
+		i = j;
+		if (ctx->progress)
+			ctx->progress(i, p->n, ctx->progress_arg);
+	}
+	return rc;
+}
+
+int apply_run(struct apply_ctx *ctx, const struct plan *p)
+{
+	return run(ctx, p);
+}
+
+int apply_rollback(struct apply_ctx *ctx)
+{
+	struct plan_opts opts = { .host_ns = ctx->env->host_ns, .ifindex_base = 2 };
+	struct objset made;
+	struct plan p;
+	int rc;
+
+	/* Take the list: deletions below edit ctx->made as they go. */
+	made = ctx->made;
+	objset_init(&ctx->made);
+	rc = plan_teardown(&made, &opts, &p);
+	objset_clear(&made);
+	if (rc)
+		return rc;
+	ctx->stall_at = 0;
+	rc = run(ctx, &p);
+	plan_free(&p);
+	return rc;
+}

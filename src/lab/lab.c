@@ -1,0 +1,453 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "lab/lab.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/errmsg.h"
+#include "common/log.h"
+#include "common/util.h"
+#include "kernel/link.h"
+#include "kernel/nat.h"
+#include "kernel/netns.h"
+#include "kernel/nl.h"
+#include "kernel/route.h"
+#include "lab/apply.h"
+#include "lab/desired.h"
+#include "lab/journal.h"
+#include "lab/plan.h"
+#include "lab/state.h"
+#include "lab/switchd_run.h"
+#include "topo/topo.h"
+
+struct lab_run {
+	struct lab_meta meta;
+	struct lab_env env;
+	char host_ns[96], inet_ns[96], run_dir[4096], uplink[IF_NAMESIZE];
+	struct objset current;
+	struct journal *journal;
+	int lockfd;
+};
+
+/* Thousands of namespaces mean thousands of descriptors during a run. */
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+static void run_env(struct lab_run *r)
+{
+	struct lab_env *e = &r->env;
+
+	e->lab = r->meta.name;
+	e->sandbox = r->meta.sandbox;
+	e->group = r->meta.group;
+	if (r->meta.sandbox) {
+		desired_sandbox_names(r->meta.name, r->host_ns, sizeof(r->host_ns), r->inet_ns,
+				      sizeof(r->inet_ns));
+		e->host_ns = r->host_ns;
+		e->inet_ns = r->inet_ns;
+		e->default_uplink = SANDBOX_UPLINK;
+	} else {
+		e->host_ns = OBJ_NS_HOST;
+	}
+	state_path(r->meta.name, NULL, r->run_dir, sizeof(r->run_dir));
+	e->run_dir = r->run_dir;
+}
+
+static void run_close(struct lab_run *r)
+{
+	journal_close(r->journal);
+	objset_clear(&r->current);
+	state_unlock(r->lockfd);
+	state_meta_free(&r->meta);
+}
+
+static bool alive(const struct obj *o, void *arg)
+{
+	const struct lab_run *r = arg;
+
+	if (o->kind == OBJ_SWITCHD)
+		return switchd_alive(r->meta.name, o->name);
+	return true;
+}
+
+static int max_ifindex_cb(const struct link_info *li, void *arg)
+{
+	int *m = arg;
+
+	if (li->ifindex > *m)
+		*m = li->ifindex;
+	return 0;
+}
+
+/*
+ * The first interface index free in a new namespace: 2 (after lo), unless
+ * this kernel puts fallback tunnel devices (tunl0, sit0...) into every new
+ * namespace, which it does when their modules are loaded.
+ */
+static int probe_ifindex_base(int *base)
+{
+	struct nl *nl = NULL;
+	int saved, rc, max = 1;
+
+	saved = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (saved < 0)
+		return -errno;
+	if (unshare(CLONE_NEWNET)) {
+		rc = -errno;
+		close(saved);
+		return rc;
+	}
+	rc = nl_open(&nl);
+	if (!rc)
+		rc = link_dump(nl, max_ifindex_cb, &max);
+	nl_close(nl);
+	if (setns(saved, CLONE_NEWNET) && !rc)
+		rc = -errno;
+	close(saved);
+	*base = max + 1;
+	return rc;
+}
+
+static int default_uplink(struct lab_run *r, const struct topo *t)
+{
+	struct nl *nl;
+	int rc, ifindex;
+	bool needed = false;
+
+	for (size_t i = 0; i < t->n_switches; i++)
+		needed |= t->switches[i].nat && !t->switches[i].uplink;
+	if (!needed || r->meta.sandbox)
+		return 0;
+	rc = nl_open(&nl);
+	if (rc)
+		return rc;
+	rc = route_default_dev(nl, AF_INET, &ifindex);
+	if (rc == -ENOENT)
+		rc = route_default_dev(nl, AF_INET6, &ifindex);
+	nl_close(nl);
+	if (rc == -ENOENT)
+		return 0; /* desired_build names the switch that needs one */
+	if (rc)
+		return err_ctx(rc, "finding the host's default route");
+	if (!if_indextoname((unsigned)ifindex, r->uplink))
+		return err_set(-errno, "finding the host's uplink (ifindex %d)", ifindex);
+	r->env.default_uplink = r->uplink;
+	return 0;
+}
+
+struct group_query {
+	uint32_t group;
+	bool taken;
+};
+
+static int group_taken_cb(const struct link_info *li, void *arg)
+{
+	struct group_query *q = arg;
+
+	if (li->group == q->group)
+		q->taken = true;
+	return 0;
+}
+
+/* A link group no link of this namespace uses yet. */
+static int choose_group(struct lab_run *r, uint32_t *group)
+{
+	struct nl *nl = NULL;
+	uint32_t g = 0x4e530000u | (hash_fnv1a_str(r->meta.name) & 0xffffu);
+	int rc = 0;
+
+	if (!r->meta.sandbox) {
+		rc = nl_open(&nl);
+		if (rc)
+			return rc;
+	}
+	for (int tries = 0; tries < 1000; tries++, g++) {
+		struct group_query q = { g, false };
+
+		if (nl)
+			rc = link_dump(nl, group_taken_cb, &q);
+		if (rc || !q.taken)
+			break;
+	}
+	nl_close(nl);
+	*group = g;
+	return rc;
+}
+
+static int run_open(struct lab_run *r, const char *lab, bool create, bool sandbox)
+{
+	char path[4096];
+	unsigned long ino = 0;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	r->lockfd = -1;
+	objset_init(&r->current);
+	raise_fd_limit();
+	rc = state_lock(lab, &r->lockfd);
+	if (rc)
+		return rc;
+	netns_self_ino(&ino);
+	rc = state_meta_read(lab, &r->meta);
+	if (rc == -ENOENT && create) {
+		r->meta.name = strdup(lab);
+		if (!r->meta.name)
+			return -ENOMEM;
+		r->meta.sandbox = sandbox;
+		r->meta.created = (long long)time(NULL);
+		r->meta.host_ino = ino;
+		rc = choose_group(r, &r->meta.group);
+	} else if (rc == -ENOENT) {
+		/* No metadata: a run that died before writing it. The journal
+		 * (if any) still says what to remove. */
+		r->meta.name = strdup(lab);
+		if (!r->meta.name)
+			return -ENOMEM;
+		rc = 0;
+	} else if (!rc && create && r->meta.sandbox != sandbox) {
+		return err_msg(-EEXIST,
+			       "lab %s is running %s; take it down first, or %s --sandbox", lab,
+			       r->meta.sandbox ? "in a sandbox" : "on the host",
+			       r->meta.sandbox ? "add" : "drop");
+	}
+	if (rc)
+		return rc;
+	if (!r->meta.sandbox && r->meta.host_ino && ino && r->meta.host_ino != ino)
+		return err_msg(-EXDEV,
+			       "lab %s was built from another network namespace (inode %lu); "
+			       "run nslab there",
+			       lab, r->meta.host_ino);
+	run_env(r);
+	rc = state_path(lab, "journal", path, sizeof(path));
+	if (!rc)
+		rc = journal_load(path, &r->current);
+	if (!rc)
+		rc = journal_open(path, &r->journal);
+	return rc;
+}
+
+/* Nothing the plan creates may take a name someone else already uses. */
+static int preflight(struct lab_run *r, const struct plan *p)
+{
+	struct nl *nl = NULL;
+	int rc = 0;
+
+	for (size_t i = 0; !rc && i < p->n; i++) {
+		const struct obj *o = p->v[i].obj;
+		char peer[32], peer_ns[128];
+
+		if (p->v[i].op != PLAN_CREATE)
+			continue;
+		if (o->kind == OBJ_NETNS && !objset_find(&r->current, o) && netns_exists(o->name))
+			rc = err_msg(-EEXIST,
+				     "a network namespace called %s exists already and is not this "
+				     "lab's; remove it (ip netns del %s) or rename the host",
+				     o->name, o->name);
+		if (r->meta.sandbox || (o->kind != OBJ_BRIDGE && o->kind != OBJ_VETH))
+			continue;
+		/* On the real host: the names the lab gives its links there. */
+		obj_get(o->attrs, "peer", peer, sizeof(peer));
+		obj_get(o->attrs, "peer_ns", peer_ns, sizeof(peer_ns));
+		for (int end = 0; !rc && end < 2; end++) {
+			const char *ns = end ? peer_ns : o->ns, *name = end ? peer : o->name;
+			struct link_info li;
+
+			if (strcmp(ns, OBJ_NS_HOST) || !*name)
+				continue;
+			if (!nl && (rc = nl_open(&nl)))
+				break;
+			if (link_get(nl, name, &li) == 0)
+				rc = err_msg(-EEXIST,
+					     "the host has an interface called %s already, which is not "
+					     "lab %s's; remove it or rename the %s",
+					     name, r->meta.name, o->kind == OBJ_BRIDGE ? "switch" : "host");
+		}
+	}
+	nl_close(nl);
+	return rc;
+}
+
+static void warn_host(struct lab_run *r, const struct topo *t, const struct plan *p)
+{
+	char what[128];
+	bool drop = false, gw = false, v6fwd = false;
+
+	if (r->meta.sandbox)
+		return;
+	for (size_t i = 0; i < t->n_switches; i++)
+		gw |= t->switches[i].n_gateways > 0;
+	for (size_t i = 0; i < p->n; i++)
+		v6fwd |= p->v[i].op == PLAN_CREATE && p->v[i].obj->kind == OBJ_SYSCTL &&
+			 !strcmp(p->v[i].obj->name, "net.ipv6.conf.all.forwarding");
+	if (gw && nat_forward_drop(-1, &drop, what, sizeof(what)) == 0 && drop)
+		log_warn("%s: the host's firewall drops forwarded traffic (%s has policy drop, as "
+			 "Docker sets it), so hosts will not get past the gateway; nslab does not "
+			 "change it. To let the lab through: iptables -I FORWARD -s SUBNET -j ACCEPT "
+			 "and the same with -d, for each gateway subnet",
+			 r->meta.name, what);
+	if (v6fwd)
+		log_warn("%s: turning on IPv6 forwarding on the host; interfaces that take their "
+			 "address from router advertisements stop doing so unless accept_ra=2",
+			 r->meta.name);
+}
+
+static void log_plan(const struct plan *p)
+{
+	if (log_level() < LOG_LVL_DEBUG)
+		return;
+	for (size_t i = 0; i < p->n; i++) {
+		char *s = obj_format(p->v[i].obj);
+
+		if (s)
+			log_debug("%s%s %s", plan_op_name(p->v[i].op),
+				  p->v[i].implicit ? " (with its parent)" : "", s);
+		free(s);
+	}
+}
+
+int lab_up(const struct topo *t, const struct lab_up_opts *o, struct lab_result *res)
+{
+	struct plan_opts popts = { .ifindex_base = 2, .alive = alive };
+	struct objset desired;
+	struct apply_ctx ctx;
+	struct plan plan;
+	struct lab_run r;
+	uint64_t start = time_mono_ns();
+	bool have_plan = false, existed;
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	objset_init(&desired);
+	rc = run_open(&r, t->name, true, o->sandbox);
+	if (rc)
+		goto out;
+	existed = r.current.n > 0;
+	res->existed = existed;
+	rc = default_uplink(&r, t);
+	if (!rc)
+		rc = desired_build(t, &r.env, &desired);
+	if (rc)
+		goto out;
+	popts.host_ns = r.env.host_ns;
+	popts.alive_arg = &r;
+	if (desired.n > r.current.n || !existed) {
+		rc = probe_ifindex_base(&popts.ifindex_base);
+		if (rc)
+			goto out;
+	}
+	rc = plan_make(&desired, &r.current, &popts, &plan);
+	if (rc)
+		goto out;
+	have_plan = true;
+	log_plan(&plan);
+	res->created = plan.n_create;
+	res->updated = plan.n_update;
+	res->deleted = plan.n_delete;
+	res->kept = plan.n_keep;
+	rc = preflight(&r, &plan);
+	if (rc || o->dry_run)
+		goto out;
+	warn_host(&r, t, &plan);
+	rc = state_meta_write(&r.meta);
+	if (rc)
+		goto out;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.env = &r.env;
+	ctx.journal = r.journal;
+	ctx.state = &r.current;
+	ctx.progress = o->progress;
+	ctx.progress_arg = o->progress_arg;
+	apply_init(&ctx);
+	rc = apply_run(&ctx, &plan);
+	if (rc) {
+		/* Keep the failure's words; the rollback may set its own. */
+		char why[ERR_MSG_MAX];
+		int rrc;
+
+		snprintf(why, sizeof(why), "%s", err_text(rc));
+		rrc = apply_rollback(&ctx);
+		if (rrc)
+			log_warn("%s: rolling back: %s", r.meta.name, err_text(rrc));
+		journal_compact(r.journal, &r.current);
+		apply_fini(&ctx);
+		if (!existed && r.current.n == 0)
+			state_remove(r.meta.name);
+		err_msg(rc, "%s", why);
+		goto out;
+	}
+	apply_fini(&ctx);
+	rc = journal_compact(r.journal, &plan.next);
+	if (!rc && o->src)
+		rc = state_save_topo(r.meta.name, o->src, o->src_len);
+	if (!rc) {
+		r.meta.builtin = !o->src;
+		free(r.meta.file);
+		r.meta.file = t->file ? realpath(t->file, NULL) : NULL;
+		rc = state_meta_write(&r.meta);
+	}
+out:
+	if (have_plan)
+		plan_free(&plan);
+	objset_clear(&desired);
+	run_close(&r);
+	res->elapsed_ns = time_mono_ns() - start;
+	return rc ? err_ctx(rc, "%s", t->name) : 0;
+}
+
+int lab_down(const char *lab, lab_progress_fn progress, void *arg, struct lab_result *res)
+{
+	struct plan_opts popts = { .ifindex_base = 2 };
+	struct apply_ctx ctx;
+	struct plan plan;
+	struct lab_run r;
+	char dir[4096];
+	uint64_t start = time_mono_ns();
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	if (state_path(lab, NULL, dir, sizeof(dir)) || access(dir, F_OK))
+		return err_msg(-ENOENT, "there is no lab called %s (nslab ls lists them)", lab);
+	rc = run_open(&r, lab, false, false);
+	if (rc)
+		goto out_close;
+	popts.host_ns = r.env.host_ns;
+	rc = plan_teardown(&r.current, &popts, &plan);
+	if (rc)
+		goto out_close;
+	res->deleted = plan.n_delete;
+	res->existed = true;
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.env = &r.env;
+	ctx.journal = r.journal;
+	ctx.state = &r.current;
+	ctx.progress = progress;
+	ctx.progress_arg = arg;
+	apply_init(&ctx);
+	rc = apply_run(&ctx, &plan);
+	apply_fini(&ctx);
+	plan_free(&plan);
+	if (rc)
+		journal_compact(r.journal, &r.current);
+	else
+		rc = state_remove(lab);
+out_close:
+	run_close(&r);
+	res->elapsed_ns = time_mono_ns() - start;
+	return rc ? err_ctx(rc, "%s", lab) : 0;
+}

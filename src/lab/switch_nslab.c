@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Switch kind "nslab": nslab-switchd. The daemon owns no kernel object of
+ * its own: its ports are the switch-side ends of veth pairs the lab makes,
+ * and its host-side interface is one more veth pair — SW (in the host
+ * namespace, carrying the gateway) and SW-sw (a port of the switch) — so a
+ * restarted daemon re-attaches to the same interfaces and the hosts never
+ * notice. The SWITCHD object's attributes hold the whole switch
+ * configuration, so any change to ports or VLANs shows up as an update of
+ * that object (a config rewrite and a reload), never as a restart.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "common/strbuf.h"
+#include "lab/switch_kind.h"
+
+void switch_nslab_port_name(const char *sw, char *buf, size_t len)
+{
+	char name[TOPO_IFNAMSIZ];
+
+	topo_peer_name(sw, "sw", name);
+	snprintf(buf, len, "%s", name);
+}
+
+static void port_spec(struct strbuf *sb, const char *name, const struct topo_iface *ifc)
+{
+	sb_printf(sb, "%s%s:", sb->len && sb->s[sb->len - 1] != '=' ? "," : "", name);
+	if (!ifc) {
+		sb_printf(sb, "v%u", TOPO_VLAN_DEFAULT);
+	} else if (ifc->n_trunk) {
+		sb_puts(sb, "t");
+		for (size_t i = 0; i < ifc->n_trunk; i++)
+			sb_printf(sb, "%s%u", i ? "." : "", ifc->trunk[i]);
+		sb_printf(sb, "n%u", ifc->native_vlan);
+	} else {
+		sb_printf(sb, "v%u", ifc->vlan);
+	}
+}
+
+static int nslab_add_switch(const struct topo *t, const struct topo_switch *sw,
+			    const struct lab_env *env, struct objvec *out)
+{
+	struct strbuf attrs = STRBUF_INIT;
+	char port[TOPO_IFNAMSIZ], alias[64], veth[256];
+	int rc;
+
+	desired_alias(env->lab, alias, sizeof(alias));
+	switch_nslab_port_name(sw->name, port, sizeof(port));
+	snprintf(veth, sizeof(veth), "peer_ns=%s peer=%s mtu=%u mac=- peer_mac=- peer_group=%u",
+		 env->host_ns, port, sw->mtu, env->group);
+	rc = objvec_add(out, OBJ_VETH, env->host_ns, sw->name, veth);
+	if (rc)
+		return rc;
+	snprintf(veth, sizeof(veth), "alias=%s master=-", alias);
+	rc = objvec_add(out, OBJ_PORT, env->host_ns, sw->name, veth);
+	if (!rc)
+		rc = objvec_add(out, OBJ_PORT, env->host_ns, port, veth);
+	if (rc)
+		return rc;
+
+	sb_printf(&attrs, "fdb_size=%u fdb_aging=%u ports=", sw->fdb_size, sw->fdb_aging);
+	port_spec(&attrs, port, NULL);
+	for (size_t h = 0; h < t->n_hosts; h++)
+		for (size_t i = 0; i < t->hosts[h].n_ifaces; i++)
+			if (t->hosts[h].ifaces[i].sw == sw)
+				port_spec(&attrs, t->hosts[h].ifaces[i].peer, &t->hosts[h].ifaces[i]);
+	rc = sb_error(&attrs);
+	if (!rc)
+		rc = objvec_add(out, OBJ_SWITCHD, env->host_ns, sw->name, sb_str(&attrs));
+	sb_free(&attrs);
+	return rc;
+}
+
+static int nslab_add_port(const struct topo *t, const struct topo_switch *sw,
+			  const struct topo_iface *ifc, const struct lab_env *env,
+			  struct objvec *out)
+{
+	char attrs[128], alias[64];
+
+	desired_alias(env->lab, alias, sizeof(alias));
+	snprintf(attrs, sizeof(attrs), "alias=%s master=-", alias);
+	return objvec_add(out, OBJ_PORT, env->host_ns, ifc->peer, attrs);
+}
+
+static void nslab_gateway_dev(const struct topo_switch *sw, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", sw->name);
+}
+
+const struct switch_kind switch_kind_nslab = {
+	.name = "nslab",
+	.add_switch = nslab_add_switch,
+	.add_port = nslab_add_port,
+	.gateway_dev = nslab_gateway_dev,
+};

@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "lab/switchd_run.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <limits.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/errmsg.h"
+#include "common/fsutil.h"
+#include "common/util.h"
+#include "kernel/netns.h"
+#include "lab/obj.h"
+#include "lab/state.h"
+#include "lab/swclient.h"
+
+#define SWITCHD_TIMEOUT_MS 10000
+
+int switchd_path(const char *lab, const char *sw, const char *ext, char *buf, size_t len)
+{
+	char file[64];
+
+	snprintf(file, sizeof(file), "%s.%s", sw, ext);
+	return state_path(lab, file, buf, len);
+}
+
+const char *switchd_program(void)
+{
+	static char path[PATH_MAX];
+	const char *env = getenv("NSLAB_SWITCHD");
+	ssize_t n;
+	char *slash;
+
+	if (env && *env)
+		return env;
+	n = readlink("/proc/self/exe", path, sizeof(path) - 20);
+	if (n > 0) {
+		path[n] = '\0';
+		slash = strrchr(path, '/');
+		if (slash) {
+			strcpy(slash + 1, "nslab-switchd");
+			if (access(path, X_OK) == 0)
+				return path;
+		}
+	}
+	return "nslab-switchd";
+}
+
+/* "a:v1,b:t10.20n1" -> the config's "ports" array. */
+static json_t *ports_json(const char *spec)
+{
+	json_t *ports = json_array();
+	char *copy = strdup(spec), *save = NULL;
+
+	if (!ports || !copy)
+		goto fail;
+	for (char *p = strtok_r(copy, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+		char *colon = strrchr(p, ':');
+		json_t *port;
+
+		if (!colon)
+			goto fail;
+		*colon = '\0';
+		port = json_pack("{s:s}", "name", p);
+		if (!port || json_array_append_new(ports, port))
+			goto fail;
+		if (colon[1] == 'v') {
+			json_object_set_new(port, "vlan", json_integer(atoi(colon + 2)));
+		} else if (colon[1] == 't') {
+			json_t *vids = json_array();
+			char *q = colon + 2, *end;
+
+			json_object_set_new(port, "trunk", vids);
+			while (*q && *q != 'n') {
+				json_array_append_new(vids, json_integer(strtol(q, &end, 10)));
+				q = *end == '.' ? end + 1 : end;
+			}
+			if (*q == 'n')
+				json_object_set_new(port, "native", json_integer(atoi(q + 1)));
+		}
+	}
+	free(copy);
+	return ports;
+fail:
+	free(copy);
+	json_decref(ports);
+	return NULL;
+}
+
+int switchd_write_config(const char *lab, const struct obj *o)
+{
+	char path[4096], ports[1 << 16], *text;
+	long size = obj_get_long(o->attrs, "fdb_size", 0);
+	long aging = obj_get_long(o->attrs, "fdb_aging", 0);
+	json_t *cfg, *fdb, *pj;
+	int rc;
+
+	rc = switchd_path(lab, o->name, "json", path, sizeof(path));
+	if (rc)
+		return rc;
+	/* The ports list can be long: take it straight from the attributes. */
+	{
+		const char *p = strstr(o->attrs, "ports=");
+		size_t n = p ? strcspn(p + 6, " ") : 0;
+
+		if (n >= sizeof(ports))
+			return -E2BIG;
+		memcpy(ports, p ? p + 6 : "", n);
+		ports[n] = '\0';
+	}
+	pj = ports_json(ports);
+	fdb = json_object();
+	cfg = json_object();
+	if (!pj || !fdb || !cfg) {
+		json_decref(pj);
+		json_decref(fdb);
+		json_decref(cfg);
+		return -ENOMEM;
+	}
+	if (size)
+		json_object_set_new(fdb, "size", json_integer(size));
+	if (aging)
+		json_object_set_new(fdb, "aging", json_integer(aging));
+	json_object_set_new(cfg, "switch", json_string(o->name));
+	json_object_set_new(cfg, "fdb", fdb);
+	json_object_set_new(cfg, "ports", pj);
+	text = json_dumps(cfg, JSON_INDENT(1));
+	json_decref(cfg);
+	if (!text)
+		return -ENOMEM;
+	rc = fs_write_atomic(path, text, strlen(text), 0600);
+	free(text);
+	return rc ? err_set(rc, "writing %s", path) : 0;
+}
+
+static pid_t read_pid(const char *lab, const char *sw)
+{
+	char path[4096], *buf;
+	long pid;
+
+	if (switchd_path(lab, sw, "pid", path, sizeof(path)) ||
+	    fs_read_file(path, 64, &buf, NULL))
+		return 0;
+	pid = strtol(buf, NULL, 10);
+	free(buf);
+	return pid > 0 && pid <= INT_MAX ? (pid_t)pid : 0;
+}
+
+/* Whether pid is a live nslab-switchd (not a recycled pid). */
+static bool is_switchd(pid_t pid)
+{
+	char path[64], *comm;
+	bool yes;
+
+	if (pid <= 0 || kill(pid, 0))
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	if (fs_read_file(path, 256, &comm, NULL))
+		return false;
+	yes = !strncmp(comm, "nslab-switchd", 13);
+	free(comm);
+	return yes;
+}
+
+bool switchd_alive(const char *lab, const char *sw)
+{
+	return is_switchd(read_pid(lab, sw));
+}
+
+int switchd_start(const char *lab, const struct obj *o, int nsfd)
+{
+	char cfg[4096], sock[4096], pid[4096], log[4096], err[1024] = "";
+	const char *prog = switchd_program();
+	size_t elen = 0;
+	int pipefd[2], status = 0, rc;
+	bool exited = false;
+	uint64_t deadline;
+	pid_t child;
+
+	rc = switchd_write_config(lab, o);
+	if (rc)
+		return rc;
+	if (switchd_path(lab, o->name, "json", cfg, sizeof(cfg)) ||
+	    switchd_path(lab, o->name, "sock", sock, sizeof(sock)) ||
+	    switchd_path(lab, o->name, "pid", pid, sizeof(pid)) ||
+	    switchd_path(lab, o->name, "log", log, sizeof(log)))
+		return -ENAMETOOLONG;
+	if (pipe2(pipefd, O_CLOEXEC))
+		return -errno;
+	child = fork();
+	if (child < 0) {
+		rc = -errno;
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return rc;
+	}
+	if (child == 0) {
+		int devnull = open("/dev/null", O_RDWR);
+
+		if (nsfd >= 0 && setns(nsfd, 0))
+			_exit(126);
+		dup2(devnull, 0);
+		dup2(devnull, 1);
+		dup2(pipefd[1], 2);
+		execlp(prog, prog, "--config", cfg, "--control", sock, "--log", log, "--pidfile",
+		       pid, "--detach", (char *)NULL);
+		dprintf(2, "cannot run %s: %s\n", prog, strerror(errno));
+		_exit(127);
+	}
+	close(pipefd[1]);
+	fcntl(pipefd[0], F_SETFL, O_NONBLOCK);
+	/* Read its words until it exits; the detached daemon itself must not
+	 * keep our pipe open, but a short poll keeps us safe if it does. */
+	deadline = time_mono_ns() + (uint64_t)SWITCHD_TIMEOUT_MS * 1000000u;
+	while (!exited && time_mono_ns() < deadline) {
+		struct pollfd p = { .fd = pipefd[0], .events = POLLIN };
+		ssize_t n;
+
+		poll(&p, 1, 20);
+		while ((n = read(pipefd[0], err + elen, sizeof(err) - 1 - elen)) > 0)
+			elen += (size_t)n;
+		if (waitpid(child, &status, WNOHANG) == child)
+			exited = true;
+	}
+	while (exited && elen < sizeof(err) - 1) {
+		ssize_t n = read(pipefd[0], err + elen, sizeof(err) - 1 - elen);
+
+		if (n <= 0)
+			break;
+		elen += (size_t)n;
+	}
+	close(pipefd[0]);
+	err[elen] = '\0';
+	while (elen && err[elen - 1] == '\n')
+		err[--elen] = '\0';
+	if (!exited) {
+		kill(child, SIGKILL);
+		waitpid(child, NULL, 0);
+		return err_msg(-ETIMEDOUT, "%s: nslab-switchd did not start within %d s", o->name,
+			       SWITCHD_TIMEOUT_MS / 1000);
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		const char *last = strrchr(err, '\n');
+
+		return err_msg(-EIO, "%s: starting nslab-switchd: %s", o->name,
+			       elen ? (last ? last + 1 : err) : "it failed");
+	}
+	return 0;
+}
+
+int switchd_reload(const char *lab, const char *sw)
+{
+	char sock[4096];
+	json_t *reply;
+	int rc;
+
+	rc = switchd_path(lab, sw, "sock", sock, sizeof(sock));
+	if (rc)
+		return rc;
+	rc = swclient_cmd(sock, "reload", SWITCHD_TIMEOUT_MS, &reply);
+	if (rc)
+		return err_ctx(rc, "%s: reloading", sw);
+	json_decref(reply);
+	return 0;
+}
+
+int switchd_stop(const char *lab, const char *sw)
+{
+	static const char *const exts[] = { "sock", "pid", "json" };
+	pid_t pid = read_pid(lab, sw);
+	char path[4096];
+
+	if (is_switchd(pid)) {
+		kill(pid, SIGTERM);
+		for (int i = 0; i < 200 && is_switchd(pid); i++)
+			usleep(10000);
+		if (is_switchd(pid)) {
+			kill(pid, SIGKILL);
+			for (int i = 0; i < 100 && is_switchd(pid); i++)
+				usleep(10000);
+		}
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(exts); i++)
+		if (!switchd_path(lab, sw, exts[i], path, sizeof(path)))
+			unlink(path);
+	return 0;
+}

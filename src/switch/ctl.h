@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The control socket: a Unix stream socket (mode 0600) that speaks the
+ * line protocol of ctl_cmd.h. It shares the data path's thread and event
+ * loop, so it must never block or grow without bound:
+ *
+ * - every descriptor is non-blocking; a client whose reply does not fit in
+ *   the socket is written to as it drains (EPOLLOUT), and is not read from
+ *   meanwhile, so one client cannot queue unbounded replies;
+ * - a request line longer than CTL_MAX_REQUEST gets an error reply and the
+ *   rest of that line is discarded;
+ * - at most CTL_MAX_CLIENTS at once; one more is told so and closed;
+ * - a client whose unread replies pass CTL_MAX_OUT is disconnected.
+ *
+ * A stale socket file left by a killed daemon is replaced; a live one (a
+ * daemon answers on it) is an error.
+ */
+#ifndef NSLAB_SWITCH_CTL_H
+#define NSLAB_SWITCH_CTL_H
+
+#include "switch/ev.h"
+
+#define CTL_MAX_CLIENTS 32
+#define CTL_MAX_OUT (32u << 20)
+
+struct sw;
+struct ctl;
+
+int ctl_open(struct ctl **out, const char *path, struct ev *ev, struct sw *sw);
+/* Close every client and the socket, and remove the socket file. */
+void ctl_close(struct ctl *ctl);
+unsigned ctl_clients(const struct ctl *ctl);
+
+#endif

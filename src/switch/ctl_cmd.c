@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "switch/ctl_cmd.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/errmsg.h"
+#include "common/log.h"
+#include "common/util.h"
+#include "switch/sw.h"
+
+static void emit(struct strbuf *out, json_t *reply)
+{
+	char *s = json_dumps(reply, JSON_COMPACT);
+
+	if (s) {
+		sb_puts(out, s);
+		free(s);
+	} else {
+		sb_puts(out, "{\"ok\":false,\"error\":\"out of memory\"}");
+	}
+	sb_puts(out, "\n");
+	json_decref(reply);
+}
+
+void ctl_cmd_error(struct strbuf *out, const char *msg)
+{
+	emit(out, json_pack("{s:b,s:s}", "ok", 0, "error", msg));
+}
+
+static json_t *ok(void)
+{
+	return json_pack("{s:b}", "ok", 1);
+}
+
+static uint32_t now_s(void)
+{
+	return (uint32_t)(time_mono_ns() / 1000000000u);
+}
+
+static void mac_str(const uint8_t m[6], char s[18])
+{
+	snprintf(s, 18, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+}
+
+static const char *state_name(enum port_state s)
+{
+	return s == PORT_UP ? "up" : s == PORT_DOWN ? "down" : "gone";
+}
+
+static json_t *cmd_status(struct sw *sw)
+{
+	json_t *r = ok();
+
+	json_object_set_new(r, "pid", json_integer(getpid()));
+	json_object_set_new(r, "switch", json_string(sw->name));
+	json_object_set_new(r, "uptime", json_integer((json_int_t)((time_mono_ns() - sw->started_ns) / 1000000000u)));
+	json_object_set_new(r, "ports", json_integer(sw->n_ports));
+	json_object_set_new(r, "fdb", json_pack("{s:I,s:I,s:I}", "entries", (json_int_t)fdb_count(sw->fdb),
+						"size", (json_int_t)fdb_size(sw->fdb), "aging",
+						(json_int_t)fdb_aging(sw->fdb)));
+	return r;
+}
+
+static json_t *vlan_json(const struct vlan_port *vp, json_t *o)
+{
+	if (vp->mode == VLAN_MODE_ACCESS) {
+		json_object_set_new(o, "mode", json_string("access"));
+		json_object_set_new(o, "vlan", json_integer(vp->vid));
+		return o;
+	}
+	json_t *vids = json_array();
+
+	for (unsigned v = 1; v <= VLAN_MAX_VID; v++)
+		if (vlan_allowed(vp, (uint16_t)v) && v != vp->native)
+			json_array_append_new(vids, json_integer(v));
+	json_object_set_new(o, "mode", json_string("trunk"));
+	json_object_set_new(o, "trunk", vids);
+	json_object_set_new(o, "native", json_integer(vp->native));
+	return o;
+}
+
+static json_t *cmd_ports(struct sw *sw)
+{
+	json_t *r = ok(), *arr = json_array();
+
+	for (unsigned i = 0; i < sw->max_index; i++) {
+		struct port *p = sw->ports[i];
+		char mac[18];
+
+		if (!p)
+			continue;
+		mac_str(p->mac, mac);
+		json_array_append_new(arr, vlan_json(&p->vlan, json_pack("{s:s,s:i,s:s,s:s}", "name", p->name,
+									 "ifindex", p->ifindex, "mac", mac,
+									 "state", state_name(p->state))));
+	}
+	json_object_set_new(r, "ports", arr);
+	return r;
+}
+
+struct fdb_dump {
+	struct sw *sw;
+	json_t *arr;
+};
+
+static void fdb_one(const struct fdb_entry_info *e, void *arg)
+{
+	struct fdb_dump *d = arg;
+	struct port *p = e->port < d->sw->max_index ? d->sw->ports[e->port] : NULL;
+	char mac[18];
+
+	mac_str(e->mac, mac);
+	json_array_append_new(d->arr, json_pack("{s:s,s:i,s:s,s:I}", "mac", mac, "vlan", e->vid, "port",
+						p ? p->name : "?", "age", (json_int_t)e->age));
+}
+
+static json_t *cmd_fdb(struct sw *sw)
+{
+	struct fdb_dump d = { sw, json_array() };
+	json_t *r = ok();
+
+	fdb_foreach(sw->fdb, now_s(), fdb_one, &d);
+	json_object_set_new(r, "entries", d.arr);
+	return r;
+}
+
+static json_t *stats_json(const struct port_stats *s, json_t *o)
+{
+	json_t *why = json_object();
+
+	json_object_set_new(o, "rx_packets", json_integer((json_int_t)s->rx_packets));
+	json_object_set_new(o, "rx_bytes", json_integer((json_int_t)s->rx_bytes));
+	json_object_set_new(o, "tx_packets", json_integer((json_int_t)s->tx_packets));
+	json_object_set_new(o, "tx_bytes", json_integer((json_int_t)s->tx_bytes));
+	json_object_set_new(o, "drops", json_integer((json_int_t)stats_drops(s)));
+	json_object_set_new(o, "errors", json_integer((json_int_t)(s->rx_errors + s->tx_errors)));
+	json_object_set_new(o, "rx_errors", json_integer((json_int_t)s->rx_errors));
+	json_object_set_new(o, "tx_errors", json_integer((json_int_t)s->tx_errors));
+	for (int i = 0; i < DROP_MAX; i++)
+		if (s->drops[i])
+			json_object_set_new(why, stats_drop_name((enum drop_reason)i),
+					    json_integer((json_int_t)s->drops[i]));
+	json_object_set_new(o, "drop_reasons", why);
+	return o;
+}
+
+static json_t *cmd_stats(struct sw *sw)
+{
+	json_t *r = ok(), *arr = json_array();
+	struct port_stats tot = { 0 };
+
+	for (unsigned i = 0; i < sw->max_index; i++) {
+		struct port *p = sw->ports[i];
+
+		if (!p)
+			continue;
+		port_poll_kernel_drops(p);
+		tot.rx_packets += p->st.rx_packets;
+		tot.rx_bytes += p->st.rx_bytes;
+		tot.tx_packets += p->st.tx_packets;
+		tot.tx_bytes += p->st.tx_bytes;
+		tot.rx_errors += p->st.rx_errors;
+		tot.tx_errors += p->st.tx_errors;
+		for (int k = 0; k < DROP_MAX; k++)
+			tot.drops[k] += p->st.drops[k];
+		json_array_append_new(arr, stats_json(&p->st, json_pack("{s:s}", "name", p->name)));
+	}
+	json_object_set_new(r, "ports", arr);
+	json_object_set_new(r, "total", stats_json(&tot, json_object()));
+	return r;
+}
+
+static json_t *fail(const char *fmt, const char *arg)
+{
+	char msg[512];
+
+	snprintf(msg, sizeof(msg), fmt, arg);
+	return json_pack("{s:b,s:s}", "ok", 0, "error", msg);
+}
+
+static json_t *cmd_fdb_flush(struct sw *sw, json_t *req)
+{
+	json_t *jp = json_object_get(req, "port"), *jv = json_object_get(req, "vlan"), *r;
+	uint16_t port = FDB_NO_PORT, vid = 0;
+
+	if (jp) {
+		struct port *p;
+
+		if (!json_is_string(jp))
+			return fail("%s", "\"port\" must be a port name");
+		p = sw_port(sw, json_string_value(jp));
+		if (!p)
+			return fail("no port \"%s\"", json_string_value(jp));
+		port = p->index;
+	}
+	if (jv) {
+		if (!json_is_integer(jv) || json_integer_value(jv) < 1 || json_integer_value(jv) > VLAN_MAX_VID)
+			return fail("%s", "\"vlan\" must be a VLAN id 1..4094");
+		vid = (uint16_t)json_integer_value(jv);
+	}
+	r = ok();
+	json_object_set_new(r, "removed", json_integer(fdb_flush(sw->fdb, port, vid)));
+	return r;
+}
+
+static json_t *cmd_reload(struct sw *sw)
+{
+	struct swconf *conf;
+	json_t *added, *removed, *changed, *r;
+	int rc;
+
+	if (!sw->config_path)
+		return fail("%s", "no configuration file to reload");
+	rc = swconf_load(sw->config_path, &conf);
+	if (rc)
+		return fail("%s", err_text(rc));
+	added = json_array();
+	removed = json_array();
+	changed = json_array();
+	rc = sw_apply(sw, conf, added, removed, changed);
+	swconf_free(conf);
+	if (rc) {
+		json_decref(added);
+		json_decref(removed);
+		json_decref(changed);
+		log_warn("reload: %s", err_text(rc));
+		return fail("%s", err_text(rc));
+	}
+	log_info("reloaded %s: %zu added, %zu removed, %zu changed", sw->config_path,
+		 json_array_size(added), json_array_size(removed), json_array_size(changed));
+	r = ok();
+	json_object_set_new(r, "added", added);
+	json_object_set_new(r, "removed", removed);
+	json_object_set_new(r, "changed", changed);
+	return r;
+}
+
+void ctl_cmd_handle(struct sw *sw, const char *line, size_t len, struct strbuf *out)
+{
+	json_error_t jerr;
+	json_t *req, *cmd, *r;
+	const char *c;
+
+	if (len > CTL_MAX_REQUEST) {
+		ctl_cmd_error(out, "request longer than 65536 bytes");
+		return;
+	}
+	req = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!req) {
+		char msg[256];
+
+		snprintf(msg, sizeof(msg), "malformed request: %s (column %d)", jerr.text, jerr.column);
+		ctl_cmd_error(out, msg);
+		return;
+	}
+	cmd = json_object_get(req, "cmd");
+	if (!json_is_object(req) || !json_is_string(cmd)) {
+		json_decref(req);
+		ctl_cmd_error(out, "a request is an object with \"cmd\"");
+		return;
+	}
+	c = json_string_value(cmd);
+	if (!strcmp(c, "status"))
+		r = cmd_status(sw);
+	else if (!strcmp(c, "ports"))
+		r = cmd_ports(sw);
+	else if (!strcmp(c, "fdb"))
+		r = cmd_fdb(sw);
+	else if (!strcmp(c, "stats"))
+		r = cmd_stats(sw);
+	else if (!strcmp(c, "fdb-flush"))
+		r = cmd_fdb_flush(sw, req);
+	else if (!strcmp(c, "reload"))
+		r = cmd_reload(sw);
+	else
+		r = fail("unknown command \"%.64s\" (status, ports, fdb, stats, fdb-flush, reload)", c);
+	json_decref(req);
+	emit(out, r ? r : json_pack("{s:b,s:s}", "ok", 0, "error", "out of memory"));
+}

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * NORMAL: the learning switch. 802.1Q ingress rules decide the frame's
+ * VLAN; the source address is learned in that VLAN; a known unicast
+ * destination goes out of its port, anything else floods to the VLAN's
+ * other member ports; each output applies that port's egress rules.
+ */
+#include "switch/pipeline.h"
+#include "switch/sw.h"
+
+static const enum drop_reason vlan_drop[] = {
+	[VLAN_DROP_TAGGED_ON_ACCESS] = DROP_TAGGED_ON_ACCESS,
+	[VLAN_DROP_NOT_ALLOWED] = DROP_VLAN_NOT_ALLOWED,
+	[VLAN_DROP_NO_NATIVE] = DROP_UNTAGGED_NO_NATIVE,
+	[VLAN_DROP_BAD_TPID] = DROP_BAD_TPID,
+};
+
+void normal_process(struct sw *sw, const struct pl_pkt *pkt, uint32_t now)
+{
+	struct port *in = pkt->in;
+	const struct frame *f = &pkt->fr;
+	enum vlan_verdict v;
+	uint16_t vid = 0, out;
+	unsigned sent = 0;
+
+	v = vlan_ingress(&in->vlan, f, &vid);
+	if (v != VLAN_PASS) {
+		in->st.drops[vlan_drop[v]]++;
+		return;
+	}
+	if (mac_is_link_local(f->dst)) {
+		in->st.drops[DROP_LINK_LOCAL]++;
+		return;
+	}
+	/* As br_handle_frame: a group or all-zero source is not a station. */
+	if (mac_is_multicast(f->src) || mac_is_zero(f->src)) {
+		in->st.drops[DROP_BAD_SOURCE]++;
+		return;
+	}
+	fdb_learn(sw->fdb, vid, f->src, in->index, now);
+
+	if (!mac_is_multicast(f->dst)) {
+		out = fdb_lookup(sw->fdb, vid, f->dst, now);
+		if (out == in->index) {
+			in->st.drops[DROP_LOOPBACK]++;
+			return;
+		}
+		if (out != FDB_NO_PORT && out < sw->max_index && sw->ports[out]) {
+			pl_output_vlan(sw, pkt, sw->ports[out], vid);
+			return;
+		}
+	}
+	/* Broadcast, multicast and unknown unicast: every other member of
+	 * the VLAN. */
+	for (unsigned i = 0; i < sw->flood_n[vid]; i++) {
+		uint16_t k = sw->flood_ports[vid][i];
+
+		if (k == in->index)
+			continue;
+		pl_output_vlan(sw, pkt, sw->ports[k], vid);
+		sent++;
+	}
+	if (!sent)
+		in->st.drops[DROP_NO_DESTINATION]++;
+}

@@ -1,0 +1,430 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * nslab-switchd: the userspace L2 switch. This file is the daemon's front
+ * end: options, detaching, the pid file, signals and the event loop's
+ * handlers. The switch itself is in the library beside it (sw, port,
+ * pipeline, fdb, vlan, ctl); see README.md.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/errmsg.h"
+#include "common/log.h"
+#include "switch/ctl.h"
+#include "switch/ev.h"
+#include "switch/pidfile.h"
+#include "switch/pipeline.h"
+#include "switch/sw.h"
+
+#define PROG "nslab-switchd"
+#define RX_BATCHES_PER_EVENT 4 /* then let other ports and the control socket in */
+#define TICK_MS 1000
+#define DEFAULT_POLL_US 0
+
+static const char usage[] =
+	"Usage: " PROG " --config FILE [--control SOCK] [--log FILE] [--pidfile FILE]\n"
+	"                     [--detach] [-v] [--help]\n"
+	"\n"
+	"A userspace L2 learning switch with VLANs, moving frames between network\n"
+	"interfaces (the switch-side ends of veth pairs) through AF_PACKET rings.\n"
+	"It is normally started by `nslab up`; to run it by hand, inside the\n"
+	"namespace that holds the ports:\n"
+	"\n"
+	"  echo '{\"switch\":\"sw0\",\"ports\":[{\"name\":\"a-sw\"},{\"name\":\"b-sw\"}]}' >sw0.json\n"
+	"  " PROG " --config sw0.json --control /run/sw0.sock\n"
+	"  echo '{\"cmd\":\"fdb\"}' | socat - UNIX-CONNECT:/run/sw0.sock\n"
+	"\n"
+	"Options:\n"
+	"  --config FILE    JSON configuration: switch name, fdb size/aging, ports\n"
+	"  --control SOCK   Unix socket for requests (status, ports, fdb, stats,\n"
+	"                   fdb-flush, reload), one JSON object per line\n"
+	"  --log FILE       also log to FILE (the only log once detached)\n"
+	"  --pidfile FILE   write and lock a pid file\n"
+	"  --detach         run in the background; return once every port forwards\n"
+	"                   (exit 0), or print why not (exit 1)\n"
+	"  -v, --verbose    debug messages\n"
+	"  -h, --help       this text\n"
+	"\n"
+	"Signals: SIGTERM/SIGINT stop cleanly; SIGHUP reloads the configuration.\n"
+	"See nslab-switchd(8).\n";
+
+struct daemon {
+	struct sw *sw;
+	struct ev *ev;
+	struct ctl *ctl;
+	struct pidfile *pidfile;
+	int sigfd, timerfd;
+	uint64_t spin_ns;
+};
+
+static struct daemon d = { .sigfd = -1, .timerfd = -1 };
+
+static uint32_t now_s(void)
+{
+	struct timespec ts;
+
+	/* The coarse clock is a vDSO read of the last tick: cheap enough for
+	 * every batch, exact enough for aging in seconds. */
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (uint32_t)ts.tv_sec;
+}
+
+/* Detach ports that the data path saw fail, if their interface is gone;
+ * forget the error of those that came back. */
+static void reap(struct sw *sw)
+{
+	sw->gone = 0;
+	for (unsigned i = 0; i < sw->max_index; i++) {
+		struct port *p = sw->ports[i];
+
+		if (!p || (!p->tx_errno && p->state == PORT_UP))
+			continue;
+		port_refresh_state(p);
+		if (p->state == PORT_GONE) {
+			log_warn("port %s: the interface is gone; detached", p->name);
+			sw_detach(sw, p);
+		} else if (p->state == PORT_UP) {
+			p->tx_errno = 0;
+		}
+	}
+}
+
+static void port_event(struct ev *ev, int fd, uint32_t events, void *arg)
+{
+	struct port *p = arg;
+
+	(void)ev;
+	(void)fd;
+	if (events & EPOLLERR) {
+		enum port_state was = p->state;
+		int err = port_socket_error(p);
+
+		port_refresh_state(p);
+		if (p->state == PORT_GONE) {
+			log_warn("port %s: the interface is gone; detached", p->name);
+			sw_detach(d.sw, p);
+			return;
+		}
+		if (p->state != was)
+			log_info("port %s: %s%s%s", p->name, p->state == PORT_UP ? "up" : "down",
+				 err ? ": " : "", err ? strerror(-err) : "");
+	}
+	if (events & EPOLLIN) {
+		uint32_t now = now_s();
+
+		unsigned got = 0, n;
+
+		for (int k = 0; k < RX_BATCHES_PER_EVENT; k++) {
+			got += n = pl_rx_batch(d.sw, p, now);
+			if (n < PORT_BATCH)
+				break;
+		}
+		if (got && d.spin_ns)
+			ev_spin(d.ev, d.spin_ns);
+	}
+	if (d.sw->gone)
+		reap(d.sw);
+}
+
+static int port_added(void *arg, struct port *p)
+{
+	(void)arg;
+	log_info("port %s attached (ifindex %d, %zu KiB ring, %s)", p->name, p->ifindex,
+		 p->ring_len >> 10, p->vlan.mode == VLAN_MODE_ACCESS ? "access" : "trunk");
+	return ev_add(d.ev, p->fd, EPOLLIN, port_event, p);
+}
+
+static void port_removed(void *arg, struct port *p)
+{
+	(void)arg;
+	ev_del(d.ev, p->fd);
+}
+
+static void tick(struct ev *ev, int fd, uint32_t events, void *arg)
+{
+	uint64_t n;
+	uint32_t aged;
+
+	(void)ev;
+	(void)events;
+	(void)arg;
+	if (read(fd, &n, sizeof(n)) < 0 && errno != EAGAIN)
+		return;
+	aged = fdb_age(d.sw->fdb, now_s());
+	if (aged)
+		log_debug("aged out %u addresses", aged);
+	for (unsigned i = 0; i < d.sw->max_index; i++)
+		if (d.sw->ports[i]) {
+			port_poll_kernel_drops(d.sw->ports[i]);
+			if (d.sw->ports[i]->state != PORT_UP)
+				d.sw->gone++;
+		}
+	if (d.sw->gone)
+		reap(d.sw);
+}
+
+static void reload(void)
+{
+	struct swconf *conf;
+	int rc = swconf_load(d.sw->config_path, &conf);
+
+	if (!rc) {
+		rc = sw_apply(d.sw, conf, NULL, NULL, NULL);
+		swconf_free(conf);
+	}
+	if (rc)
+		log_warn("reload: %s", err_text(rc));
+	else
+		log_info("reloaded %s", d.sw->config_path);
+}
+
+static void on_signal(struct ev *ev, int fd, uint32_t events, void *arg)
+{
+	struct signalfd_siginfo si;
+
+	(void)events;
+	(void)arg;
+	while (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo == SIGHUP) {
+			reload();
+		} else {
+			log_info("signal %d: stopping", (int)si.ssi_signo);
+			ev_stop(ev);
+		}
+	}
+}
+
+static int setup_signals(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, NULL))
+		return err_set(-errno, "blocking signals");
+	signal(SIGPIPE, SIG_IGN);
+	d.sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (d.sigfd < 0)
+		return err_set(-errno, "signalfd");
+	return ev_add(d.ev, d.sigfd, EPOLLIN, on_signal, NULL);
+}
+
+static void teardown(void)
+{
+	ctl_close(d.ctl);
+	d.ctl = NULL;
+	sw_free(d.sw);
+	d.sw = NULL;
+	if (d.timerfd >= 0)
+		close(d.timerfd);
+	if (d.sigfd >= 0)
+		close(d.sigfd);
+	ev_free(d.ev);
+	d.ev = NULL;
+	pidfile_close(d.pidfile);
+	d.pidfile = NULL;
+}
+
+struct opts {
+	const char *config, *control, *log, *pidfile;
+	bool detach, verbose;
+};
+
+static int start(const struct opts *o, struct swconf *conf, char *config_abs)
+{
+	int rc;
+
+	if (o->pidfile && (rc = pidfile_open(&d.pidfile, o->pidfile)))
+		return rc;
+	if (o->log && (rc = log_open_file(o->log)))
+		return err_set(rc, "%s", o->log);
+	d.ev = ev_new();
+	d.sw = sw_new(conf->name, conf->fdb_size, conf->aging);
+	if (!d.ev || !d.sw)
+		return err_set(-ENOMEM, "starting");
+	d.sw->config_path = config_abs;
+	d.sw->hooks = (struct sw_hooks){ port_added, port_removed, NULL };
+	rc = setup_signals();
+	if (rc)
+		return rc;
+	rc = sw_apply(d.sw, conf, NULL, NULL, NULL);
+	if (rc)
+		return rc;
+	if (o->control && (rc = ctl_open(&d.ctl, o->control, d.ev, d.sw)))
+		return rc;
+	d.timerfd = ev_timer(d.ev, TICK_MS, tick, NULL);
+	if (d.timerfd < 0)
+		return err_set(d.timerfd, "timer");
+	log_info("switch %s: %u ports, fdb %u entries, aging %u s, pid %d", d.sw->name, d.sw->n_ports,
+		 conf->fdb_size, conf->aging, (int)getpid());
+	return 0;
+}
+
+/* Fork; the parent waits on a pipe for the child's word: a lone newline
+ * when every port forwards and the socket listens, else the error line. */
+static int daemonize(int *notify_fd)
+{
+	int p[2];
+	pid_t pid;
+	char buf[ERR_MSG_MAX + 64];
+	size_t len = 0;
+	ssize_t n;
+
+	if (pipe2(p, O_CLOEXEC))
+		return err_set(-errno, "pipe");
+	pid = fork();
+	if (pid < 0)
+		return err_set(-errno, "fork");
+	if (pid == 0) {
+		/* From here the parent speaks for us: errors travel through
+		 * the pipe as one line, the rest goes to the log file. */
+		log_to_stderr(false);
+		close(p[0]);
+		setsid();
+		*notify_fd = p[1];
+		return 0;
+	}
+	close(p[1]);
+	while (len < sizeof(buf) - 1 && (n = read(p[0], buf + len, sizeof(buf) - 1 - len)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		len += (size_t)n;
+		if (memchr(buf, '\n', len))
+			break;
+	}
+	buf[len] = '\0';
+	if (len > 0 && buf[0] == '\n')
+		exit(0);
+	if (len == 0)
+		fprintf(stderr, "%s: the daemon exited during startup\n", PROG);
+	else
+		fprintf(stderr, "%s: %s", PROG, buf);
+	exit(1);
+}
+
+static void notify(int fd, const char *msg)
+{
+	if (fd < 0)
+		return;
+	if (write(fd, msg, strlen(msg)) < 0) {
+		/* The parent is gone; nothing to tell. */
+	}
+	close(fd);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "control", required_argument, NULL, 's' },
+		{ "log", required_argument, NULL, 'l' },
+		{ "pidfile", required_argument, NULL, 'p' },
+		{ "detach", no_argument, NULL, 'd' },
+		{ "poll-us", required_argument, NULL, 'P' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct opts o = { 0 };
+	struct swconf *conf = NULL;
+	char *config_abs = NULL;
+	int opt, rc, notify_fd = -1;
+
+	log_setup(PROG, LOG_LVL_INFO);
+	d.spin_ns = DEFAULT_POLL_US * 1000;
+	while ((opt = getopt_long(argc, argv, "c:s:l:p:dvh", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'c': o.config = optarg; break;
+		case 's': o.control = optarg; break;
+		case 'l': o.log = optarg; break;
+		case 'p': o.pidfile = optarg; break;
+		case 'd': o.detach = true; break;
+		case 'v': o.verbose = true; break;
+		case 'P': {
+			char *end;
+			unsigned long us = strtoul(optarg, &end, 10);
+
+			if (*end || us > 1000000) {
+				fprintf(stderr, "%s: --poll-us: a number of microseconds, 0..1000000\n", PROG);
+				return 1;
+			}
+			d.spin_ns = us * 1000;
+			break;
+		}
+		case 'h': fputs(usage, stdout); return 0;
+		default: fputs(usage, stderr); return 1;
+		}
+	}
+	if (optind < argc || !o.config) {
+		fprintf(stderr, "%s: %s\n", PROG, optind < argc ? "unexpected argument" : "--config FILE is required");
+		fputs(usage, stderr);
+		return 1;
+	}
+	if (o.verbose)
+		log_setup(PROG, LOG_LVL_DEBUG);
+	/* Read the configuration before forking, so its errors reach the
+	 * caller the plain way. The absolute path is kept for reloads. */
+	config_abs = realpath(o.config, NULL);
+	rc = config_abs ? swconf_load(config_abs, &conf) : err_set(-errno, "%s", o.config);
+	if (rc) {
+		err_print(stderr, PROG, rc);
+		free(config_abs);
+		return 1;
+	}
+	if (o.detach && (rc = daemonize(&notify_fd))) {
+		err_print(stderr, PROG, rc);
+		return 1;
+	}
+	rc = start(&o, conf, config_abs);
+	swconf_free(conf);
+	if (rc) {
+		char line[ERR_MSG_MAX + 64];
+
+		snprintf(line, sizeof(line), "%s\n", err_text(rc));
+		if (o.log)
+			log_err("%s", err_text(rc));
+		if (notify_fd >= 0)
+			notify(notify_fd, line);
+		else
+			err_print(stderr, PROG, rc);
+		if (!d.sw)
+			free(config_abs);
+		teardown();
+		return 1;
+	}
+	if (o.detach) {
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+		log_to_stderr(false);
+		if (null >= 0) {
+			dup2(null, 0);
+			dup2(null, 1);
+			dup2(null, 2);
+			close(null);
+		}
+		notify(notify_fd, "\n");
+	}
+	rc = ev_run(d.ev);
+	if (rc)
+		log_err("event loop: %s", strerror(-rc));
+	teardown();
+	log_info("stopped");
+	log_close();
+	return rc ? 1 : 0;
+}

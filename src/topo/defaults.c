@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * What the file leaves unsaid: the switch-side name of every switch port,
+ * and each host's implicit default routes via its switch's gateway (what
+ * the hand-built network adds by hand with "ip route add default via
+ * 172.16.10.254").
+ */
+#include "topo/parse.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+/* A name in the host-side namespace: a switch, or a port's peer. */
+struct hostside_name {
+	const char *name;
+	struct topo_pos pos;
+	const struct topo_host *host;   /* NULL for a switch */
+	const struct topo_iface *iface;
+	const struct topo_switch *sw;
+};
+
+static int hostside_cmp(const void *pa, const void *pb)
+{
+	const struct hostside_name *a = pa, *b = pb;
+	int c = strcmp(a->name, b->name);
+
+	if (c)
+		return c;
+	if (a->pos.line != b->pos.line)
+		return a->pos.line < b->pos.line ? -1 : 1;
+	return a->pos.col < b->pos.col ? -1 : a->pos.col > b->pos.col;
+}
+
+static void report_collision(struct topo_pctx *ctx, const struct hostside_name *first,
+			     const struct hostside_name *o)
+{
+	if (o->sw)
+		topo_report(ctx, o->pos, "switch name '%s' is already the switch-side name of %s (at %s); rename the switch",
+			    topo_q(o->name), topo_qiface(first->host, first->iface),
+			    topo_qpos(first->pos));
+	else if (first->sw)
+		topo_report(ctx, o->pos, "the switch-side name of %s, '%s', is the name of switch '%s' (at %s); rename the switch or the interface",
+			    topo_qiface(o->host, o->iface), o->name, topo_q(first->name),
+			    topo_qpos(first->pos));
+	else
+		topo_report(ctx, o->pos, "the switch-side name of %s, '%s', is also that of %s (at %s); rename one of the hosts or interfaces (long names are shortened, see nslab-topology(5))",
+			    topo_qiface(o->host, o->iface), o->name,
+			    topo_qiface(first->host, first->iface), topo_qpos(first->pos));
+}
+
+static void peer_names(struct topo_pctx *ctx)
+{
+	struct topo *t = ctx->t;
+	struct hostside_name *v;
+	size_t n = 0, cap = t->n_switches;
+
+	for (size_t h = 0; h < t->n_hosts; h++)
+		cap += t->hosts[h].n_ifaces;
+	v = calloc(cap ? cap : 1, sizeof(*v));
+	if (!v) {
+		ctx->err = -ENOMEM;
+		return;
+	}
+	for (size_t s = 0; s < t->n_switches; s++, n++) {
+		v[n].name = t->switches[s].name;
+		v[n].pos = t->switches[s].pos;
+		v[n].sw = &t->switches[s];
+	}
+	for (size_t h = 0; h < t->n_hosts; h++) {
+		for (size_t i = 0; i < t->hosts[h].n_ifaces; i++) {
+			struct topo_iface *ifc = &t->hosts[h].ifaces[i];
+			char peer[TOPO_IFNAMSIZ];
+
+			if (!ifc->sw)
+				continue;
+			topo_peer_name(t->hosts[h].name, ifc->name, peer);
+			if (!(ifc->peer = strdup(peer))) {
+				ctx->err = -ENOMEM;
+				goto out;
+			}
+			v[n].name = ifc->peer;
+			v[n].pos = ifc->pos;
+			v[n].host = &t->hosts[h];
+			v[n].iface = ifc;
+			n++;
+		}
+	}
+	qsort(v, n, sizeof(*v), hostside_cmp);
+	for (size_t i = 1, first = 0; i < n; i++) {
+		if (strcmp(v[i].name, v[first].name)) {
+			first = i;
+			continue;
+		}
+		report_collision(ctx, &v[first], &v[i]);
+	}
+out:
+	free(v);
+}
+
+/* The first interface (in file order) that is an access port on VLAN 1 of
+ * a switch with a gateway of family, and that has an address of family in
+ * the gateway's subnet. */
+static struct topo_iface *gateway_iface(struct topo_host *h, int family,
+					const struct topo_cidr **gwp)
+{
+	for (size_t i = 0; i < h->n_ifaces; i++) {
+		struct topo_iface *ifc = &h->ifaces[i];
+		const struct topo_cidr *gw;
+
+		if (!topo_iface_on_gateway_vlan(ifc))
+			continue;
+		gw = topo_switch_gateway(ifc->sw, family);
+		if (!gw)
+			continue;
+		for (size_t k = 0; k < ifc->n_addrs; k++) {
+			if (ifc->addrs[k].family == family && topo_cidr_contains(gw, family, ifc->addrs[k].addr)) {
+				*gwp = gw;
+				return ifc;
+			}
+		}
+	}
+	return NULL;
+}
+
+static void implicit_routes(struct topo_pctx *ctx)
+{
+	static const int families[] = { AF_INET, AF_INET6 };
+	struct topo *t = ctx->t;
+
+	for (size_t h = 0; h < t->n_hosts; h++) {
+		struct topo_host *host = &t->hosts[h];
+
+		for (size_t f = 0; f < 2; f++) {
+			const struct topo_cidr *gw;
+			struct topo_iface *dev;
+			struct topo_route *r;
+			bool has_default = false;
+
+			for (size_t k = 0; k < host->n_routes; k++)
+				if (host->routes[k].is_default && host->routes[k].family == families[f])
+					has_default = true;
+			if (has_default || !(dev = gateway_iface(host, families[f], &gw)))
+				continue;
+			/* parse_host() left room for two. */
+			r = &host->routes[host->n_routes++];
+			memset(r, 0, sizeof(*r));
+			r->family = families[f];
+			r->dst.family = families[f];
+			r->is_default = true;
+			memcpy(r->via, gw->addr, 16);
+			r->dev = dev;
+			r->implicit = true;
+			r->pos = dev->pos;
+		}
+	}
+}
+
+void topo_defaults(struct topo_pctx *ctx)
+{
+	peer_names(ctx);
+	implicit_routes(ctx);
+}

@@ -1,0 +1,58 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The commands of issue 2 as a user meets them: help, exit statuses, exec,
+# ls and show (human and JSON), down by name and by file.
+. "$(dirname "$0")/lib.sh"
+
+for c in up down ls show exec switch; do
+	check_out "nslab $c --help explains it" "Usage: nslab $c" "$NSLAB" $c --help
+done
+check_out "nslab --help lists the commands" 'down +take a lab down' "$NSLAB" --help
+check_status "an unknown command is a usage error (2)" 2 "$NSLAB" frobnicate
+check_status "an unknown option is a usage error (2)" 2 "$NSLAB" up --frob
+
+bad=$(write_topo bad <<'YAML'
+switches:
+  v-net-0: {gatway: 10.0.0.1/24}
+YAML
+)
+check_status "a bad topology exits 2" 2 "$NSLAB" up --sandbox "$bad"
+check_out "  naming file, line and column" 'bad\.yaml:2:13: .*gatway' cat "$T_DIR/last"
+check_eq "  and changes nothing" "" "$(ip netns list)"
+check_status "a missing file exits 2" 2 "$NSLAB" up --sandbox /nonexistent.yaml
+
+check "the seed comes up" "$NSLAB" up --sandbox
+check_status "exec passes the exit status through" 3 "$NSLAB" exec red sh -c 'exit 3'
+check_out "exec runs inside the node" '172\.16\.10\.1/24' "$NSLAB" exec red ip -o addr show eth0
+check_out "exec sets NSLAB_LAB and NSLAB_NODE" '^seed blue$' "$NSLAB" exec blue sh -c 'echo $NSLAB_LAB $NSLAB_NODE'
+check_out "exec LAB:NODE works" 'eth0' "$NSLAB" exec seed:green ip -o link show eth0
+check_out "exec host runs in the sandbox's host side" 'v-net-0' "$NSLAB" exec host ip -o link show v-net-0
+check_out "exec sees the node's /sys" 'eth0' "$NSLAB" exec red ls /sys/class/net
+check_status "exec of a missing command is 127" 127 "$NSLAB" exec red /no/such/command
+check_status "exec of an unknown node fails (1)" 1 "$NSLAB" exec nosuchnode true
+
+check_out "ls shows the lab" 'seed +sandbox' "$NSLAB" ls
+check "ls -j is JSON with the lab's fields" bash -c \
+	"$NSLAB ls -j | $PY -c 'import json,sys; l=json.load(sys.stdin); assert l[0][\"name\"]==\"seed\" and l[0][\"mode\"]==\"sandbox\" and l[0][\"hosts\"]==4 and l[0][\"switches\"]==1, l'"
+check_out "show lists every host interface with its address" 'yellow +eth0 +UP .*172\.16\.10\.20/24 +v-net-0' "$NSLAB" show
+check "show -j has nodes, interfaces and addresses" bash -c \
+	"$NSLAB show -j | $PY -c '
+import json,sys
+d=json.load(sys.stdin)
+assert d[\"lab\"]==\"seed\" and d[\"mode\"]==\"sandbox\"
+n={x[\"name\"]:x for x in d[\"nodes\"]}
+assert set(n)>={\"host\",\"red\",\"blue\",\"green\",\"yellow\",\"inet\"}, n.keys()
+e=n[\"red\"][\"interfaces\"][0]
+assert e[\"name\"]==\"eth0\" and \"172.16.10.1/24\" in e[\"addresses\"] and e[\"switch\"]==\"v-net-0\" and e[\"vlan\"]==1 and e[\"state\"]==\"UP\", e
+assert d[\"switches\"][0][\"gateways\"]==[\"172.16.10.254/24\"] and d[\"switches\"][0][\"nat\"] is True
+'"
+pings red 172.16.10.5 >/dev/null
+check_out "show NODE gives routes" 'default +172\.16\.10\.254 +eth0' "$NSLAB" show red
+check_out "show NODE gives the neighbour table" '172\.16\.10\.5 .*eth0' "$NSLAB" show red
+check_out "show host shows the host side" 'v-net-0 .*172\.16\.10\.254/24' "$NSLAB" show host
+check_out "show SWITCH shows its ports" 'red-eth0 .*red:eth0' "$NSLAB" show v-net-0
+check_out "switch SW fdb shows learnt MACs" '[0-9a-f:]{17} +1 +(red|blue)-eth0' "$NSLAB" switch v-net-0 fdb
+
+check "down by file name" "$NSLAB" down "$TOP/examples/seed.yaml"
+check_eq "nothing is left" "" "$(ip netns list)"
+check_out "down with nothing running says so" 'no lab is running' "$NSLAB" down
+finish

@@ -1,0 +1,71 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Green and yellow join a running red/blue network, an address changes, a
+# host leaves: each by editing the file and running up again, with a ping
+# between red and blue running throughout and never losing a packet.
+. "$(dirname "$0")/lib.sh"
+
+f=$T_DIR/net.yaml
+v1() { cat >"$f" <<'YAML'
+name: net
+switches:
+  v-net-0: {gateway: 172.16.10.254/24}
+hosts:
+  red: {switch: v-net-0, ip: 172.16.10.1/24}
+  blue: {switch: v-net-0, ip: 172.16.10.5/24}
+YAML
+}
+add_gy() { cat >>"$f" <<'YAML'
+  green: {switch: v-net-0, ip: 172.16.10.10/24}
+  yellow: {switch: v-net-0, ip: 172.16.10.20/24}
+YAML
+}
+ident() { # what would change if red or blue were recreated
+	echo "$(stat -L -c %i /run/netns/red) $(stat -L -c %i /run/netns/blue)" \
+		"$(ip -n red -o link show eth0 | cut -d: -f1) $(ip -n nslab-net -o link show red-eth0 | cut -d: -f1)"
+}
+# ping red -> blue in the background for the duration of CMD; print the loss.
+loss_during() {
+	in_node red ping -q -i 0.005 -c 600 -W 1 172.16.10.5 >"$T_DIR/ping" 2>&1 &
+	local p=$!
+	sleep 0.3
+	"$@" >"$T_DIR/cmd" 2>&1 || { cat "$T_DIR/cmd"; kill $p; return 1; }
+	wait $p
+	grep -Eo '[0-9.]+% packet loss' "$T_DIR/ping"
+}
+
+v1
+check "red and blue come up" "$NSLAB" up --sandbox "$f"
+check "red reaches blue" pings red 172.16.10.5
+id0=$(ident)
+
+add_gy
+check_eq "green and yellow join with no packet lost between red and blue" "0% packet loss" \
+	"$(loss_during "$NSLAB" up --sandbox "$f")"
+check_out "the run reports only additions" 'updated .*: [0-9]+ made, 0 changed, 0 removed' cat "$T_DIR/cmd"
+check_eq "red and blue were not recreated" "$id0" "$(ident)"
+check "green reaches yellow" pings green 172.16.10.20
+check "red reaches green" pings red 172.16.10.10
+
+sed -i 's|172.16.10.10/24|172.16.10.11/24|' "$f"
+check_eq "green's address changes with no packet lost between red and blue" "0% packet loss" \
+	"$(loss_during "$NSLAB" up --sandbox "$f")"
+check_out "green has its new address" '172\.16\.10\.11/24' in_node green ip -o addr show eth0
+check_fail "and not the old one" grep -q '172.16.10.10/' <(in_node green ip -o addr show eth0)
+check "red reaches green at the new address" pings red 172.16.10.11
+check_eq "red and blue were not recreated" "$id0" "$(ident)"
+
+sed -i '/yellow/d' "$f"
+check_eq "yellow leaves with no packet lost between red and blue" "0% packet loss" \
+	"$(loss_during "$NSLAB" up --sandbox "$f")"
+check_fail "yellow's namespace is gone" test -e /run/netns/yellow
+check_fail "yellow's switch-side link is gone" ip -n nslab-net link show yellow-eth0
+check "green still reaches blue" pings green 172.16.10.5
+check_eq "red and blue were not recreated" "$id0" "$(ident)"
+
+check "a switch moves to a new subnet: the gateway follows" bash -c "sed -i 's/172.16.10./172.16.20./g' $f && $NSLAB up --sandbox $f"
+check "red reaches blue in the new subnet" pings red 172.16.20.5
+check "red reaches the new gateway" pings red 172.16.20.254
+
+check "down" "$NSLAB" down net
+check_eq "nothing is left" "" "$(ip netns list)"
+finish

@@ -1,0 +1,54 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# All or nothing: an up that fails half-way undoes what it made and says in
+# one line what failed; a run that is killed half-way leaves a journal that
+# down uses to remove everything.
+. "$(dirname "$0")/lib.sh"
+
+before=$(net_snapshot)
+for n in 1 3 7 12 20 31; do
+	NSLAB_FAULT=$n "$NSLAB" up --sandbox >"$T_DIR/out1" 2>&1
+	rc=$?
+	check_eq "a failure before object $n makes up exit 1" 1 "$rc"
+	check_eq "  and is reported in one line" 1 "$(wc -l <"$T_DIR/out1")"
+	check_out "  naming the cause" 'nslab: seed: injected failure before creating' cat "$T_DIR/out1"
+	check_eq "  and leaves no namespace" "" "$(ip netns list)"
+	check_eq "  and no lab" "" "$(ls /run/nslab 2>/dev/null | grep -v '^\.')"
+done
+check_eq "the surrounding namespace is as before" "$before" "$(net_snapshot)"
+
+# A failing reconcile keeps what was there before.
+check "a lab comes up" "$NSLAB" up --sandbox
+f=$T_DIR/grow.yaml
+{ echo "name: seed"; sed -n '/^switches/,$p' "$TOP/examples/seed.yaml"; echo "  purple: {switch: v-net-0, ip: 172.16.10.30/24}"; } >"$f"
+NSLAB_FAULT=4 "$NSLAB" up --sandbox "$f" >/dev/null 2>&1
+check_fail "a reconcile that fails half-way does not leave the new host" test -e /run/netns/purple
+check "the lab as it was still works" pings red 172.16.10.5
+check "and is up to date with the old file" "$NSLAB" up --sandbox
+check "down" "$NSLAB" down seed
+
+# kill -9 at many moments of an up of 200 hosts; down always leaves nothing.
+big=$T_DIR/big.yaml
+{
+	echo "name: big"; echo "switches:"; echo "  sw: {gateway: 10.20.0.254/16, nat: true}"; echo "hosts:"
+	for i in $(seq 1 200); do echo "  h$i: {switch: sw, ip: 10.20.$((i / 250)).$((i % 250 + 1))/16}"; done
+} >"$big"
+for stall in 1 150 260 410 700 900; do
+	NSLAB_STALL=$stall "$NSLAB" up --sandbox "$big" >/dev/null 2>&1 &
+	p=$!
+	for _ in $(seq 50); do grep -q . /run/nslab/big/journal 2>/dev/null && break; sleep 0.1; done
+	sleep 0.3
+	kill -9 $p 2>/dev/null; wait $p 2>/dev/null
+	check "kill -9 while stalled before object $stall, then down" "$NSLAB" down big
+	check_eq "  leaves no namespace" "" "$(ip netns list)"
+	check_eq "  and no nftables table of the lab" "" "$(ip netns exec nslab-big nft list tables 2>/dev/null)"
+done
+for delay in 0.05 0.15 0.3 0.5; do
+	"$NSLAB" up --sandbox "$big" >/dev/null 2>&1 &
+	p=$!
+	sleep $delay
+	kill -9 $p 2>/dev/null; wait $p 2>/dev/null
+	check "kill -9 after ${delay}s of up, then down" bash -c "$NSLAB down big || ! test -e /run/nslab/big"
+	check_eq "  leaves no namespace" "" "$(ip netns list)"
+done
+check_eq "the surrounding namespace is as before" "$before" "$(net_snapshot)"
+finish

@@ -1,0 +1,84 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The control socket under abuse: garbage, a line far over the 64 KiB
+# limit, unknown commands, many clients at once and a client that never
+# reads its replies. Each gets an error or is cut off, and the switch keeps
+# forwarding and answering throughout.
+. "$(dirname "$0")/switchd-lib.sh"
+
+quiet_ns
+sw_host red 10.0.0.1/24
+sw_host blue 10.0.0.2/24
+sw_config '{"name":"red-sw"}' '{"name":"blue-sw"}'
+check "the switch starts" sw_start
+check "red reaches blue" pings red 10.0.0.2
+
+check_out "garbage: an error reply" '"ok":false,"error":"malformed request' swctl $'\x01\x02 not json'
+check_out "an unknown command: an error naming it" 'unknown command \\"dance\\"' swctl '{"cmd":"dance"}'
+check_out "a request without cmd: an error" '"ok":false' swctl '{"command":"status"}'
+
+in_node red ping -q -c 400 -i 0.01 -W1 10.0.0.2 >"$T_DIR/ping" 2>&1 &
+pinger=$!
+check "abuse: oversized line, 40 clients at once, a client that never reads" "$PY" - "$SW_SOCK" <<'PY'
+import socket, sys, time
+path = sys.argv[1]
+def conn():
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(5)
+    s.connect(path)
+    return s
+def line(s):
+    buf = b""
+    while not buf.endswith(b"\n"):
+        d = s.recv(65536)
+        if not d:
+            break
+        buf += d
+    return buf.decode()
+# 1 MiB without a newline, then a newline and a good request
+s = conn()
+s.sendall(b"{" + b"x" * (1 << 20))
+r = line(s)
+assert "longer than 65536" in r, r
+s.sendall(b"\n{\"cmd\":\"status\"}\n")
+r = line(s)
+assert '"ok":true' in r, r
+s.close()
+# 40 clients: 32 are served, the rest told to go
+many = [conn() for _ in range(40)]
+time.sleep(0.3)
+served = refused = 0
+for c in many:
+    try:
+        c.sendall(b'{"cmd":"status"}\n')
+        r = line(c)
+    except OSError:
+        r = ""
+    if '"ok":true' in r:
+        served += 1
+    elif "too many clients" in r or r == "":
+        refused += 1
+for c in many:
+    c.close()
+assert served >= 1 and served + refused == 40, (served, refused)
+print("served", served, "refused", refused)
+# a client that asks for the fdb 2000 times and never reads
+lazy = conn()
+lazy.setblocking(False)
+try:
+    for _ in range(2000):
+        lazy.send(b'{"cmd":"fdb"}\n{"cmd":"stats"}\n')
+except BlockingIOError:
+    pass
+time.sleep(0.5)
+t = conn()
+t.sendall(b'{"cmd":"status"}\n')
+r = line(t)
+assert '"ok":true' in r, r
+lazy.close()
+PY
+wait $pinger
+check_out "red's 400 pings meanwhile: none lost" " 0% packet loss" cat "$T_DIR/ping"
+check "the daemon still answers" sw_alive
+check "and still forwards" pings blue 10.0.0.1
+finish

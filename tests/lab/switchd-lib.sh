@@ -1,0 +1,122 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Helpers for the nslab-switchd lab tests (switchd-*.sh): hosts in network
+# namespaces joined to the switch by veth pairs, built with plain `ip`
+# commands (no lab manager), the daemon run by hand, and its control
+# socket spoken to. Sourced by those tests; run on its own (as tests/run
+# does with every tests/lab/*.sh) it checks the daemon's --help.
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+: "${NSLAB_SWITCHD:?run lab tests through tests/run}"
+SW_CONF=$T_DIR/sw.json SW_SOCK=$T_DIR/sw.sock SW_LOG=$T_DIR/sw.log SW_PID=$T_DIR/sw.pid
+
+# Quiet namespaces: no IPv6 (no router/neighbour solicitations, no MLD), so
+# the only frames on the wire are the ones a test sends, and counters can
+# be compared with what was sent.
+quiet_ns() { # quiet_ns [NS]
+	local x=()
+	[ -n "${1:-}" ] && x=(ip netns exec "$1")
+	"${x[@]}" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+}
+
+# sw_host NAME ADDR/LEN: namespace NAME with NAME-eth0, the switch side
+# NAME-sw here, both up.
+sw_host() {
+	local n=$1 addr=${2:-}
+	ip netns add "$n" || return 1
+	quiet_ns "$n"
+	ip link add "$n-eth0" type veth peer name "$n-sw" || return 1
+	ip link set "$n-eth0" netns "$n"
+	ip -n "$n" link set lo up
+	ip -n "$n" link set "$n-eth0" up
+	[ -n "$addr" ] && ip -n "$n" addr add "$addr" dev "$n-eth0"
+	ip link set "$n-sw" up
+}
+
+# trunk_ping FROM VID SRC-ADDR TO TO-ADDR: from host FROM's eth0 (a trunk
+# host), an ICMP echo tagged VID from SRC-ADDR to host TO; true if the
+# reply comes back tagged VID. (This kernel has no 802.1Q devices, so the
+# tags are written and read with scapy.)
+trunk_ping() {
+	local from=$1 vid=$2 src=$3 to=$4 dst=$5
+	ip -n "$to" neigh replace "$src" lladdr "$(mac_of "$from")" dev "$to-eth0" || return 1
+	ip netns exec "$from" "$PY" - "$from-eth0" "$vid" "$src" "$dst" "$(mac_of "$to")" <<'PY'
+import sys
+from scapy.all import Ether, Dot1Q, IP, ICMP, srp1, conf
+conf.verb = 0
+iface, vid, src, dst, dmac = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
+smac = open("/sys/class/net/%s/address" % iface).read().strip()
+req = Ether(src=smac, dst=dmac) / Dot1Q(vlan=vid) / IP(src=src, dst=dst) / ICMP(id=4242, seq=vid)
+for _ in range(3):
+    r = srp1(req, iface=iface, timeout=1)
+    if r is not None:
+        break
+ok = r is not None and r.haslayer(Dot1Q) and r[Dot1Q].vlan == vid and r.haslayer(ICMP) and r[ICMP].type == 0
+print("reply:", r.summary() if r is not None else None)
+sys.exit(0 if ok else 1)
+PY
+}
+
+mac_of() { ip netns exec "$1" cat "/sys/class/net/$1-eth0/address"; }
+
+# sw_config PORT-JSON...: write the configuration, e.g.
+#   sw_config '{"name":"red-sw"}' '{"name":"blue-sw","vlan":10}'
+sw_config() {
+	local IFS=,
+	printf '{"switch": "sw0", %s"ports": [%s]}\n' "${SW_FDB:+\"fdb\": $SW_FDB, }" "$*" >"$SW_CONF"
+}
+
+sw_start() { # extra daemon options
+	"$NSLAB_SWITCHD" --config "$SW_CONF" --control "$SW_SOCK" --log "$SW_LOG" \
+		--pidfile "$SW_PID" --detach "$@"
+}
+sw_stop() {
+	local pid
+	pid=$(cat "$SW_PID" 2>/dev/null) || return 0
+	kill "$pid" 2>/dev/null
+	for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+	kill -9 "$pid" 2>/dev/null
+}
+at_exit sw_stop
+
+# swctl JSON-REQUEST: print the one-line reply.
+swctl() {
+	"$PY" - "$SW_SOCK" "$1" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.settimeout(5)
+s.connect(sys.argv[1])
+s.sendall(sys.argv[2].encode() + b"\n")
+buf = b""
+while not buf.endswith(b"\n"):
+    d = s.recv(1 << 20)
+    if not d:
+        break
+    buf += d
+sys.stdout.write(buf.decode())
+PY
+}
+
+# swq JSON-REQUEST PYTHON-EXPR: evaluate EXPR on the reply (as r) and print it,
+#   swq '{"cmd":"stats"}' 'port(r, "red-sw")["rx_packets"]'
+swq() {
+	swctl "$1" | "$PY" -c '
+import json, sys
+r = json.load(sys.stdin)
+def port(r, name):
+    return [p for p in r["ports"] if p["name"] == name][0]
+print(eval(sys.argv[1]))' "$2"
+}
+
+# fails CMD...: CMD fails (for check_out on a failing command's output).
+fails() { ! "$@"; }
+
+# The daemon is alive and answers.
+sw_alive() { [ "$(swq '{"cmd":"status"}' 'r["ok"]')" = True ]; }
+
+# Run as a test of its own: the manual way in is documented.
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+	check_out "nslab-switchd --help shows how to run it by hand" "--detach" "$NSLAB_SWITCHD" --help
+	check_out "--help names every control request" "fdb-flush, reload" "$NSLAB_SWITCHD" --help
+	check_status "a missing --config is an error" 1 "$NSLAB_SWITCHD"
+	finish
+fi

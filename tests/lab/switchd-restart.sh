@@ -1,0 +1,28 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The daemon is killed with SIGKILL, leaving its pid file and control
+# socket behind. Started again with the same files, it replaces them and
+# forwards again at once.
+. "$(dirname "$0")/switchd-lib.sh"
+
+quiet_ns
+sw_host red 172.16.10.1/24
+sw_host blue 172.16.10.5/24
+sw_config '{"name":"red-sw"}' '{"name":"blue-sw"}'
+check "the switch starts" sw_start
+check "red reaches blue" pings red 172.16.10.5
+old=$(cat "$SW_PID")
+kill -9 "$old"
+for _ in $(seq 50); do kill -0 "$old" 2>/dev/null || break; sleep 0.1; done
+check_fail "kill -9: the daemon is gone" kill -0 "$old"
+check "its socket file is left behind" test -S "$SW_SOCK"
+check "its pid file is left behind" test -s "$SW_PID"
+check "red no longer reaches blue" no_ping red 172.16.10.5
+start=$(date +%s%N)
+check "a restart with the same files succeeds" sw_start
+check "red reaches blue with the first ping (1 s timeout)" in_node red ping -c1 -W1 172.16.10.5
+echo "# restart to first answered ping: $(( ($(date +%s%N) - start) / 1000000 )) ms"
+check "the pid file names the new daemon" test "$(cat "$SW_PID")" != "$old"
+check "the socket answers" sw_alive
+check_eq "the fdb starts afresh and relearns" 2 "$(swq '{"cmd":"fdb"}' 'len(r["entries"])')"
+finish

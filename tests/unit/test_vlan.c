@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* 802.1Q rules: access and trunk ingress/egress decisions, and the bytes a
+ * frame leaves with when a tag is pushed or popped (vnet header included). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "switch/vlan.h"
+
+static const uint8_t macs[12] = { 2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1 };
+
+static size_t frame_with(uint8_t *buf, int tag_tpid, uint16_t tci, size_t payload)
+{
+	size_t off = 12;
+
+	memcpy(buf, macs, 12);
+	if (tag_tpid) {
+		buf[off++] = (uint8_t)(tag_tpid >> 8);
+		buf[off++] = (uint8_t)tag_tpid;
+		buf[off++] = (uint8_t)(tci >> 8);
+		buf[off++] = (uint8_t)tci;
+	}
+	buf[off++] = 0x08;
+	buf[off++] = 0x00;
+	for (size_t i = 0; i < payload; i++)
+		buf[off++] = (uint8_t)i;
+	return off;
+}
+
+static struct frame parse(const uint8_t *buf, size_t len, const struct frame_accel *acc)
+{
+	struct frame f;
+
+	assert_int_equal(frame_parse(buf, len, acc, &f), FRAME_OK);
+	return f;
+}
+
+static void access_ingress(void **state)
+{
+	struct vlan_port vp;
+	uint8_t buf[64];
+	size_t len;
+	uint16_t vid = 0;
+	struct frame f;
+	struct frame_accel acc = { true, 0x8100, 10 };
+
+	(void)state;
+	vlan_port_access(&vp, 10);
+	len = frame_with(buf, 0, 0, 20);
+	f = parse(buf, len, NULL);
+	assert_int_equal(vlan_ingress(&vp, &f, &vid), VLAN_PASS);
+	assert_int_equal(vid, 10);
+	/* Tagged frames never enter an access port: not with its own VLAN,
+	 * not priority-tagged, not 802.1ad, not out of band. */
+	len = frame_with(buf, 0x8100, 10, 20);
+	f = parse(buf, len, NULL);
+	assert_int_equal(vlan_ingress(&vp, &f, &vid), VLAN_DROP_TAGGED_ON_ACCESS);
+	len = frame_with(buf, 0x8100, 0, 20);
+	f = parse(buf, len, NULL);
+	assert_int_equal(vlan_ingress(&vp, &f, &vid), VLAN_DROP_TAGGED_ON_ACCESS);
+	len = frame_with(buf, 0x88a8, 20, 20);
+	f = parse(buf, len, NULL);
+	assert_int_equal(vlan_ingress(&vp, &f, &vid), VLAN_DROP_TAGGED_ON_ACCESS);
+	len = frame_with(buf, 0, 0, 20);
+	f = parse(buf, len, &acc);
+	assert_int_equal(vlan_ingress(&vp, &f, &vid), VLAN_DROP_TAGGED_ON_ACCESS);
+}
+
+static void trunk_ingress(void **state)
+{
+	uint16_t vids[] = { 10, 20 };
+	struct vlan_port vp;
+	uint8_t buf[64];
+	size_t len;
+	uint16_t vid = 0;
+	struct frame f;
+
+	(void)state;
+	vlan_port_trunk(&vp, vids, 2, 1);
+	len = frame_with(buf, 0x8100, 0xa014, 20); /* PCP 5, VID 20 */
+	f = parse(buf, len, NULL);
+	assert_int_equal(vlan_ingress(&vp, &f, &vid), VLAN_PASS);
+	assert_int_equal(vid, 20);
+	len = frame_with(buf, 0x8100, 30, 20);
+	f = parse(buf, len, NULL);
+	assert_int_equal(vlan_ingress(&vp, &f, &vid), VLAN_DROP_NOT_ALLOWED);
+	len = frame_with(buf, 0x8100, 0, 20); /* priority tag: VID 0 */
+	f = parse(buf, len, NULL);
+	assert_int_equal(vlan_ingress(&vp, &f, &vid), VLAN_DROP_NOT_ALLOWED);
+	len = frame_with(buf, 0x88a8, 10, 20);
+	f = parse(buf, len, NULL);
+	assert_int_equal(vlan_ingress(&vp, &f, &vid), VLAN_DROP_BAD_TPID);
+	/* The native VLAN is allowed tagged too. */
+	len = frame_with(buf, 0x8100, 1, 20);
+	f = parse(buf, len, NULL);
+	assert_int_equal(vlan_ingress(&vp, &f, &vid), VLAN_PASS);
+	assert_int_equal(vid, 1);
+	len = frame_with(buf, 0, 0, 20);
+	f = parse(buf, len, NULL);
+	assert_int_equal(vlan_ingress(&vp, &f, &vid), VLAN_PASS);
+	assert_int_equal(vid, 1);
+	/* native 0: untagged frames are dropped */
+	vlan_port_trunk(&vp, vids, 2, 0);
+	assert_int_equal(vlan_ingress(&vp, &f, &vid), VLAN_DROP_NO_NATIVE);
+	assert_false(vlan_member(&vp, 1));
+	assert_true(vlan_member(&vp, 10));
+}
+
+static void egress(void **state)
+{
+	uint16_t vids[] = { 10, 20 };
+	struct vlan_port acc, tr;
+
+	(void)state;
+	vlan_port_access(&acc, 10);
+	vlan_port_trunk(&tr, vids, 2, 20);
+	assert_int_equal(vlan_egress(&acc, 10), VLAN_OUT_UNTAGGED);
+	assert_int_equal(vlan_egress(&acc, 20), VLAN_OUT_NONE);
+	assert_int_equal(vlan_egress(&tr, 10), VLAN_OUT_TAGGED);
+	assert_int_equal(vlan_egress(&tr, 20), VLAN_OUT_UNTAGGED);
+	assert_int_equal(vlan_egress(&tr, 30), VLAN_OUT_NONE);
+	assert_int_equal(vlan_egress(&tr, 1), VLAN_OUT_NONE);
+	assert_false(vlan_port_equal(&acc, &tr));
+	struct vlan_port tr2;
+
+	vlan_port_trunk(&tr2, vids, 2, 20);
+	assert_true(vlan_port_equal(&tr, &tr2));
+	vlan_port_trunk(&tr2, vids, 2, 0);
+	assert_false(vlan_port_equal(&tr, &tr2));
+}
+
+/* Build the frame that leaves: hdr + body, as the pipeline's iovec does. */
+static size_t leave(const struct frame *f, const uint8_t *data, uint16_t vid, enum vlan_out out,
+		    uint8_t *dst, int *delta)
+{
+	uint8_t hdr[16];
+	unsigned hl = vlan_out_header(f, vid, out, hdr, delta);
+
+	memcpy(dst, hdr, hl);
+	memcpy(dst + hl, data + f->body_off, f->len - f->body_off);
+	return hl + f->len - f->body_off;
+}
+
+static void push_and_pop(void **state)
+{
+	uint8_t in[128], out[128], want[128];
+	size_t len, olen, wlen;
+	struct frame f;
+	int delta;
+	struct frame_accel acc = { true, 0x8100, 0x6014 }; /* PCP 3, VID 20 */
+	struct virtio_net_hdr vn = { .flags = VIRTIO_NET_HDR_F_NEEDS_CSUM,
+				     .gso_type = VIRTIO_NET_HDR_GSO_TCPV4,
+				     .gso_size = 1448,
+				     .hdr_len = 54,
+				     .csum_start = 34,
+				     .csum_offset = 16 };
+
+	(void)state;
+	/* untagged in, tagged out: push */
+	len = frame_with(in, 0, 0, 40);
+	f = parse(in, len, NULL);
+	assert_true(vlan_rewrite_needed(&f, 10, VLAN_OUT_TAGGED));
+	olen = leave(&f, in, 10, VLAN_OUT_TAGGED, out, &delta);
+	wlen = frame_with(want, 0x8100, 10, 40);
+	assert_int_equal(delta, 4);
+	assert_int_equal(olen, wlen);
+	assert_memory_equal(out, want, wlen);
+	assert_true(frame_vnet_shift(&vn, delta));
+	assert_int_equal(vn.csum_start, 38);
+	assert_int_equal(vn.hdr_len, 58);
+
+	/* tagged in band, untagged out: pop */
+	len = frame_with(in, 0x8100, 10, 40);
+	f = parse(in, len, NULL);
+	assert_true(vlan_rewrite_needed(&f, 10, VLAN_OUT_UNTAGGED));
+	olen = leave(&f, in, 10, VLAN_OUT_UNTAGGED, out, &delta);
+	wlen = frame_with(want, 0, 0, 40);
+	assert_int_equal(delta, -4);
+	assert_int_equal(olen, wlen);
+	assert_memory_equal(out, want, wlen);
+	assert_true(frame_vnet_shift(&vn, delta));
+	assert_int_equal(vn.csum_start, 34);
+
+	/* tagged in band, tagged out with the same VID: nothing to do */
+	assert_false(vlan_rewrite_needed(&f, 10, VLAN_OUT_TAGGED));
+	/* tagged out of band (the kernel's usual way), untagged out: the
+	 * bytes are already untagged */
+	len = frame_with(in, 0, 0, 40);
+	f = parse(in, len, &acc);
+	assert_false(vlan_rewrite_needed(&f, 20, VLAN_OUT_UNTAGGED));
+	/* ...and tagged out: the tag goes back in, priority kept */
+	assert_true(vlan_rewrite_needed(&f, 20, VLAN_OUT_TAGGED));
+	olen = leave(&f, in, 20, VLAN_OUT_TAGGED, out, &delta);
+	wlen = frame_with(want, 0x8100, 0x6014, 40);
+	assert_int_equal(delta, 4);
+	assert_int_equal(olen, wlen);
+	assert_memory_equal(out, want, wlen);
+	/* untagged in, untagged out: untouched */
+	f = parse(in, len, NULL);
+	assert_false(vlan_rewrite_needed(&f, 1, VLAN_OUT_UNTAGGED));
+	/* An 802.1ad outer tag's bits are not carried into a C-tag. */
+	len = frame_with(in, 0x88a8, 0xe00a, 40);
+	f = parse(in, len, NULL);
+	olen = leave(&f, in, 10, VLAN_OUT_TAGGED, out, &delta);
+	wlen = frame_with(want, 0x8100, 10, 40);
+	assert_int_equal(delta, 0);
+	assert_memory_equal(out, want, wlen);
+}
+
+static void names(void **state)
+{
+	(void)state;
+	assert_string_equal(vlan_verdict_name(VLAN_DROP_TAGGED_ON_ACCESS), "tagged-on-access");
+	assert_string_equal(vlan_verdict_name(VLAN_PASS), "pass");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(access_ingress),
+		cmocka_unit_test(trunk_ingress),
+		cmocka_unit_test(egress),
+		cmocka_unit_test(push_and_pop),
+		cmocka_unit_test(names),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
