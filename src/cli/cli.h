@@ -20,6 +20,11 @@ int ls_main(int argc, char **argv);
 int show_main(int argc, char **argv);
 int exec_main(int argc, char **argv);
 int switch_main(int argc, char **argv);
+int ping_main(int argc, char **argv);
+int pingall_main(int argc, char **argv);
+int graph_main(int argc, char **argv);
+int doctor_main(int argc, char **argv);
+int shell_main(int argc, char **argv);
 
 /* Global options, set by main before a command runs. */
 extern bool cli_quiet;

@@ -23,6 +23,11 @@ static const struct cli_command commands[] = {
 	{ "show", show_main, "show a lab, a node or a switch" },
 	{ "exec", exec_main, "run a command (or a shell) inside a node" },
 	{ "switch", switch_main, "a switch's ports, MAC table and counters" },
+	{ "ping", ping_main, "ping one node from another, by name" },
+	{ "pingall", pingall_main, "who reaches whom: every pair, checked against expect:" },
+	{ "cli", shell_main, "an interactive shell: red ping blue, pingall, show" },
+	{ "graph", graph_main, "the topology as a picture (DOT, Mermaid, SVG)" },
+	{ "doctor", doctor_main, "check this machine before building a lab" },
 };
 
 static void usage(FILE *f)

@@ -83,13 +83,15 @@ static int bridge_link_cb(const struct link_info *li, void *arg)
 		return 0;
 	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", li->mac[0], li->mac[1],
 		 li->mac[2], li->mac[3], li->mac[4], li->mac[5]);
+	/* A bridge port's counters are its link's, seen from the bridge: what
+	 * the link receives the switch receives. */
 	row = json_pack("{s:s, s:i, s:s, s:s, s:{s:I, s:I, s:I, s:I, s:I, s:I}}", "name", li->name,
 			"ifindex", li->ifindex, "mac", mac, "state",
-			li->operstate == 6 ? "UP" : "DOWN", "stats", "rx_packets",
+			li->operstate == 6 ? "up" : "down", "stats", "rx_packets",
 			(json_int_t)li->rx_packets, "rx_bytes", (json_int_t)li->rx_bytes,
 			"tx_packets", (json_int_t)li->tx_packets, "tx_bytes",
-			(json_int_t)li->tx_bytes, "rx_dropped", (json_int_t)li->rx_dropped,
-			"tx_dropped", (json_int_t)li->tx_dropped);
+			(json_int_t)li->tx_bytes, "drops",
+			(json_int_t)(li->rx_dropped + li->tx_dropped), "errors", (json_int_t)0);
 	if (!row)
 		return -ENOMEM;
 	port_owner(q->ls->topo, q->sw, li->name, row);
@@ -202,7 +204,7 @@ static int daemon_state(const struct labsel *ls, const struct topo_switch *sw, j
 		json_array_append_new(rows, row);
 	}
 	*out = json_pack("{s:s, s:s, s:o, s:O}", "switch", sw->name, "kind", "nslab", "ports", rows,
-			 "fdb", json_object_get(fdb, "fdb") ?: json_array());
+			 "fdb", json_object_get(fdb, "entries") ?: json_array());
 out:
 	json_decref(ports);
 	json_decref(fdb);
@@ -227,25 +229,13 @@ static const struct out_col stat_cols[] = {
 	{ "PORT", "name", false },
 	{ "RX-PKTS", "stats.rx_packets", true }, { "RX-BYTES", "stats.rx_bytes", true },
 	{ "TX-PKTS", "stats.tx_packets", true }, { "TX-BYTES", "stats.tx_bytes", true },
-	{ "RX-DROP", "stats.rx_dropped", true }, { "TX-DROP", "stats.tx_dropped", true },
-	{ "ERRORS", "stats.errors", true },
+	{ "DROPS", "stats.drops", true }, { "ERRORS", "stats.errors", true },
 };
 
 void switch_print(json_t *st, enum switch_view view, bool json)
 {
 	json_t *ports = json_object_get(st, "ports"), *fdb = json_object_get(st, "fdb");
-	json_t *p;
-	size_t i;
 
-	/* One number for errors in the table; JSON keeps both directions. */
-	json_array_foreach(ports, i, p) {
-		json_t *s = json_object_get(p, "stats");
-
-		if (s && !json_object_get(s, "errors"))
-			json_object_set_new(s, "errors",
-					    json_integer(json_integer_value(json_object_get(s, "rx_errors")) +
-							 json_integer_value(json_object_get(s, "tx_errors"))));
-	}
 	if (json) {
 		if (view == SWITCH_VIEW_ALL)
 			out_json(stdout, st);

@@ -172,11 +172,35 @@ int link_bridge_add(struct nl *nl, const char *name, unsigned mtu, bool vlan_fil
 		mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
 	linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bridge");
-	if (vlan_filtering) {
-		data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+	if (vlan_filtering)
 		mnl_attr_put_u8(nlh, IFLA_BR_VLAN_FILTERING, 1);
-		mnl_attr_nest_end(nlh, data);
-	}
+	/* Multicast snooping starts off; see link_bridge_mcast_snooping. */
+	mnl_attr_put_u8(nlh, IFLA_BR_MCAST_SNOOPING, 0);
+	mnl_attr_nest_end(nlh, data);
+	mnl_attr_nest_end(nlh, linkinfo);
+	return 0;
+}
+
+int link_bridge_mcast_snooping(struct nl *nl, int ifindex, bool on, const char *label)
+{
+	struct nlattr *linkinfo, *data;
+	struct nlmsghdr *nlh;
+
+	if (ifindex <= 0)
+		return err_set(-EINVAL, "%s: no bridge", label ? label : "bridge");
+	/* Bridge options travel in IFLA_INFO_DATA, which only RTM_NEWLINK
+	 * reads (rtnl_changelink); without NLM_F_CREATE it changes an
+	 * existing link only. */
+	nlh = nl_req_begin(nl, RTM_NEWLINK, 0, sizeof(struct ifinfomsg), 0, label);
+	if (!nlh)
+		return -ENOMEM;
+	ifi_of(nlh)->ifi_index = ifindex;
+	linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bridge");
+	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+	mnl_attr_put_u8(nlh, IFLA_BR_MCAST_SNOOPING, on);
+	mnl_attr_nest_end(nlh, data);
 	mnl_attr_nest_end(nlh, linkinfo);
 	return 0;
 }
@@ -268,8 +292,9 @@ int link_del_group(struct nl *nl, uint32_t group, const char *label)
 	if (!group)
 		return err_set(-EINVAL, "%s: refusing to delete link group 0", label ? label : "link");
 	/* rtnl_dellink with ifi_index 0 and IFLA_GROUP: rtnl_group_dellink
-	 * queues every member and unregisters them in one batch. */
-	nlh = nl_req_begin(nl, RTM_DELLINK, 0, sizeof(struct ifinfomsg), 0, label);
+	 * queues every member and unregisters them in one batch. A group
+	 * without members answers -ENODEV: nothing to delete is success. */
+	nlh = nl_req_begin(nl, RTM_DELLINK, 0, sizeof(struct ifinfomsg), NL_F_GONE_OK, label);
 	if (!nlh)
 		return -ENOMEM;
 	mnl_attr_put_u32(nlh, IFLA_GROUP, group);

@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 #include <libmnl/libmnl.h>
 
@@ -348,7 +349,7 @@ int nl_ack_parse(const struct nlmsghdr *nlh, int *error, const char **extack)
 	}
 	if (off >= mnl_nlmsg_get_payload_len(nlh))
 		return 0;
-	mnl_attr_parse(nlh, (unsigned)off, ack_attr_cb, &c);
+	nlattr_parse_after(nlh, off, ack_attr_cb, &c);
 	*extack = c.msg;
 	return 0;
 }
@@ -466,7 +467,7 @@ static void nl_read_acks(struct nl *nl, size_t target)
 					w->nlmsg_flags &= (uint16_t)~NLM_F_ACK_TLVS;
 				}
 			}
-			for (; mnl_nlmsg_ok(nlh, (int)len); nlh = mnl_nlmsg_next(nlh, (int *)&len))
+			for (; nlattr_msg_ok(nlh, len); nlh = nlattr_msg_next(nlh, &len))
 				nl_answer(nl, nlh);
 		}
 	}
@@ -610,7 +611,7 @@ static int nl_recv_answer(struct nl *nl, uint32_t seq, struct rx_chunk **out, si
 		char *data = malloc(NL_DUMP_BUF);
 		const struct nlmsghdr *nlh;
 		ssize_t got;
-		int len;
+		size_t len;
 
 		if (!data) {
 			rc = -ENOMEM;
@@ -629,8 +630,8 @@ static int nl_recv_answer(struct nl *nl, uint32_t seq, struct rx_chunk **out, si
 			}
 			break;
 		}
-		len = (int)got;
-		for (nlh = (const void *)data; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
+		len = (size_t)got;
+		for (nlh = (const void *)data; nlattr_msg_ok(nlh, len); nlh = nlattr_msg_next(nlh, &len)) {
 			if (nlh->nlmsg_seq != seq)
 				continue;
 			if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
@@ -717,6 +718,12 @@ int nl_query_label(struct nl *nl, struct nlmsghdr *req, const char *label,
 		chunks_free(c, n);
 		c = NULL;
 		n = 0;
+		if (attempt) {
+			/* Changes come in bursts: give one a moment to pass. */
+			struct timespec ts = { 0, attempt * 2000000L };
+
+			nanosleep(&ts, NULL);
+		}
 		req->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
 		req->nlmsg_seq = nl->seq_next++;
 		req->nlmsg_pid = 0;
@@ -742,9 +749,9 @@ int nl_query_label(struct nl *nl, struct nlmsghdr *req, const char *label,
 	}
 	for (size_t i = 0; i < n; i++) {
 		const struct nlmsghdr *nlh = (const void *)c[i].data;
-		int len = (int)c[i].len;
+		size_t len = c[i].len;
 
-		for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
+		for (; nlattr_msg_ok(nlh, len); nlh = nlattr_msg_next(nlh, &len)) {
 			int r;
 
 			if (nlh->nlmsg_seq != req->nlmsg_seq || nlh->nlmsg_type < NLMSG_MIN_TYPE)

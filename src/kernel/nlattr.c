@@ -31,10 +31,21 @@ int nlattr_table(const struct nlmsghdr *nlh, size_t hdrlen, const struct nlattr 
 	memset(tb, 0, sizeof(*tb) * (max + 1));
 	if (nlh->nlmsg_len < NLMSG_HDRLEN || mnl_nlmsg_get_payload_len(nlh) < hdrlen)
 		return -EPROTO;
-	/* mnl_attr_parse stops at the first attribute whose length does not
-	 * fit the message (mnl_attr_ok), so a truncated tail is never read. */
-	mnl_attr_parse(nlh, (unsigned)MNL_ALIGN(hdrlen), table_cb, &t);
+	nlattr_parse_after(nlh, MNL_ALIGN(hdrlen), table_cb, &t);
 	return 0;
+}
+
+void nlattr_parse_after(const struct nlmsghdr *nlh, size_t off,
+			int (*cb)(const struct nlattr *a, void *data), void *data)
+{
+	size_t len = mnl_nlmsg_get_payload_len(nlh);
+
+	/* Not mnl_attr_parse: it walks to the *aligned* end of the message,
+	 * up to three bytes past nlmsg_len. mnl_attr_parse_payload stops at
+	 * the first attribute that does not fit in exactly len bytes. */
+	if (nlh->nlmsg_len < NLMSG_HDRLEN || off >= len)
+		return;
+	mnl_attr_parse_payload((const char *)mnl_nlmsg_get_payload(nlh) + off, len - off, cb, data);
 }
 
 int nlattr_table_nested(const struct nlattr *nest, const struct nlattr **tb, unsigned max)

@@ -12,15 +12,39 @@
 #ifndef NSLAB_NLATTR_H
 #define NSLAB_NLATTR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <linux/netlink.h>
+
+/* Walking a buffer of messages. libmnl's mnl_nlmsg_ok compares nlmsg_len
+ * as an int, so a length of 2^31 or more passes it and mnl_nlmsg_next then
+ * jumps far outside the buffer; these compare unsigned and never step past
+ * the end. */
+static inline bool nlattr_msg_ok(const struct nlmsghdr *nlh, size_t len)
+{
+	return len >= sizeof(*nlh) && nlh->nlmsg_len >= sizeof(*nlh) && nlh->nlmsg_len <= len;
+}
+
+static inline const struct nlmsghdr *nlattr_msg_next(const struct nlmsghdr *nlh, size_t *len)
+{
+	size_t step = NLMSG_ALIGN(nlh->nlmsg_len);
+
+	if (step > *len)
+		step = *len;
+	*len -= step;
+	return (const struct nlmsghdr *)((const char *)nlh + step);
+}
 
 /* Collect the attributes that follow a family header of hdrlen bytes into
  * tb[0..max] (zeroed first; a repeated attribute keeps the last). -EPROTO if
  * the message is shorter than its family header. */
 int nlattr_table(const struct nlmsghdr *nlh, size_t hdrlen, const struct nlattr **tb,
 		 unsigned max);
+/* Call cb for each attribute that starts off bytes into nlh's payload and
+ * lies wholly within nlmsg_len. */
+void nlattr_parse_after(const struct nlmsghdr *nlh, size_t off,
+			int (*cb)(const struct nlattr *a, void *data), void *data);
 /* The same for the attributes nested in nest. */
 int nlattr_table_nested(const struct nlattr *nest, const struct nlattr **tb, unsigned max);
 

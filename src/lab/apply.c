@@ -287,7 +287,7 @@ static int parse_vids(const char *s, uint16_t *vids, size_t max, size_t *n)
 static int setup_port(struct apply_ctx *ctx, const struct obj *o)
 {
 	char master[32], alias[64], pvid_s[16], vids_s[20000], label[LABEL_MAX];
-	struct link_change ch = { .name = o->name, .set_up = true, .up = true };
+	struct link_change ch = { .name = o->name };
 	struct nsctx *c;
 	int rc, mi = 0;
 
@@ -321,6 +321,19 @@ static int setup_port(struct apply_ctx *ctx, const struct obj *o)
 			rc = bridge_vlan_set(c->nl, pi, false, (uint16_t)atoi(pvid_s), vids, n, label);
 	}
 	return rc;
+}
+
+static int port_up(struct apply_ctx *ctx, const struct obj *o)
+{
+	char label[LABEL_MAX];
+	struct nsctx *c;
+	int rc = ns_get(ctx, o->ns, &c);
+
+	if (rc)
+		return rc;
+	snprintf(label, sizeof(label), "%s: %s: setting it up", ns_label(ctx, o->ns), o->name);
+	return link_set(c->nl, &(struct link_change){ .name = o->name, .set_up = true, .up = true },
+			label);
 }
 
 static int delete_link(struct apply_ctx *ctx, const struct obj *o)
@@ -593,7 +606,12 @@ static int make_step(struct apply_ctx *ctx, struct plan_action *a, size_t n)
 		rc = flush_all(ctx);
 	for (size_t i = 0; !rc && a[0].obj->kind == OBJ_BRIDGE && i < n; i++)
 		rc = mark_bridge(ctx, a[i].obj);
-	if (!rc && a[0].obj->kind == OBJ_BRIDGE)
+	/* Ports come up only once all are attached: bringing each up as it
+	 * joins a bridge costs the bridge work per port that grows with its
+	 * size (1000 ports: 1.2 s together, 0.15 s apart, on Linux 6.18). */
+	for (size_t i = 0; !rc && a[0].obj->kind == OBJ_PORT && i < n; i++)
+		rc = port_up(ctx, a[i].obj);
+	if (!rc && (a[0].obj->kind == OBJ_BRIDGE || a[0].obj->kind == OBJ_PORT))
 		rc = flush_all(ctx);
 	if (rc)
 		return rc;
@@ -666,11 +684,17 @@ static int delete_step(struct apply_ctx *ctx, const struct plan *p, struct plan_
 			rc = flush_all(ctx);
 	}
 	for (size_t i = 0; i < n; i++) {
-		objset_del(ctx->state, a[i].obj);
-		objset_del(&ctx->made, a[i].obj);
+		struct obj *st = objset_find(ctx->state, a[i].obj), *md = objset_find(&ctx->made, a[i].obj);
+
+		if (st)
+			st->flags |= OBJ_F_GONE;
+		if (md)
+			md->flags |= OBJ_F_GONE;
 		if (!rc)
 			rc = journal_del(ctx->journal, a[i].obj);
 	}
+	objset_remove_flagged(ctx->state, OBJ_F_GONE);
+	objset_remove_flagged(&ctx->made, OBJ_F_GONE);
 	return rc ? rc : journal_write(ctx->journal);
 }
 
@@ -686,10 +710,15 @@ static int run(struct apply_ctx *ctx, const struct plan *p)
 		while (j < p->n && (p->v[j].op == PLAN_DELETE) == (p->v[i].op == PLAN_DELETE) &&
 		       p->v[j].obj->kind == p->v[i].obj->kind)
 			j++;
+		uint64_t t0 = time_mono_ns();
+
 		if (p->v[i].op == PLAN_DELETE)
 			rc = delete_step(ctx, p, &p->v[i], j - i, &group_done);
 		else
 			rc = make_step(ctx, &p->v[i], j - i);
+		log_debug("%s: %s %zu %s: %.1f ms", ctx->env->lab,
+			  p->v[i].op == PLAN_DELETE ? "deleted" : "made", j - i,
+			  obj_kind_name(p->v[i].obj->kind), (double)(time_mono_ns() - t0) / 1e6);
 		i = j;
 		if (ctx->progress)
 			ctx->progress(i, p->n, ctx->progress_arg);

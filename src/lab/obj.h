@@ -43,6 +43,7 @@ enum obj_kind {
 
 enum {
 	OBJ_F_CONFIRMED = 1 << 0, /* journal: its creation was committed */
+	OBJ_F_GONE = 1 << 1,      /* deleted; to be dropped from its set */
 };
 
 struct obj {

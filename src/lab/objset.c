@@ -128,3 +128,20 @@ bool objset_del(struct objset *s, const struct obj *key)
 		memset(s->slots, 0, s->nslots * sizeof(*s->slots));
 	return true;
 }
+
+void objset_remove_flagged(struct objset *s, unsigned flag)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < s->n; i++) {
+		if (s->v[i]->flags & flag)
+			obj_free(s->v[i]);
+		else
+			s->v[k++] = s->v[i];
+	}
+	if (k == s->n)
+		return;
+	s->n = k;
+	if (reindex(s, s->nslots))
+		memset(s->slots, 0, s->nslots * sizeof(*s->slots));
+}

@@ -22,6 +22,9 @@ void objset_clear(struct objset *s);
 int objset_put(struct objset *s, struct obj *o);
 /* Remove by key; the order of the rest is kept. Returns whether it was there. */
 bool objset_del(struct objset *s, const struct obj *key);
+/* Remove every object with flag set in its flags, keeping the order of the
+ * rest: one pass, where objset_del per object would reindex each time. */
+void objset_remove_flagged(struct objset *s, unsigned flag);
 struct obj *objset_find(const struct objset *s, const struct obj *key);
 struct obj *objset_find_key(const struct objset *s, enum obj_kind kind, const char *ns,
 			    const char *name);

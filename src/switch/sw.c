@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,37 +53,79 @@ struct port *sw_port(const struct sw *sw, const char *name)
 	return NULL;
 }
 
+/* Call fn for each VID the port carries, in order. */
+static void for_each_vid(const struct vlan_port *vp, void (*fn)(uint16_t vid, void *arg), void *arg)
+{
+	if (vp->mode == VLAN_MODE_ACCESS) {
+		fn(vp->vid, arg);
+		return;
+	}
+	for (unsigned w = 0; w < VLAN_WORDS; w++)
+		for (uint64_t bits = vp->allowed[w]; bits; bits &= bits - 1)
+			fn((uint16_t)(w * 64 + (unsigned)__builtin_ctzll(bits)), arg);
+}
+
+struct rebuild {
+	uint16_t *count; /* per VID */
+	uint16_t **pos;  /* per VID: where the next member goes */
+	uint16_t port;
+	size_t total;
+};
+
+static void count_vid(uint16_t vid, void *arg)
+{
+	struct rebuild *r = arg;
+
+	if (vid >= 1 && vid <= VLAN_MAX_VID) {
+		r->count[vid]++;
+		r->total++;
+	}
+}
+
+static void place_vid(uint16_t vid, void *arg)
+{
+	struct rebuild *r = arg;
+
+	if (vid >= 1 && vid <= VLAN_MAX_VID)
+		*r->pos[vid]++ = r->port;
+}
+
+/* Two passes over the ports (count, then place), so the cost is the number
+ * of (port, VLAN) memberships, not ports x 4094. */
 int sw_rebuild(struct sw *sw)
 {
-	size_t total = 0, at = 0;
+	static uint16_t count[4096];
+	static uint16_t *pos[4096];
+	struct rebuild r = { count, pos, 0, 0 };
 	uint16_t *block;
+	size_t at = 0;
 
-	for (unsigned vid = 1; vid <= VLAN_MAX_VID; vid++)
-		for (unsigned i = 0; i < sw->max_index; i++)
-			if (sw->ports[i] && vlan_member(&sw->ports[i]->vlan, (uint16_t)vid))
-				total++;
-	block = malloc((total ? total : 1) * sizeof(*block));
+	memset(count, 0, sizeof(count));
+	for (unsigned i = 0; i < sw->max_index; i++)
+		if (sw->ports[i])
+			for_each_vid(&sw->ports[i]->vlan, count_vid, &r);
+	block = malloc((r.total ? r.total : 1) * sizeof(*block));
 	if (!block)
 		return -ENOMEM;
 	for (unsigned vid = 0; vid < 4096; vid++) {
 		sw->flood_ports[vid] = block + at;
-		sw->flood_n[vid] = 0;
-		if (vid == 0 || vid > VLAN_MAX_VID)
+		sw->flood_n[vid] = count[vid];
+		pos[vid] = block + at;
+		at += count[vid];
+	}
+	for (unsigned i = 0; i < sw->max_index; i++) {
+		if (!sw->ports[i])
 			continue;
-		for (unsigned i = 0; i < sw->max_index; i++) {
-			if (sw->ports[i] && vlan_member(&sw->ports[i]->vlan, (uint16_t)vid)) {
-				block[at++] = (uint16_t)i;
-				sw->flood_n[vid]++;
-			}
-		}
+		r.port = (uint16_t)i;
+		for_each_vid(&sw->ports[i]->vlan, place_vid, &r);
 	}
 	free(sw->flood_block);
 	sw->flood_block = block;
 	return 0;
 }
 
-int sw_attach(struct sw *sw, const char *name, const struct vlan_port *vp, unsigned expect,
-	      struct port **out)
+static int attach(struct sw *sw, const char *name, const struct vlan_port *vp, unsigned expect,
+		  struct port **out, bool rebuild)
 {
 	struct port *p;
 	unsigned idx;
@@ -118,14 +161,19 @@ int sw_attach(struct sw *sw, const char *name, const struct vlan_port *vp, unsig
 			return err_ctx(rc, "%s", name);
 		}
 	}
-	rc = sw_rebuild(sw);
-	if (rc) {
+	if (rebuild && (rc = sw_rebuild(sw))) {
 		sw_detach(sw, p);
 		return err_set(rc, "%s", name);
 	}
 	if (out)
 		*out = p;
 	return 0;
+}
+
+int sw_attach(struct sw *sw, const char *name, const struct vlan_port *vp, unsigned expect,
+	      struct port **out)
+{
+	return attach(sw, name, vp, expect, out, true);
 }
 
 void sw_detach(struct sw *sw, struct port *p)
@@ -190,7 +238,10 @@ int sw_apply(struct sw *sw, const struct swconf *conf, json_t *added, json_t *re
 
 		if (sw_port(sw, cp->name))
 			continue;
-		rc = sw_attach(sw, cp->name, &cp->vlan, (unsigned)conf->n_ports, &p);
+		/* Member lists are rebuilt once at the end; until then the new
+		 * port receives (its frames are forwarded) but is not flooded
+		 * to. */
+		rc = attach(sw, cp->name, &cp->vlan, (unsigned)conf->n_ports, &p, false);
 		if (rc) {
 			/* All or nothing: take back what this call attached. */
 			while (n_fresh)

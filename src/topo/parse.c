@@ -45,11 +45,15 @@ static void lab_name_like(const char *s, char out[TOPO_LAB_MAX + 1])
 
 		if (c >= 'A' && c <= 'Z')
 			c = (char)(c - 'A' + 'a');
-		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
-			c = k ? '-' : 0;
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'))
+			c = k && out[k - 1] != '-' ? '-' : 0;
+		if (c == '_' && !k)
+			c = 0;
 		if (c)
 			out[k++] = c;
 	}
+	while (k && out[k - 1] == '-')
+		k--;
 	out[k] = '\0';
 	if (!k)
 		strcpy(out, "mylab");
@@ -170,7 +174,7 @@ static void parse_fdb(struct topo_pctx *ctx, struct topo_switch *sw, const struc
 		      const char *where)
 {
 	const struct topo_ynode *v;
-	char w[TOPO_WHERE_MAX];
+	char w[TOPO_WHERE_MAX + 16];
 
 	if (n->type != TOPO_YMAP) {
 		topo_report(ctx, n->pos, "'fdb' %s must be a mapping such as {size: 8192, aging: 300}, not %s",
@@ -200,7 +204,7 @@ static void parse_kind(struct topo_pctx *ctx, struct topo_switch *sw, const stru
 	} else if (!strcmp(s, "nslab")) {
 		sw->kind = TOPO_SWITCH_NSLAB;
 	} else {
-		like = topo_suggest(s, kinds, 2, sizeof(*kinds), 0);
+		like = topo_suggest(ctx, s, kinds, 2, sizeof(*kinds), 0);
 		if (like)
 			topo_report(ctx, n->pos, "unknown switch kind '%s' %s; did you mean '%s'?",
 				    topo_q(s), where, like);
@@ -216,7 +220,7 @@ static void parse_switch(struct topo_pctx *ctx, const struct topo_ynode *key,
 	struct topo *t = ctx->t;
 	struct topo_switch *sw = &t->switches[t->n_switches];
 	struct topo_switch_src *src = &ctx->sw_src[t->n_switches];
-	const struct topo_ynode *n, *nat_n, *uplink_k = NULL;
+	const struct topo_ynode *n, *nat_n, *uplink_k = NULL, *uplink_v;
 	bool nat_ok = false;
 	char where[TOPO_WHERE_MAX];
 	const char *s;
@@ -250,7 +254,8 @@ static void parse_switch(struct topo_pctx *ctx, const struct topo_ynode *key,
 		parse_gateways(ctx, sw, src, n, where);
 	if ((nat_n = topo_ymap_get(val, "nat", NULL)))
 		nat_ok = topo_yget_bool(ctx, nat_n, "nat", where, &sw->nat);
-	if ((n = topo_ymap_get(val, "uplink", &uplink_k)) && topo_yget_str(ctx, n, "uplink", where, &s)) {
+	uplink_v = n = topo_ymap_get(val, "uplink", &uplink_k);
+	if (n && topo_yget_str(ctx, n, "uplink", where, &s)) {
 		if (topo_ifname_valid(s)) {
 			topo_report(ctx, n->pos, "'uplink' '%s' %s is not an interface name; use 1 to 15 printable characters without '/', ':', '%%' or spaces",
 				    topo_q(s), where);
@@ -266,10 +271,10 @@ static void parse_switch(struct topo_pctx *ctx, const struct topo_ynode *key,
 	if ((n = topo_ymap_get(val, "fdb", NULL)))
 		parse_fdb(ctx, sw, n, where);
 
-	if (sw->nat && !sw->n_gateways && !topo_ymap_get(val, "gateway", NULL))
+	if (sw->nat && nat_n && !sw->n_gateways && !topo_ymap_get(val, "gateway", NULL))
 		topo_report(ctx, nat_n->pos, "'nat: true' %s needs a gateway to masquerade; add e.g. 'gateway: 172.16.10.254/24'",
 			    where);
-	if (uplink_k && !sw->nat && (!nat_n || nat_ok) && !topo_ymap_get(val, "uplink", NULL)->null)
+	if (uplink_k && uplink_v && !uplink_v->null && !sw->nat && (!nat_n || nat_ok))
 		topo_report(ctx, uplink_k->pos, "'uplink' %s is only used for NAT; add 'nat: true' or remove it",
 			    where);
 	if (sw->mtu && sw->mtu < TOPO_MTU_IPV6_MIN && topo_switch_gateway(sw, AF_INET6))

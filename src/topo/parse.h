@@ -21,6 +21,9 @@
 
 #include "topo/topo.h"
 
+/* Name comparisons for did-you-mean suggestions in one parse. */
+#define TOPO_SUGGEST_BUDGET (1u << 20)
+
 #define TOPO_MTU_MIN 68         /* IPv4's minimum link MTU (RFC 791) */
 #define TOPO_MTU_MAX 65535
 #define TOPO_MTU_IPV6_MIN 1280  /* RFC 8200 §5 */
@@ -124,6 +127,7 @@ struct topo_pctx {
 	struct topo_name_ref *host_idx;
 	struct topo_iface_ref *iface_idx;
 	size_t n_iface_idx;
+	size_t suggest_budget;      /* name comparisons left for suggestions */
 	/* A link was refused before its ends were known: interfaces outside
 	 * links are then not reported as unconnected (they may be its ends). */
 	bool links_broken;
@@ -145,9 +149,10 @@ char *topo_qbuf(void);
 /* A position as "LINE:COL" in one of the same rotating buffers. */
 const char *topo_qpos(struct topo_pos pos);
 /* The closest of n names (at base + i*stride + offset, each a const char *)
- * within a small edit distance, or NULL. */
-const char *topo_suggest(const char *word, const void *base, size_t n, size_t stride,
-			 size_t offset);
+ * within a small edit distance, or NULL. Suggestions share a budget of
+ * comparisons per parse, so a file of many wrong names stays fast. */
+const char *topo_suggest(struct topo_pctx *ctx, const char *word, const void *base, size_t n,
+			 size_t stride, size_t offset);
 
 /* ---- indexes (index.c) ---- */
 

@@ -39,7 +39,7 @@ static void parse_switch_ref(struct topo_pctx *ctx, struct topo_iface *i,
 		i->sw = &t->switches[k];
 		return;
 	}
-	like = topo_suggest(s, t->switches, t->n_switches, sizeof(*t->switches),
+	like = topo_suggest(ctx, s, t->switches, t->n_switches, sizeof(*t->switches),
 			    offsetof(struct topo_switch, name));
 	if (like)
 		topo_report(ctx, n->pos, "undefined switch '%s' %s; did you mean '%s'?", topo_q(s), where,
@@ -101,7 +101,7 @@ static void parse_trunk(struct topo_pctx *ctx, struct topo_iface *i, const struc
 	for (size_t k = 0; k < n->n; k++) {
 		unsigned v;
 
-		if (!topo_yget_uint(ctx, n->items[k], "trunk VLAN", where, 1, TOPO_VLAN_MAX, &v))
+		if (!topo_yget_uint(ctx, n->items[k], "trunk", where, 1, TOPO_VLAN_MAX, &v))
 			continue;
 		if (seen[v / 8] & (1u << (v % 8))) {
 			topo_report(ctx, n->items[k]->pos, "VLAN %u is listed twice in 'trunk' %s; remove one",

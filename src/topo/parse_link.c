@@ -19,7 +19,7 @@ static void report_undefined_host(struct topo_pctx *ctx, struct topo_pos pos, co
 				  const char *where)
 {
 	const struct topo *t = ctx->t;
-	const char *like = topo_suggest(name, t->hosts, t->n_hosts, sizeof(*t->hosts),
+	const char *like = topo_suggest(ctx, name, t->hosts, t->n_hosts, sizeof(*t->hosts),
 					offsetof(struct topo_host, name));
 
 	if (like)
@@ -65,7 +65,7 @@ static bool link_end(struct topo_pctx *ctx, const struct topo_ynode *n, const ch
 		return false;
 	ii = topo_index_iface(ctx, hi, ifname);
 	if (ii == SIZE_MAX) {
-		like = topo_suggest(ifname, h->ifaces, h->n_ifaces, sizeof(*h->ifaces),
+		like = topo_suggest(ctx, ifname, h->ifaces, h->n_ifaces, sizeof(*h->ifaces),
 				    offsetof(struct topo_iface, name));
 		if (like)
 			topo_report(ctx, n->pos, "host '%s' has no interface '%s' (%s); did you mean '%s'?",
@@ -186,6 +186,7 @@ static void expect_hosts(struct topo_pctx *ctx, const struct topo_ynode *n, cons
 	const struct topo *t = ctx->t;
 	const struct topo_ynode *const *items = &n;
 	size_t count = 1, cap = 0;
+	bool all = false;
 
 	set->idx = NULL;
 	set->n = 0;
@@ -213,12 +214,7 @@ static void expect_hosts(struct topo_pctx *ctx, const struct topo_ynode *n, cons
 			continue;
 		}
 		if (!strcmp(s, ANY_HOST)) {
-			if (array_reserve(&set->idx, &cap, set->n + t->n_hosts, sizeof(*set->idx))) {
-				ctx->err = -ENOMEM;
-				return;
-			}
-			for (h = 0; h < t->n_hosts; h++)
-				set->idx[set->n++] = h;
+			all = true;
 			continue;
 		}
 		h = topo_index_host(ctx, s);
@@ -227,11 +223,25 @@ static void expect_hosts(struct topo_pctx *ctx, const struct topo_ynode *n, cons
 			set->ok = false;
 			continue;
 		}
+		if (all)
+			continue;
 		if (array_reserve(&set->idx, &cap, set->n + 1, sizeof(*set->idx))) {
 			ctx->err = -ENOMEM;
 			return;
 		}
 		set->idx[set->n++] = h;
+	}
+	if (all) {
+		/* "*" once stands for every host, in file order; repeating
+		 * it or naming hosts besides adds nothing. */
+		free(set->idx);
+		set->idx = calloc(t->n_hosts ? t->n_hosts : 1, sizeof(*set->idx));
+		if (!set->idx) {
+			ctx->err = -ENOMEM;
+			return;
+		}
+		for (set->n = 0; set->n < t->n_hosts; set->n++)
+			set->idx[set->n] = set->n;
 	}
 }
 
@@ -243,7 +253,7 @@ static bool parse_expect(struct topo_pctx *ctx, const struct topo_ynode *n, size
 	const struct topo_ynode *from, *to, *reach;
 	struct hostset fs = { 0 }, ts = { 0 };
 	char where[TOPO_WHERE_MAX];
-	bool r = true, more = true, bad = false;
+	bool r = true, more = true, bad = false, added = false;
 	size_t unknown;
 
 	snprintf(where, sizeof(where), "in expect %zu", num);
@@ -291,8 +301,12 @@ static bool parse_expect(struct topo_pctx *ctx, const struct topo_ynode *n, size
 			e->to = &t->hosts[ts.idx[b]];
 			e->reach = r;
 			e->pos = n->pos;
+			added = true;
 		}
 	}
+	if (!added)
+		topo_report(ctx, n->pos, "expect %zu only pairs a host with itself, which it always reaches; name other hosts in 'to'",
+			    num);
 out:
 	free(fs.idx);
 	free(ts.idx);

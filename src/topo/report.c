@@ -16,7 +16,6 @@
 #define Q_BUFS 8
 #define Q_SHOW 40 /* bytes of a name shown in a message */
 #define SUGGEST_MAX_LEN 64
-#define SUGGEST_MAX_CANDIDATES 4096
 
 static _Thread_local char qbuf[Q_BUFS][TOPO_QBUF];
 static _Thread_local unsigned qnext;
@@ -133,18 +132,28 @@ void topo_reports_free(struct topo_pctx *ctx)
 }
 
 /* Optimal string alignment distance (Levenshtein plus adjacent
- * transpositions, so "gaetway" is one step from "gateway"). Both strings
- * are at most SUGGEST_MAX_LEN bytes. */
-static size_t edit_distance(const char *a, size_t la, const char *b, size_t lb)
+ * transpositions, so "gaetway" is one step from "gateway"), or limit + 1 if
+ * it is more than limit. Only the band |i - j| <= limit can hold smaller
+ * values, and a row whose band is all over the limit ends the search. */
+static size_t edit_distance(const char *a, size_t la, const char *b, size_t lb, size_t limit)
 {
 	size_t d[SUGGEST_MAX_LEN + 1][SUGGEST_MAX_LEN + 1];
+	const size_t over = limit + 1;
 
-	for (size_t i = 0; i <= la; i++)
-		d[i][0] = i;
+	if ((la > lb ? la - lb : lb - la) > limit)
+		return over;
 	for (size_t j = 0; j <= lb; j++)
 		d[0][j] = j;
 	for (size_t i = 1; i <= la; i++) {
-		for (size_t j = 1; j <= lb; j++) {
+		size_t lo = i > limit ? i - limit : 1, hi = i + limit < lb ? i + limit : lb;
+		size_t row_min = over;
+
+		/* The cells just outside the band are read by the next rows. */
+		d[i][lo - 1] = lo == 1 ? i : over;
+		if (hi < lb)
+			d[i][hi + 1] = over;
+
+		for (size_t j = lo; j <= hi; j++) {
 			size_t cost = a[i - 1] != b[j - 1];
 			size_t v = d[i - 1][j] + 1;
 
@@ -155,32 +164,37 @@ static size_t edit_distance(const char *a, size_t la, const char *b, size_t lb)
 			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
 			    d[i - 2][j - 2] + 1 < v)
 				v = d[i - 2][j - 2] + 1;
-			d[i][j] = v;
+			d[i][j] = v < over ? v : over;
+			if (d[i][j] < row_min)
+				row_min = d[i][j];
 		}
+		if (row_min > limit)
+			return over;
 	}
 	return d[la][lb];
 }
 
-const char *topo_suggest(const char *word, const void *base, size_t n, size_t stride,
-			 size_t offset)
+const char *topo_suggest(struct topo_pctx *ctx, const char *word, const void *base, size_t n,
+			 size_t stride, size_t offset)
 {
 	size_t lw = strlen(word), best_d = SIZE_MAX;
 	const char *best = NULL;
 
 	/* Bounded work: suggestions are a courtesy, not worth a slow refusal
-	 * of a hostile file. */
-	if (lw > SUGGEST_MAX_LEN || n > SUGGEST_MAX_CANDIDATES)
+	 * of a hostile file; none for problems that will not be shown. */
+	if (lw > SUGGEST_MAX_LEN || ctx->n_reports >= TOPO_DIAG_MAX || n > ctx->suggest_budget)
 		return NULL;
+	ctx->suggest_budget -= n;
 	for (size_t i = 0; i < n; i++) {
 		const char *c = *(const char *const *)((const char *)base + i * stride + offset);
 		size_t lc = c ? strlen(c) : SUGGEST_MAX_LEN + 1, d, limit;
 
 		if (lc > SUGGEST_MAX_LEN || !strcmp(c, word))
 			continue;
-		d = edit_distance(word, lw, c, lc);
 		/* Close enough to be a slip of the finger: one edit for short
 		 * names, two for longer ones; never most of the word. */
 		limit = (lc < lw ? lc : lw) <= 4 ? 1 : 2;
+		d = edit_distance(word, lw, c, lc, limit);
 		if (d <= limit && d < lc && d < best_d) {
 			best_d = d;
 			best = c;

@@ -34,7 +34,7 @@ static void pctx_free(struct topo_pctx *ctx)
 int topo_parse_buffer(const char *display_name, const char *buf, size_t len, struct topo **out,
 		      struct topo_diag *diag)
 {
-	struct topo_pctx ctx = { .file = display_name };
+	struct topo_pctx ctx = { .file = display_name, .suggest_budget = TOPO_SUGGEST_BUDGET };
 	struct topo_ytree tree = { 0 };
 	int rc;
 

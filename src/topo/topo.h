@@ -20,8 +20,9 @@
  *    characters, no '/', ':', whitespace, not "." or "..";
  *  - the switch-side end of a host's interface gets peer name
  *    topo_peer_name(host, iface): "HOST-IFACE" when that fits in 15
- *    characters, otherwise its first 10 characters, '-', and 4 hex digits of
- *    the FNV-1a hash of the full "HOST-IFACE" (deterministic, documented).
+ *    characters, otherwise its first 10 characters, '-', and 4 lowercase hex
+ *    digits: the low 16 bits of the FNV-1a-32 hash of the full "HOST-IFACE"
+ *    (deterministic, documented in doc/topology.md).
  */
 #ifndef NSLAB_TOPO_H
 #define NSLAB_TOPO_H
@@ -164,7 +165,10 @@ struct topo_diag {
 /* Parse and validate. 0 and *out on success; -EINVAL with diag filled for a
  * bad topology; other -errno (e.g. -ENOENT) for the file itself, with the
  * reason in errmsg. Nothing is allocated in *out on failure.
- * display_name is how the file is named in messages (the path as given). */
+ * display_name is how the file is named in messages (the path as given);
+ * without 'name:' the lab is named after its base name, minus .yaml/.yml.
+ * The diag lines are appended in file order, at most TOPO_DIAG_MAX of them
+ * and a last one counting the rest. */
 int topo_parse_file(const char *path, struct topo **out, struct topo_diag *diag);
 int topo_parse_buffer(const char *display_name, const char *buf, size_t len,
 		      struct topo **out, struct topo_diag *diag);

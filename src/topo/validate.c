@@ -263,6 +263,15 @@ static void report_overlap(struct topo_pctx *ctx, const struct subnet *x, const 
 		    topo_cidr_str(&x->net, b, sizeof(b)), subnet_owner(x, true), node);
 }
 
+/* Link-local subnets are scoped to their link (RFC 3927 §2.6.2, RFC 4291
+ * §2.5.6): every link may use the same one. */
+static bool link_local(const struct topo_cidr *c)
+{
+	if (c->family == AF_INET)
+		return c->addr[0] == 169 && c->addr[1] == 254;
+	return c->addr[0] == 0xfe && (c->addr[1] & 0xc0) == 0x80;
+}
+
 static void check_overlaps(struct topo_pctx *ctx)
 {
 	const struct topo *t = ctx->t;
@@ -300,13 +309,16 @@ static void check_overlaps(struct topo_pctx *ctx)
 				seg = SEG_LINK | src->link;
 			else
 				continue;
-			for (size_t k = 0; k < ifc->n_addrs; k++, n++) {
+			for (size_t k = 0; k < ifc->n_addrs; k++) {
+				if (link_local(&ifc->addrs[k]))
+					continue;
 				v[n].node = h;
 				topo_cidr_network(&ifc->addrs[k], &v[n].net);
 				v[n].seg = seg;
 				v[n].pos = src->addr_pos[k];
 				v[n].host = &t->hosts[h];
 				v[n].iface = ifc;
+				n++;
 			}
 		}
 	}
@@ -359,32 +371,153 @@ static const char *host_subnets(const struct topo_host *h, int family)
 	return b;
 }
 
-/* The interface whose subnet holds r->via: the route's device. */
-static void route_dev(struct topo_pctx *ctx, struct topo_host *h, struct topo_route *r,
-		      const struct topo_route_src *rs)
+/*
+ * A host's subnets, for finding each route's device: sorted by (family,
+ * prefix length, network), one entry per subnet (its first address in file
+ * order), so a next hop is looked up with one binary search per prefix
+ * length the host uses, not a scan of all its addresses per route.
+ */
+struct host_net {
+	int family;
+	unsigned plen;
+	uint8_t net[16];
+	size_t order;                 /* file order of the address */
+	struct topo_iface *iface;
+};
+
+struct host_nets {
+	struct host_net *nets;        /* one per subnet */
+	size_t n_nets;
+	struct host_net *addrs;       /* every address (plen 128/32), for "own address" */
+	size_t n_addrs;
+	bool plens[2][129];           /* [IPv6?][plen] used */
+};
+
+/* By key alone, for bsearch. */
+static int host_net_cmp_key(const void *pa, const void *pb)
 {
+	const struct host_net *a = pa, *b = pb;
+
+	if (a->family != b->family)
+		return a->family < b->family ? -1 : 1;
+	if (a->plen != b->plen)
+		return a->plen < b->plen ? -1 : 1;
+	return memcmp(a->net, b->net, 16);
+}
+
+static int host_net_cmp(const void *pa, const void *pb)
+{
+	const struct host_net *a = pa, *b = pb;
+	int c;
+
+	if (a->family != b->family)
+		return a->family < b->family ? -1 : 1;
+	if (a->plen != b->plen)
+		return a->plen < b->plen ? -1 : 1;
+	c = memcmp(a->net, b->net, 16);
+	if (c)
+		return c;
+	return a->order < b->order ? -1 : a->order > b->order;
+}
+
+/* Drop all but the first (in file order) of equal keys; sorted input. */
+static size_t host_nets_unique(struct host_net *v, size_t n)
+{
+	size_t out = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (!out || v[out - 1].family != v[i].family || v[out - 1].plen != v[i].plen ||
+		    memcmp(v[out - 1].net, v[i].net, 16))
+			v[out++] = v[i];
+	return out;
+}
+
+static int host_nets_build(struct topo_host *h, struct host_nets *hn)
+{
+	size_t n = 0;
+
+	memset(hn, 0, sizeof(*hn));
+	for (size_t i = 0; i < h->n_ifaces; i++)
+		n += h->ifaces[i].n_addrs;
+	hn->nets = calloc(n ? n : 1, sizeof(*hn->nets));
+	hn->addrs = calloc(n ? n : 1, sizeof(*hn->addrs));
+	if (!hn->nets || !hn->addrs)
+		return -ENOMEM;
+	for (size_t i = 0; i < h->n_ifaces; i++) {
+		for (size_t k = 0; k < h->ifaces[i].n_addrs; k++) {
+			const struct topo_cidr *c = &h->ifaces[i].addrs[k];
+			struct topo_cidr net;
+			struct host_net *e = &hn->nets[hn->n_nets], *a = &hn->addrs[hn->n_addrs];
+
+			topo_cidr_network(c, &net);
+			e->family = a->family = c->family;
+			e->plen = c->plen;
+			a->plen = 128;
+			memcpy(e->net, net.addr, 16);
+			memcpy(a->net, c->addr, 16);
+			e->order = a->order = hn->n_nets;
+			e->iface = a->iface = &h->ifaces[i];
+			hn->plens[c->family == AF_INET6][c->plen] = true;
+			hn->n_nets++;
+			hn->n_addrs++;
+		}
+	}
+	qsort(hn->nets, hn->n_nets, sizeof(*hn->nets), host_net_cmp);
+	hn->n_nets = host_nets_unique(hn->nets, hn->n_nets);
+	qsort(hn->addrs, hn->n_addrs, sizeof(*hn->addrs), host_net_cmp);
+	hn->n_addrs = host_nets_unique(hn->addrs, hn->n_addrs);
+	return 0;
+}
+
+static void host_nets_free(struct host_nets *hn)
+{
+	free(hn->nets);
+	free(hn->addrs);
+}
+
+/* The first (in file order) of the host's subnets holding addr, or NULL. */
+static const struct host_net *host_nets_find(const struct host_nets *hn, int family,
+					     const uint8_t *addr)
+{
+	const struct host_net *best = NULL;
+
+	for (unsigned p = 0; p <= 128; p++) {
+		struct topo_cidr c = { .family = family, .plen = (uint8_t)p };
+		struct host_net key = { .family = family, .plen = p }, *found;
+
+		if (!hn->plens[family == AF_INET6][p])
+			continue;
+		memcpy(c.addr, addr, 16);
+		topo_cidr_network(&c, &c);
+		memcpy(key.net, c.addr, 16);
+		found = bsearch(&key, hn->nets, hn->n_nets, sizeof(key), host_net_cmp_key);
+		if (found && (!best || found->order < best->order))
+			best = found;
+	}
+	return best;
+}
+
+/* The interface whose subnet holds r->via: the route's device. */
+static void route_dev(struct topo_pctx *ctx, struct topo_host *h, const struct host_nets *hn,
+		      struct topo_route *r, const struct topo_route_src *rs)
+{
+	struct host_net key = { .family = r->family, .plen = 128 };
+	const struct host_net *own, *net;
 	char via[TOPO_CIDR_STRLEN];
 
 	topo_addr_str(r->family, r->via, via, sizeof(via));
-	for (size_t i = 0; i < h->n_ifaces; i++) {
-		struct topo_iface *ifc = &h->ifaces[i];
-
-		for (size_t k = 0; k < ifc->n_addrs; k++) {
-			const struct topo_cidr *c = &ifc->addrs[k];
-
-			if (c->family != r->family)
-				continue;
-			if (!memcmp(c->addr, r->via, 16)) {
-				topo_report(ctx, rs->via_pos, "'via' %s in route %zu of host '%s' is the host's own address (%s); use the next router's address",
-					    via, rs->num, topo_q(h->name), topo_qiface(h, ifc));
-				return;
-			}
-			if (!r->dev && topo_cidr_contains(c, r->family, r->via))
-				r->dev = ifc;
-		}
-	}
-	if (r->dev)
+	memcpy(key.net, r->via, 16);
+	own = bsearch(&key, hn->addrs, hn->n_addrs, sizeof(key), host_net_cmp_key);
+	if (own) {
+		topo_report(ctx, rs->via_pos, "'via' %s in route %zu of host '%s' is the host's own address (%s); use the next router's address",
+			    via, rs->num, topo_q(h->name), topo_qiface(h, own->iface));
 		return;
+	}
+	net = host_nets_find(hn, r->family, r->via);
+	if (net) {
+		r->dev = net->iface;
+		return;
+	}
 	if (host_subnets(h, r->family)[0])
 		topo_report(ctx, rs->via_pos, "'via' %s in route %zu of host '%s' is in none of the host's subnets (%s); use a next hop on one of them",
 			    via, rs->num, topo_q(h->name), host_subnets(h, r->family));
@@ -419,10 +552,18 @@ static void check_routes(struct topo_pctx *ctx)
 	for (size_t h = 0; h < t->n_hosts; h++) {
 		struct topo_host *host = &t->hosts[h];
 		struct topo_host_src *hs = &ctx->host_src[h];
+		struct host_nets hn;
 		struct route_ref *v;
 
+		if (host->n_routes && host_nets_build(host, &hn)) {
+			host_nets_free(&hn);
+			ctx->err = -ENOMEM;
+			return;
+		}
 		for (size_t k = 0; k < host->n_routes; k++)
-			route_dev(ctx, host, &host->routes[k], &hs->routes[k]);
+			route_dev(ctx, host, &hn, &host->routes[k], &hs->routes[k]);
+		if (host->n_routes)
+			host_nets_free(&hn);
 		if (host->n_routes < 2)
 			continue;
 		v = calloc(host->n_routes, sizeof(*v));

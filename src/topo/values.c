@@ -70,7 +70,7 @@ size_t topo_ycheck_keys(struct topo_pctx *ctx, const struct topo_ynode *map,
 		if (j < nk)
 			continue;
 		unknown++;
-		s = topo_suggest(k->str, keys, nk, sizeof(*keys), 0);
+		s = topo_suggest(ctx, k->str, keys, nk, sizeof(*keys), 0);
 		if (s) {
 			topo_report(ctx, k->pos, "unknown key '%s' %s; did you mean '%s'?",
 				    topo_q(k->str), where, s);

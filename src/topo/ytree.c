@@ -270,9 +270,14 @@ static int open_collection(struct loader *l, enum topo_ytype type, const yaml_ev
 
 static int close_collection(struct loader *l)
 {
-	struct frame *f = &l->frames[--l->depth];
-	struct topo_ynode *n = f->node;
+	struct frame *f;
+	struct topo_ynode *n;
 	int rc;
+
+	if (!l->depth) /* libyaml pairs every end with a start */
+		return -EINVAL;
+	f = &l->frames[--l->depth];
+	n = f->node;
 
 	if (n->type == TOPO_YMAP) {
 		rc = drop_duplicate_keys(l, f);
@@ -346,7 +351,13 @@ static void report_syntax(struct loader *l, const yaml_parser_t *p)
 							    : mark_pos(&p->problem_mark);
 	const char *problem = p->problem ? p->problem : "invalid YAML";
 
-	if (p->context)
+	if (p->context && strstr(p->context, "alias"))
+		/* The likely cause in a topology: expect's "every host". */
+		topo_report(l->ctx, pos,
+			    "YAML syntax error: %s (%s at %d:%d); a bare '*' starts a YAML alias, write \"*\" in quotes",
+			    problem, p->context, (int)p->context_mark.line + 1,
+			    (int)p->context_mark.column + 1);
+	else if (p->context)
 		topo_report(l->ctx, pos,
 			    "YAML syntax error: %s (%s at %d:%d); check the indentation, quotes and brackets here",
 			    problem, p->context, (int)p->context_mark.line + 1,

@@ -319,6 +319,19 @@ static void routes(void **state)
 	topo_free(t);
 }
 
+static void linklocal(void **state)
+{
+	struct topo *t = load("tests/unit/topo/good/linklocal.yaml");
+	struct topo_host *r = host(t, "r");
+
+	assert_int_equal(r->n_ifaces, 2);
+	assert_cidr(&iface(r, "eth0")->addrs[0], "fe80::1/64");
+	assert_cidr(&iface(r, "eth1")->addrs[0], "fe80::2/64");
+	assert_cidr(&iface(r, "eth1")->addrs[1], "169.254.1.1/16");
+	assert_int_equal(r->n_routes, 0);
+	topo_free(t);
+}
+
 /* Every example parses, and the lab is named as its file. */
 static void examples(void **state)
 {
@@ -350,7 +363,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(seed_no_name), cmocka_unit_test(router), cmocka_unit_test(pair),
 		cmocka_unit_test(vlans),        cmocka_unit_test(ipv6),   cmocka_unit_test(routes),
-		cmocka_unit_test(examples),
+		cmocka_unit_test(linklocal),    cmocka_unit_test(examples),
 	};
 
 	return cmocka_run_group_tests_name("topo_good", tests, NULL, NULL);

@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * nslab ping: the system's ping(8), run inside one node, aimed at another
+ * node by name. The output is ping's own, and so is the exit status.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/labsel.h"
+#include "common/errmsg.h"
+#include "kernel/netns.h"
+#include "lab/desired.h"
+#include "lab/reach.h"
+#include "topo/topo.h"
+
+#define PING_COUNT_DEFAULT "3"
+
+static void help(void)
+{
+	printf("Usage: nslab ping [-l LAB] [-c COUNT] [-4|-6] FROM TO [-- PING-OPTIONS...]\n\n"
+	       "Run ping(8) inside node FROM towards TO, and exit with ping's status.\n"
+	       "TO is a node of the same lab (pinged at its first IPv4 address, or its\n"
+	       "first IPv6 address with -6 or when it has no IPv4), LAB:NODE, \"host\"\n"
+	       "(the first gateway address of the lab's switches), \"inet\" (a sandbox's\n"
+	       "internet server) or an address. FROM is a node, LAB:NODE, \"host\" or\n"
+	       "\"inet\". Options after -- go to ping as they are.\n\n"
+	       "  -l, --lab LAB      the lab (default: the one FROM is found in)\n"
+	       "  -c, --count COUNT  echoes to send (default " PING_COUNT_DEFAULT
+	       "; 0: until interrupted)\n"
+	       "  -4, -6             IPv4 or IPv6\n"
+	       "  -h, --help         this help\n");
+}
+
+/* The first gateway address of family among the lab's switches. */
+static const struct topo_cidr *gateway_addr(const struct topo *t, int family)
+{
+	for (size_t s = 0; s < t->n_switches; s++)
+		for (size_t g = 0; g < t->switches[s].n_gateways; g++)
+			if (t->switches[s].gateways[g].family == family)
+				return &t->switches[s].gateways[g];
+	return NULL;
+}
+
+/* The address of node (as labsel_node found it) to ping, into buf. */
+static int node_addr(const struct labsel_node *n, int family, char *buf, size_t len)
+{
+	const int order[2] = { family ? family : AF_INET, family ? family : AF_INET6 };
+	const struct topo_cidr *c = NULL;
+	struct labsel ls;
+	int rc = labsel_open(n->lab, &ls);
+
+	if (rc)
+		return rc;
+	for (int i = 0; i < 2 && !c; i++) {
+		if (!strcmp(n->node, "inet") && ls.meta.sandbox) {
+			struct topo_cidr tmp;
+
+			/* The sandbox's internet answers at its server address. */
+			topo_cidr_parse(order[i] == AF_INET ? SANDBOX_SERVER_V4 : SANDBOX_SERVER_V6, &tmp);
+			topo_addr_str(tmp.family, tmp.addr, buf, len);
+			labsel_close(&ls);
+			return 0;
+		}
+		if (n->is_host)
+			c = gateway_addr(ls.topo, order[i]);
+		else if (topo_host_find(ls.topo, n->node))
+			c = reach_host_addr(topo_host_find(ls.topo, n->node), order[i]);
+	}
+	if (c)
+		topo_addr_str(c->family, c->addr, buf, len);
+	else
+		rc = err_msg(-EADDRNOTAVAIL, "%s:%s has no %saddress to ping", n->lab, n->node,
+			     family == AF_INET ? "IPv4 " : family == AF_INET6 ? "IPv6 " : "");
+	labsel_close(&ls);
+	return rc;
+}
+
+int ping_main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "lab", required_argument, NULL, 'l' }, { "count", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },     { NULL, 0, NULL, 0 },
+	};
+	const char *lab = NULL, *count = PING_COUNT_DEFAULT;
+	char addr[INET6_ADDRSTRLEN + 1];
+	struct labsel_node from, to;
+	uint8_t bin[16];
+	int family = 0, c, rc, nargs, fd;
+	char **args;
+
+	optind = 1;
+	/* "+": stop at the first node name; what follows -- is ping's. */
+	while ((c = getopt_long(argc, argv, "+l:c:46h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'l':
+			lab = optarg;
+			break;
+		case 'c':
+			if (strspn(optarg, "0123456789") != strlen(optarg) || !*optarg || strlen(optarg) > 9)
+				return cli_usage_error("ping", "-c wants a count, not %s", optarg);
+			count = optarg;
+			break;
+		case '4':
+			family = AF_INET;
+			break;
+		case '6':
+			family = AF_INET6;
+			break;
+		case 'h':
+			help();
+			return EXIT_OK;
+		default:
+			return cli_usage_error("ping", "unknown option");
+		}
+	}
+	if (argc - optind < 2)
+		return cli_usage_error("ping", "ping which node from which? (nslab ping red blue)");
+	if (argc - optind > 2 && strcmp(argv[optind + 2], "--"))
+		return cli_usage_error("ping", "too many arguments (ping's own options go after --)");
+	rc = labsel_node(argv[optind], lab, &from);
+	if (rc)
+		return cli_fail(rc);
+	if (inet_pton(AF_INET, argv[optind + 1], bin) == 1 || inet_pton(AF_INET6, argv[optind + 1], bin) == 1) {
+		snprintf(addr, sizeof(addr), "%s", argv[optind + 1]);
+	} else {
+		rc = labsel_node(argv[optind + 1], strchr(argv[optind + 1], ':') ? NULL : from.lab, &to);
+		if (!rc)
+			rc = node_addr(&to, family, addr, sizeof(addr));
+		if (rc)
+			return cli_fail(rc);
+	}
+	nargs = argc - optind - 2 > 0 ? argc - optind - 3 : 0;
+	args = calloc((size_t)nargs + 6, sizeof(*args));
+	if (!args)
+		return cli_fail(-ENOMEM);
+	c = 0;
+	args[c++] = "ping";
+	if (strcmp(count, "0")) {
+		args[c++] = "-c";
+		args[c++] = (char *)count;
+	}
+	for (int i = 0; i < nargs; i++)
+		args[c++] = argv[optind + 3 + i];
+	args[c++] = addr;
+	args[c] = NULL;
+	if (from.netns[0]) {
+		rc = netns_open(from.netns, &fd);
+		if (rc) {
+			free(args);
+			return cli_fail(err_set(rc, "%s: opening network namespace %s", from.node, from.netns));
+		}
+		if (setns(fd, CLONE_NEWNET)) {
+			rc = -errno;
+			close(fd);
+			free(args);
+			return cli_fail(err_set(rc, "%s: entering network namespace %s", from.node, from.netns));
+		}
+		close(fd);
+	}
+	fflush(stdout);
+	execvp("ping", args);
+	rc = errno;
+	fprintf(stderr, "nslab ping: ping: %s%s\n", strerror(rc),
+		rc == ENOENT ? " (apt-get install iputils-ping)" : "");
+	free(args);
+	return rc == ENOENT ? 127 : 126;
+}

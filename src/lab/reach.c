@@ -1,0 +1,393 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The reachability engine: ICMP echoes from many namespaces at once, one
+ * raw socket per source and family, one epoll for all (design in reach.h).
+ *
+ * An echo carries, after the 8-byte ICMP header (RFC 792; RFC 4443 §4.1
+ * for ICMPv6, the same layout), a payload the target sends back unchanged:
+ * the run's cookie, the probe's number and when it was sent. The
+ * identifier is the run's too; the sequence number counts the probe's
+ * sends, as ping(8) does, so a capture reads naturally.
+ */
+#include "lab/reach.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/icmp6.h>
+#include <netinet/in.h>
+#include <linux/icmp.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "common/errmsg.h"
+#include "common/util.h"
+
+#define ICMP4_ECHO_REQUEST 8
+#define ICMP4_ECHO_REPLY 0
+#define ICMP_HDR_LEN 8
+#define EPOLL_BATCH 64
+
+struct reach_payload {
+	uint64_t cookie;
+	uint32_t index;
+	uint32_t pad;
+	uint64_t sent_ns;
+};
+
+#define PACKET_LEN (ICMP_HDR_LEN + sizeof(struct reach_payload))
+
+struct rsock {
+	int fd;
+	size_t src;
+	int family;
+};
+
+struct reach_run {
+	struct reach_probe *probes;
+	size_t n_probes;
+	int (*fds)[2];          /* per source: [0] IPv4, [1] IPv6; -1 if none */
+	size_t n_src;
+	struct rsock *socks;
+	size_t n_socks;
+	int epfd;
+	uint64_t cookie;
+	uint16_t ident;
+	size_t pending;         /* probes not yet answered */
+};
+
+static int fam_slot(int family)
+{
+	return family == AF_INET6;
+}
+
+/* RFC 1071 Internet checksum. ICMPv6's is the kernel's to compute (raw
+ * ICMPv6 sockets always checksum, RFC 3542 §3.1). */
+static uint16_t inet_csum(const uint8_t *p, size_t len)
+{
+	uint32_t sum = 0;
+
+	for (size_t i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)p[i] << 8 | p[i + 1];
+	if (len & 1)
+		sum += (uint32_t)p[len - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+static void setbuf_force(int fd, int opt_force, int opt, int size)
+{
+	/* The FORCE variants pass the net.core.[rw]mem_max cap (CAP_NET_ADMIN). */
+	if (setsockopt(fd, SOL_SOCKET, opt_force, &size, sizeof(size)))
+		setsockopt(fd, SOL_SOCKET, opt, &size, sizeof(size));
+}
+
+/* A raw echo socket in the current namespace that sees echo replies only. */
+static int open_sock(int family, int *out)
+{
+	int fd, rc;
+
+	fd = socket(family, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
+		    family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6);
+	if (fd < 0)
+		return -errno;
+	if (family == AF_INET) {
+		/* Linux's ICMP_FILTER (raw(7)): a set bit blocks that type. */
+		struct icmp_filter f = { .data = ~(1u << ICMP4_ECHO_REPLY) };
+
+		rc = setsockopt(fd, SOL_RAW, ICMP_FILTER, &f, sizeof(f));
+	} else {
+		struct icmp6_filter f;
+
+		ICMP6_FILTER_SETBLOCKALL(&f);
+		ICMP6_FILTER_SETPASS(ICMP6_ECHO_REPLY, &f);
+		rc = setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &f, sizeof(f));
+	}
+	if (rc) {
+		rc = -errno;
+		close(fd);
+		return rc;
+	}
+	setbuf_force(fd, SO_RCVBUFFORCE, SO_RCVBUF, REACH_SOCKBUF);
+	setbuf_force(fd, SO_SNDBUFFORCE, SO_SNDBUF, REACH_SOCKBUF);
+	*out = fd;
+	return 0;
+}
+
+/* The sockets of source s, created in the namespace the thread is in. */
+static int open_source(struct reach_run *r, size_t s, const bool need[2])
+{
+	for (int f = 0; f < 2; f++) {
+		int family = f ? AF_INET6 : AF_INET, fd = -1, rc;
+		struct epoll_event ev = { .events = EPOLLIN };
+
+		if (!need[f])
+			continue;
+		rc = open_sock(family, &fd);
+		if (rc == -EAFNOSUPPORT)
+			continue; /* IPv6 off in this kernel: those probes fail to send */
+		if (rc)
+			return err_set(rc, "opening a raw %s socket", f ? "ICMPv6" : "ICMP");
+		r->fds[s][f] = fd;
+		r->socks[r->n_socks] = (struct rsock){ fd, s, family };
+		ev.data.u64 = r->n_socks++;
+		if (epoll_ctl(r->epfd, EPOLL_CTL_ADD, fd, &ev))
+			return err_set(-errno, "epoll_ctl");
+	}
+	return 0;
+}
+
+static int open_all(struct reach_run *r, const int *nsfds)
+{
+	bool (*need)[2] = calloc(r->n_src ? r->n_src : 1, sizeof(*need));
+	int saved = -1, rc = 0;
+
+	if (!need)
+		return -ENOMEM;
+	for (size_t i = 0; i < r->n_probes; i++)
+		need[r->probes[i].src][fam_slot(r->probes[i].family)] = true;
+	/* Sources in the caller's own namespace first, while we are in it. */
+	for (size_t s = 0; !rc && s < r->n_src; s++)
+		if (nsfds[s] < 0)
+			rc = open_source(r, s, need[s]);
+	for (size_t s = 0; !rc && s < r->n_src; s++) {
+		if (nsfds[s] < 0 || (!need[s][0] && !need[s][1]))
+			continue;
+		if (saved < 0) {
+			saved = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+			if (saved < 0) {
+				rc = err_set(-errno, "opening /proc/thread-self/ns/net");
+				break;
+			}
+		}
+		if (setns(nsfds[s], CLONE_NEWNET)) {
+			rc = err_set(-errno, "entering a source's network namespace");
+			break;
+		}
+		rc = open_source(r, s, need[s]);
+	}
+	if (saved >= 0) {
+		/* Failing to return would leave the rest of nslab in a lab's
+		 * namespace: nothing sensible can follow. */
+		if (setns(saved, CLONE_NEWNET) && !rc)
+			rc = err_set(-errno, "returning to the original network namespace");
+		close(saved);
+	}
+	free(need);
+	return rc;
+}
+
+static void send_probe(struct reach_run *r, size_t i)
+{
+	struct reach_probe *p = &r->probes[i];
+	int fd = r->fds[p->src][fam_slot(p->family)];
+	uint8_t pkt[PACKET_LEN];
+	struct reach_payload pl = { .cookie = r->cookie, .index = (uint32_t)i,
+				    .sent_ns = time_mono_ns() };
+	union {
+		struct sockaddr_in in;
+		struct sockaddr_in6 in6;
+	} to;
+	uint16_t seq = (uint16_t)(p->sent + 1);
+	socklen_t tolen;
+
+	if (fd < 0) {
+		p->error = -EAFNOSUPPORT;
+		return;
+	}
+	memset(&to, 0, sizeof(to));
+	if (p->family == AF_INET) {
+		to.in.sin_family = AF_INET;
+		memcpy(&to.in.sin_addr, p->addr, 4);
+		tolen = sizeof(to.in);
+	} else {
+		to.in6.sin6_family = AF_INET6;
+		memcpy(&to.in6.sin6_addr, p->addr, 16);
+		tolen = sizeof(to.in6);
+	}
+	pkt[0] = p->family == AF_INET ? ICMP4_ECHO_REQUEST : ICMP6_ECHO_REQUEST;
+	pkt[1] = 0;
+	pkt[2] = pkt[3] = 0;
+	pkt[4] = (uint8_t)(r->ident >> 8);
+	pkt[5] = (uint8_t)r->ident;
+	pkt[6] = (uint8_t)(seq >> 8);
+	pkt[7] = (uint8_t)seq;
+	memcpy(pkt + ICMP_HDR_LEN, &pl, sizeof(pl));
+	if (p->family == AF_INET) {
+		uint16_t c = inet_csum(pkt, sizeof(pkt));
+
+		pkt[2] = (uint8_t)(c >> 8);
+		pkt[3] = (uint8_t)c;
+	}
+	if (sendto(fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&to, tolen) < 0) {
+		/* A full buffer is congestion, not an answer: the resend covers it. */
+		if (errno != EAGAIN && errno != ENOBUFS)
+			p->error = -errno;
+		return;
+	}
+	p->sent++;
+}
+
+/* A received datagram on socket s: the ICMP message at msg (len bytes),
+ * from the address in from. */
+static void take_reply(struct reach_run *r, const struct rsock *s, const uint8_t *msg, size_t len,
+		       const uint8_t *from, uint64_t now)
+{
+	struct reach_payload pl;
+	struct reach_probe *p;
+	uint8_t want = s->family == AF_INET ? ICMP4_ECHO_REPLY : ICMP6_ECHO_REPLY;
+
+	if (len < PACKET_LEN || msg[0] != want || msg[1] != 0 ||
+	    (uint16_t)(msg[4] << 8 | msg[5]) != r->ident)
+		return;
+	memcpy(&pl, msg + ICMP_HDR_LEN, sizeof(pl));
+	if (pl.cookie != r->cookie || pl.index >= r->n_probes)
+		return;
+	p = &r->probes[pl.index];
+	if (p->src != s->src || p->family != s->family || p->reached ||
+	    memcmp(p->addr, from, s->family == AF_INET ? 4 : 16))
+		return;
+	p->reached = true;
+	p->rtt_ns = now > pl.sent_ns ? now - pl.sent_ns : 0;
+	p->error = 0;
+	r->pending--;
+}
+
+static void drain(struct reach_run *r, const struct rsock *s)
+{
+	uint8_t buf[1500];
+
+	for (;;) {
+		union {
+			struct sockaddr_in in;
+			struct sockaddr_in6 in6;
+		} from;
+		socklen_t fl = sizeof(from);
+		ssize_t n = recvfrom(s->fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl);
+		uint64_t now = time_mono_ns();
+
+		if (n < 0)
+			return; /* EAGAIN: drained; anything else: nothing to read */
+		if (s->family == AF_INET) {
+			/* Raw IPv4 sockets receive the IP header too (raw(7)). */
+			size_t ihl;
+
+			if (n < 20 || (buf[0] >> 4) != 4)
+				continue;
+			ihl = (size_t)(buf[0] & 0x0f) * 4;
+			if (ihl < 20 || (size_t)n < ihl)
+				continue;
+			take_reply(r, s, buf + ihl, (size_t)n - ihl,
+				   (const uint8_t *)&from.in.sin_addr, now);
+		} else {
+			take_reply(r, s, buf, (size_t)n, (const uint8_t *)&from.in6.sin6_addr, now);
+		}
+	}
+}
+
+static void close_all(struct reach_run *r)
+{
+	for (size_t i = 0; i < r->n_socks; i++)
+		close(r->socks[i].fd);
+	if (r->epfd >= 0)
+		close(r->epfd);
+	free(r->socks);
+	free(r->fds);
+}
+
+int reach_run(const int *nsfds, size_t n_src, struct reach_probe *probes, size_t n_probes,
+	      const struct reach_opts *o)
+{
+	struct reach_run r = { .probes = probes, .n_probes = n_probes, .n_src = n_src, .epfd = -1 };
+	unsigned timeout_ms = o && o->timeout_ms ? o->timeout_ms : REACH_TIMEOUT_DEFAULT_MS;
+	uint64_t start, deadline, next_resend;
+	int rc = 0;
+
+	if (n_probes > UINT32_MAX)
+		return err_msg(-E2BIG, "%zu probes are too many", n_probes);
+	for (size_t i = 0; i < n_probes; i++) {
+		struct reach_probe *p = &probes[i];
+
+		if (p->src >= n_src || (p->family != AF_INET && p->family != AF_INET6))
+			return err_msg(-EINVAL, "probe %zu: no such source or family", i);
+		p->reached = false;
+		p->rtt_ns = 0;
+		p->sent = 0;
+		p->error = 0;
+	}
+	if (!n_probes)
+		return 0;
+	r.fds = malloc(n_src * sizeof(*r.fds));
+	r.socks = calloc(n_src * 2, sizeof(*r.socks));
+	if (!r.fds || !r.socks) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (size_t s = 0; s < n_src; s++)
+		r.fds[s][0] = r.fds[s][1] = -1;
+	if (getrandom(&r.cookie, sizeof(r.cookie), 0) != sizeof(r.cookie) ||
+	    getrandom(&r.ident, sizeof(r.ident), 0) != sizeof(r.ident)) {
+		/* No entropy yet: the pid still tells concurrent runs apart. */
+		r.cookie = time_mono_ns() ^ (uint64_t)getpid() << 32;
+		r.ident = (uint16_t)getpid();
+	}
+	r.epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (r.epfd < 0) {
+		rc = err_set(-errno, "epoll_create1");
+		goto out;
+	}
+	rc = open_all(&r, nsfds);
+	if (rc)
+		goto out;
+
+	r.pending = n_probes;
+	start = time_mono_ns();
+	deadline = start + (uint64_t)timeout_ms * 1000000u;
+	next_resend = start + (uint64_t)REACH_RETRY_FIRST_MS * 1000000u;
+	for (size_t i = 0; i < n_probes; i++) {
+		send_probe(&r, i);
+		/* Read as we go: a big lab's first replies arrive while the
+		 * last echoes are still being sent. */
+		if ((i & 255) == 255) {
+			struct epoll_event evs[EPOLL_BATCH];
+			int ne = epoll_wait(r.epfd, evs, EPOLL_BATCH, 0);
+
+			for (int e = 0; e < ne; e++)
+				drain(&r, &r.socks[evs[e].data.u64]);
+		}
+	}
+	while (r.pending) {
+		struct epoll_event evs[EPOLL_BATCH];
+		uint64_t now = time_mono_ns(), until;
+		int ne, wait_ms;
+
+		if (now >= deadline)
+			break;
+		if (now >= next_resend) {
+			for (size_t i = 0; i < n_probes; i++)
+				if (!probes[i].reached)
+					send_probe(&r, i);
+			next_resend = now + (uint64_t)REACH_RETRY_MS * 1000000u;
+		}
+		until = next_resend < deadline ? next_resend : deadline;
+		wait_ms = (int)((until - now + 999999) / 1000000);
+		ne = epoll_wait(r.epfd, evs, EPOLL_BATCH, wait_ms);
+		if (ne < 0 && errno != EINTR) {
+			rc = err_set(-errno, "epoll_wait");
+			break;
+		}
+		for (int e = 0; e < ne; e++)
+			drain(&r, &r.socks[evs[e].data.u64]);
+	}
+	/* Answers that came in with the deadline count too. */
+	for (size_t i = 0; !rc && r.pending && i < r.n_socks; i++)
+		drain(&r, &r.socks[i]);
+out:
+	close_all(&r);
+	return rc;
+}
