@@ -214,7 +214,8 @@ static int open_sources(const struct labsel *ls, int **fds)
 	const struct topo *t = ls->topo;
 	int *v, rc;
 
-	rc = netns_raise_nofile(t->n_hosts * 3 + 64);
+	/* Per host: its namespace, two echo sockets, a netlink socket. */
+	rc = netns_raise_nofile(t->n_hosts * 4 + 64);
 	if (rc)
 		return rc;
 	v = malloc((t->n_hosts ? t->n_hosts : 1) * sizeof(*v));
@@ -360,6 +361,7 @@ int pingall_main(int argc, char **argv)
 		probes[n_probes].src = pairs[i].from;
 		probes[n_probes].family = pairs[i].family;
 		memcpy(probes[n_probes].addr, pairs[i].addr, 16);
+		memcpy(probes[n_probes].neigh, pairs[i].neigh, sizeof(pairs[i].neigh));
 		n_probes++;
 	}
 	if (!n_probes) {

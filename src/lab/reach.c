@@ -26,6 +26,7 @@
 
 #include "common/errmsg.h"
 #include "common/util.h"
+#include "lab/reach_neigh.h"
 
 #define ICMP4_ECHO_REQUEST 8
 #define ICMP4_ECHO_REPLY 0
@@ -57,8 +58,19 @@ struct reach_run {
 	int epfd;
 	uint64_t cookie;
 	uint16_t ident;
-	size_t pending;         /* probes not yet answered */
+	uint64_t timeout_ns;
+	struct reach_ntab *ntab;
+	size_t *order;          /* the order probes start in */
+	size_t next;            /* in order: the next to start */
+	size_t *active;         /* the probes running */
+	size_t n_active;
+	size_t *pos;            /* per probe: its place in active */
+	unsigned char *state;   /* per probe: PROBE_* */
+	uint64_t *deadline;     /* per probe: when it gives up */
+	uint64_t *resend;       /* per probe: when it sends again */
 };
+
+enum { PROBE_WAITING, PROBE_ACTIVE, PROBE_DONE };
 
 static int fam_slot(int family)
 {
@@ -234,9 +246,9 @@ static void send_probe(struct reach_run *r, size_t i)
 }
 
 /* A received datagram on socket s: the ICMP message at msg (len bytes),
- * from the address in from. */
-static void take_reply(struct reach_run *r, const struct rsock *s, const uint8_t *msg, size_t len,
-		       const uint8_t *from, uint64_t now)
+ * from the address in from. Returns the probe it answers, or SIZE_MAX. */
+static size_t take_reply(struct reach_run *r, const struct rsock *s, const uint8_t *msg,
+			 size_t len, const uint8_t *from, uint64_t now)
 {
 	struct reach_payload pl;
 	struct reach_probe *p;
@@ -244,18 +256,29 @@ static void take_reply(struct reach_run *r, const struct rsock *s, const uint8_t
 
 	if (len < PACKET_LEN || msg[0] != want || msg[1] != 0 ||
 	    (uint16_t)(msg[4] << 8 | msg[5]) != r->ident)
-		return;
+		return SIZE_MAX;
 	memcpy(&pl, msg + ICMP_HDR_LEN, sizeof(pl));
 	if (pl.cookie != r->cookie || pl.index >= r->n_probes)
-		return;
+		return SIZE_MAX;
 	p = &r->probes[pl.index];
 	if (p->src != s->src || p->family != s->family || p->reached ||
-	    memcmp(p->addr, from, s->family == AF_INET ? 4 : 16))
-		return;
+	    r->state[pl.index] != PROBE_ACTIVE || memcmp(p->addr, from, s->family == AF_INET ? 4 : 16))
+		return SIZE_MAX;
 	p->reached = true;
 	p->rtt_ns = now > pl.sent_ns ? now - pl.sent_ns : 0;
 	p->error = 0;
-	r->pending--;
+	return pl.index;
+}
+
+/* Take probe i out of the running set. */
+static void finish(struct reach_run *r, size_t i)
+{
+	size_t pos = r->pos[i], last = r->active[--r->n_active];
+
+	r->active[pos] = last;
+	r->pos[last] = pos;
+	r->state[i] = PROBE_DONE;
+	reach_ntab_release(r->ntab, i);
 }
 
 static void drain(struct reach_run *r, const struct rsock *s)
@@ -270,6 +293,7 @@ static void drain(struct reach_run *r, const struct rsock *s)
 		socklen_t fl = sizeof(from);
 		ssize_t n = recvfrom(s->fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl);
 		uint64_t now = time_mono_ns();
+		size_t i;
 
 		if (n < 0)
 			return; /* EAGAIN: drained; anything else: nothing to read */
@@ -282,12 +306,90 @@ static void drain(struct reach_run *r, const struct rsock *s)
 			ihl = (size_t)(buf[0] & 0x0f) * 4;
 			if (ihl < 20 || (size_t)n < ihl)
 				continue;
-			take_reply(r, s, buf + ihl, (size_t)n - ihl,
-				   (const uint8_t *)&from.in.sin_addr, now);
+			i = take_reply(r, s, buf + ihl, (size_t)n - ihl,
+				       (const uint8_t *)&from.in.sin_addr, now);
 		} else {
-			take_reply(r, s, buf, (size_t)n, (const uint8_t *)&from.in6.sin6_addr, now);
+			i = take_reply(r, s, buf, (size_t)n, (const uint8_t *)&from.in6.sin6_addr, now);
 		}
+		if (i != SIZE_MAX)
+			finish(r, i);
 	}
+}
+
+static int poll_once(struct reach_run *r, int wait_ms)
+{
+	struct epoll_event evs[EPOLL_BATCH];
+	int ne = epoll_wait(r->epfd, evs, EPOLL_BATCH, wait_ms);
+
+	if (ne < 0)
+		return errno == EINTR ? 0 : err_set(-errno, "epoll_wait");
+	for (int e = 0; e < ne; e++)
+		drain(r, &r->socks[evs[e].data.u64]);
+	return 0;
+}
+
+/* Start the next probes in order while their neighbour entries fit. */
+static void admit(struct reach_run *r)
+{
+	uint64_t now = time_mono_ns();
+
+	while (r->next < r->n_probes) {
+		size_t i = r->order[r->next];
+
+		if (!reach_ntab_admit(r->ntab, i))
+			break;
+		r->next++;
+		r->state[i] = PROBE_ACTIVE;
+		r->deadline[i] = now + r->timeout_ns;
+		r->resend[i] = now + (uint64_t)REACH_RETRY_FIRST_MS * 1000000u;
+		r->pos[i] = r->n_active;
+		r->active[r->n_active++] = i;
+		send_probe(r, i);
+		/* Read as we go: a big lab's first replies arrive while the
+		 * last echoes are still being sent. */
+		if ((r->next & 255) == 0)
+			poll_once(r, 0);
+	}
+}
+
+/* Resend what is due, end what timed out; the next moment to look again. */
+static uint64_t tick(struct reach_run *r, uint64_t now)
+{
+	uint64_t until = UINT64_MAX;
+
+	for (size_t k = r->n_active; k-- > 0;) {
+		size_t i = r->active[k];
+
+		if (now >= r->deadline[i]) {
+			finish(r, i);
+			continue;
+		}
+		if (now >= r->resend[i]) {
+			send_probe(r, i);
+			r->resend[i] = now + (uint64_t)REACH_RETRY_MS * 1000000u;
+		}
+		if (r->resend[i] < until)
+			until = r->resend[i];
+		if (r->deadline[i] < until)
+			until = r->deadline[i];
+	}
+	return until;
+}
+
+static const struct reach_probe *sort_probes;
+
+static int order_cmp(const void *a, const void *b)
+{
+	const struct reach_probe *p = &sort_probes[*(const size_t *)a], *q = &sort_probes[*(const size_t *)b];
+	size_t plo, phi, qlo, qhi;
+
+	reach_ntab_pair(p, &plo, &phi);
+	reach_ntab_pair(q, &qlo, &qhi);
+	if (plo != qlo)
+		return plo < qlo ? -1 : 1;
+	if (phi != qhi)
+		return phi < qhi ? -1 : 1;
+	return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
 }
 
 static void close_all(struct reach_run *r)
@@ -296,8 +398,15 @@ static void close_all(struct reach_run *r)
 		close(r->socks[i].fd);
 	if (r->epfd >= 0)
 		close(r->epfd);
+	reach_ntab_free(r->ntab);
 	free(r->socks);
 	free(r->fds);
+	free(r->order);
+	free(r->active);
+	free(r->pos);
+	free(r->state);
+	free(r->deadline);
+	free(r->resend);
 }
 
 int reach_run(const int *nsfds, size_t n_src, struct reach_probe *probes, size_t n_probes,
@@ -305,7 +414,7 @@ int reach_run(const int *nsfds, size_t n_src, struct reach_probe *probes, size_t
 {
 	struct reach_run r = { .probes = probes, .n_probes = n_probes, .n_src = n_src, .epfd = -1 };
 	unsigned timeout_ms = o && o->timeout_ms ? o->timeout_ms : REACH_TIMEOUT_DEFAULT_MS;
-	uint64_t start, deadline, next_resend;
+	size_t n = n_probes ? n_probes : 1;
 	int rc = 0;
 
 	if (n_probes > UINT32_MAX)
@@ -322,9 +431,17 @@ int reach_run(const int *nsfds, size_t n_src, struct reach_probe *probes, size_t
 	}
 	if (!n_probes)
 		return 0;
+	r.timeout_ns = (uint64_t)timeout_ms * 1000000u;
 	r.fds = malloc(n_src * sizeof(*r.fds));
 	r.socks = calloc(n_src * 2, sizeof(*r.socks));
-	if (!r.fds || !r.socks) {
+	r.order = malloc(n * sizeof(*r.order));
+	r.active = malloc(n * sizeof(*r.active));
+	r.pos = malloc(n * sizeof(*r.pos));
+	r.state = calloc(n, sizeof(*r.state));
+	r.deadline = malloc(n * sizeof(*r.deadline));
+	r.resend = malloc(n * sizeof(*r.resend));
+	if (!r.fds || !r.socks || !r.order || !r.active || !r.pos || !r.state || !r.deadline ||
+	    !r.resend) {
 		rc = -ENOMEM;
 		goto out;
 	}
@@ -342,51 +459,35 @@ int reach_run(const int *nsfds, size_t n_src, struct reach_probe *probes, size_t
 		goto out;
 	}
 	rc = open_all(&r, nsfds);
+	if (!rc)
+		rc = reach_ntab_new(nsfds, n_src, probes, n_probes, &r.ntab);
 	if (rc)
 		goto out;
-
-	r.pending = n_probes;
-	start = time_mono_ns();
-	deadline = start + (uint64_t)timeout_ms * 1000000u;
-	next_resend = start + (uint64_t)REACH_RETRY_FIRST_MS * 1000000u;
-	for (size_t i = 0; i < n_probes; i++) {
-		send_probe(&r, i);
-		/* Read as we go: a big lab's first replies arrive while the
-		 * last echoes are still being sent. */
-		if ((i & 255) == 255) {
-			struct epoll_event evs[EPOLL_BATCH];
-			int ne = epoll_wait(r.epfd, evs, EPOLL_BATCH, 0);
-
-			for (int e = 0; e < ne; e++)
-				drain(&r, &r.socks[evs[e].data.u64]);
-		}
+	for (size_t i = 0; i < n_probes; i++)
+		r.order[i] = i;
+	if (reach_ntab_windowed(r.ntab)) {
+		sort_probes = probes;
+		qsort(r.order, n_probes, sizeof(*r.order), order_cmp);
 	}
-	while (r.pending) {
-		struct epoll_event evs[EPOLL_BATCH];
-		uint64_t now = time_mono_ns(), until;
-		int ne, wait_ms;
 
-		if (now >= deadline)
+	admit(&r);
+	while (r.n_active) {
+		uint64_t now = time_mono_ns(), until = tick(&r, now);
+
+		rc = reach_ntab_flush(r.ntab);
+		if (rc)
 			break;
-		if (now >= next_resend) {
-			for (size_t i = 0; i < n_probes; i++)
-				if (!probes[i].reached)
-					send_probe(&r, i);
-			next_resend = now + (uint64_t)REACH_RETRY_MS * 1000000u;
-		}
-		until = next_resend < deadline ? next_resend : deadline;
-		wait_ms = (int)((until - now + 999999) / 1000000);
-		ne = epoll_wait(r.epfd, evs, EPOLL_BATCH, wait_ms);
-		if (ne < 0 && errno != EINTR) {
-			rc = err_set(-errno, "epoll_wait");
+		admit(&r);
+		if (!r.n_active)
 			break;
-		}
-		for (int e = 0; e < ne; e++)
-			drain(&r, &r.socks[evs[e].data.u64]);
+		if (until == UINT64_MAX || until < now)
+			until = now;
+		rc = poll_once(&r, (int)((until - now + 999999) / 1000000));
+		if (rc)
+			break;
 	}
-	/* Answers that came in with the deadline count too. */
-	for (size_t i = 0; !rc && r.pending && i < r.n_socks; i++)
-		drain(&r, &r.socks[i]);
+	if (!rc)
+		rc = reach_ntab_flush(r.ntab);
 out:
 	close_all(&r);
 	return rc;

@@ -109,6 +109,7 @@ struct reach_pair {
 	uint8_t addr[16];
 	bool expected;          /* whether from must reach to */
 	bool named;             /* an `expect:` entry names this pair */
+	struct reach_neigh neigh[2]; /* for reach_probe.neigh (reach_pair_neigh) */
 };
 
 /* The first address of family (AF_INET, AF_INET6) of h, in the order of its
@@ -129,6 +130,14 @@ int reach_pick_addr(const struct topo_host *from, const struct topo_host *to, in
  * *named (if not NULL) says whether an entry named it. Hosts are indexes
  * into t->hosts. */
 bool reach_expected(const struct topo *t, size_t from, size_t to, bool *named);
+
+/* The neighbour entries pinging addr (of family) from host from makes, when
+ * addr is on a subnet of one of from's interfaces: from's entry for addr,
+ * and to's entry for from's address on that subnet (to answers through it).
+ * Hosts are indexes into t->hosts; out[k].set is false for entries that
+ * do not apply (addr reached through a router). */
+void reach_pair_neigh(const struct topo *t, size_t from, size_t to, int family,
+		      const uint8_t addr[16], struct reach_neigh out[2]);
 
 /* Every ordered pair of t's hosts (from != to), rows in host order, with
  * its address (reach_pick_addr with family) and expectation. The caller

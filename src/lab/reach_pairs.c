@@ -6,6 +6,7 @@
 #include "lab/reach.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -51,6 +52,51 @@ int reach_pick_addr(const struct topo_host *from, const struct topo_host *to, in
 		return 0;
 	memcpy(addr, c->addr, 16);
 	return c->family;
+}
+
+/* The interface of h with an address of family on the subnet of addr, and
+ * that address. */
+static const struct topo_iface *on_link(const struct topo_host *h, int family, const uint8_t *addr,
+					const struct topo_cidr **mine)
+{
+	for (size_t i = 0; i < h->n_ifaces; i++) {
+		const struct topo_iface *ifc = &h->ifaces[i];
+
+		for (size_t a = 0; a < ifc->n_addrs; a++) {
+			if (ifc->addrs[a].family == family && !link_local6(&ifc->addrs[a]) &&
+			    topo_cidr_contains(&ifc->addrs[a], family, addr)) {
+				*mine = &ifc->addrs[a];
+				return ifc;
+			}
+		}
+	}
+	return NULL;
+}
+
+void reach_pair_neigh(const struct topo *t, size_t from, size_t to, int family,
+		      const uint8_t addr[16], struct reach_neigh out[2])
+{
+	const struct topo_cidr *src = NULL, *dst = NULL;
+	const struct topo_iface *ifc, *back;
+
+	memset(out, 0, 2 * sizeof(*out));
+	ifc = on_link(&t->hosts[from], family, addr, &src);
+	if (!ifc)
+		return;
+	out[0].set = true;
+	out[0].ns = from;
+	snprintf(out[0].dev, sizeof(out[0].dev), "%s", ifc->name);
+	memcpy(out[0].addr, addr, 16);
+	/* The source address the kernel picks for an on-link destination is
+	 * the interface's primary address of that subnet (RFC 6724 rule 5
+	 * for IPv6; inet_select_addr for IPv4): src. */
+	back = on_link(&t->hosts[to], family, src->addr, &dst);
+	if (!back)
+		return;
+	out[1].set = true;
+	out[1].ns = to;
+	snprintf(out[1].dev, sizeof(out[1].dev), "%s", back->name);
+	memcpy(out[1].addr, src->addr, 16);
 }
 
 bool reach_expected(const struct topo *t, size_t from, size_t to, bool *named)
@@ -107,6 +153,8 @@ int reach_pairs(const struct topo *t, int family, struct reach_pair **pairs, siz
 			p->from = a;
 			p->to = b;
 			p->family = reach_pick_addr(&t->hosts[a], &t->hosts[b], family, p->addr);
+			if (p->family)
+				reach_pair_neigh(t, a, b, p->family, p->addr, p->neigh);
 			p->named = named[a * nh + b] != 0;
 			p->expected = named[a * nh + b] != 2;
 		}

@@ -3,7 +3,9 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <pthread.h>
 #include <linux/if_ether.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -277,4 +279,87 @@ void port_refresh_state(struct port *p)
 	if (ifreq_ioctl(p->fd, SIOCGIFFLAGS, p->name, &ifr))
 		return;
 	p->state = (ifr.ifr_flags & IFF_UP) && (ifr.ifr_flags & IFF_RUNNING) ? PORT_UP : PORT_DOWN;
+}
+
+struct many {
+	struct port_open_req *reqs;
+	struct port **ports;
+	size_t n, ring_bytes;
+	unsigned stride, first;
+};
+
+static void *open_worker(void *arg)
+{
+	struct many *m = arg;
+
+	for (size_t i = m->first; i < m->n; i += m->stride) {
+		struct port_open_req *r = &m->reqs[i];
+
+		r->rc = port_open(&r->port, r->name, m->ring_bytes);
+		/* err_* is per thread: keep the words with the result. */
+		if (r->rc)
+			snprintf(r->err, sizeof(r->err), "%s", err_text(r->rc));
+	}
+	return NULL;
+}
+
+static void *close_worker(void *arg)
+{
+	struct many *m = arg;
+
+	for (size_t i = m->first; i < m->n; i += m->stride)
+		port_close(m->ports[i]);
+	return NULL;
+}
+
+/* Run fn over [0, n) with up to PORT_OPEN_THREADS threads, or inline when
+ * there is little to do or threads cannot be made. */
+static void run_many(void *(*fn)(void *), struct many *base)
+{
+	struct many parts[PORT_OPEN_THREADS];
+	pthread_t tids[PORT_OPEN_THREADS];
+	bool started[PORT_OPEN_THREADS] = { false };
+	unsigned nt = base->n < PORT_OPEN_THREADS ? (unsigned)base->n : PORT_OPEN_THREADS;
+
+	if (nt <= 1) {
+		base->stride = 1;
+		base->first = 0;
+		fn(base);
+		return;
+	}
+	for (unsigned t = 0; t < nt; t++) {
+		parts[t] = *base;
+		parts[t].stride = nt;
+		parts[t].first = t;
+		started[t] = pthread_create(&tids[t], NULL, fn, &parts[t]) == 0;
+	}
+	for (unsigned t = 0; t < nt; t++) {
+		if (started[t])
+			pthread_join(tids[t], NULL);
+		else
+			fn(&parts[t]);
+	}
+}
+
+int port_open_many(struct port_open_req *reqs, size_t n, size_t ring_bytes)
+{
+	struct many m = { .reqs = reqs, .n = n, .ring_bytes = ring_bytes };
+
+	for (size_t i = 0; i < n; i++) {
+		reqs[i].port = NULL;
+		reqs[i].rc = 0;
+		reqs[i].err[0] = '\0';
+	}
+	run_many(open_worker, &m);
+	for (size_t i = 0; i < n; i++)
+		if (reqs[i].rc)
+			return err_msg(reqs[i].rc, "%s", reqs[i].err);
+	return 0;
+}
+
+void port_close_many(struct port **ports, size_t n)
+{
+	struct many m = { .ports = ports, .n = n };
+
+	run_many(close_worker, &m);
 }

@@ -90,6 +90,25 @@ struct port {
 	struct port_stats st;
 };
 
+/* Opening and closing a packet socket with a ring each wait for an RCU
+ * grace period (packet_set_ring and packet_release call synchronize_net),
+ * milliseconds apiece; many ports are opened and closed from several
+ * threads at once so that the waits overlap. */
+#define PORT_OPEN_THREADS 32
+
+struct port_open_req {
+	const char *name;
+	struct port *port; /* result, or NULL */
+	int rc;
+	char err[256];     /* the error's text when rc != 0 */
+};
+
+/* port_open() for n ports concurrently; each request gets its own result.
+ * Returns 0 if all opened, else the first failure's rc. */
+int port_open_many(struct port_open_req *reqs, size_t n, size_t ring_bytes);
+/* port_close() for n ports concurrently (NULL entries skipped). */
+void port_close_many(struct port **ports, size_t n);
+
 /* Receive ring size for a switch of nports ports. */
 size_t port_ring_bytes(unsigned nports);
 

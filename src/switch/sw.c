@@ -11,6 +11,8 @@
 #include "common/log.h"
 #include "common/util.h"
 
+static void detach_many(struct sw *sw, struct port **ports, size_t n);
+
 struct sw *sw_new(const char *name, uint32_t fdb_size, uint32_t aging)
 {
 	struct sw *sw = calloc(1, sizeof(*sw));
@@ -33,10 +35,21 @@ void sw_free(struct sw *sw)
 {
 	if (!sw)
 		return;
-	if (sw->ports)
+	if (sw->ports) {
+		struct port **all = calloc(sw->max_index + 1, sizeof(*all));
+		size_t n = 0;
+
 		for (unsigned i = 0; i < sw->max_index; i++)
-			if (sw->ports[i])
-				sw_detach(sw, sw->ports[i]);
+			if (sw->ports[i]) {
+				if (all)
+					all[n++] = sw->ports[i];
+				else
+					sw_detach(sw, sw->ports[i]);
+			}
+		if (all)
+			detach_many(sw, all, n);
+		free(all);
+	}
 	fdb_free(sw->fdb);
 	free(sw->ports);
 	free(sw->txq);
@@ -124,24 +137,20 @@ int sw_rebuild(struct sw *sw)
 	return 0;
 }
 
-static int attach(struct sw *sw, const char *name, const struct vlan_port *vp, unsigned expect,
-		  struct port **out, bool rebuild)
+/* Give an open port a slot and tell the owner. On failure the port is
+ * closed. */
+static int attach_open(struct sw *sw, struct port *p, const struct vlan_port *vp, bool rebuild)
 {
-	struct port *p;
 	unsigned idx;
 	int rc;
 
-	if (out)
-		*out = NULL;
-	if (sw_port(sw, name))
-		return err_msg(-EEXIST, "%s: already a port", name);
 	for (idx = 0; idx < SW_MAX_PORTS && sw->ports[idx]; idx++)
 		;
-	if (idx == SW_MAX_PORTS)
-		return err_msg(-ENOSPC, "%s: the switch has %d ports already", name, SW_MAX_PORTS);
-	rc = port_open(&p, name, port_ring_bytes(expect ? expect : sw->n_ports + 1));
-	if (rc)
+	if (idx == SW_MAX_PORTS) {
+		rc = err_msg(-ENOSPC, "%s: the switch has %d ports already", p->name, SW_MAX_PORTS);
+		port_close(p);
 		return rc;
+	}
 	p->index = (uint16_t)idx;
 	p->vlan = *vp;
 	/* Stale entries of a previous port in this slot would misdirect. */
@@ -150,36 +159,46 @@ static int attach(struct sw *sw, const char *name, const struct vlan_port *vp, u
 	sw->n_ports++;
 	if (idx + 1 > sw->max_index)
 		sw->max_index = idx + 1;
-	if (sw->hooks.port_added) {
-		rc = sw->hooks.port_added(sw->hooks.arg, p);
-		if (rc) {
-			sw->ports[idx] = NULL;
-			sw->n_ports--;
-			while (sw->max_index && !sw->ports[sw->max_index - 1])
-				sw->max_index--;
-			port_close(p);
-			return err_ctx(rc, "%s", name);
-		}
+	if (sw->hooks.port_added && (rc = sw->hooks.port_added(sw->hooks.arg, p))) {
+		sw->ports[idx] = NULL;
+		sw->n_ports--;
+		while (sw->max_index && !sw->ports[sw->max_index - 1])
+			sw->max_index--;
+		err_ctx(rc, "%s", p->name);
+		port_close(p);
+		return rc;
 	}
 	if (rebuild && (rc = sw_rebuild(sw))) {
 		sw_detach(sw, p);
-		return err_set(rc, "%s", name);
+		return err_set(rc, "%s", p->name);
 	}
-	if (out)
-		*out = p;
 	return 0;
 }
 
 int sw_attach(struct sw *sw, const char *name, const struct vlan_port *vp, unsigned expect,
 	      struct port **out)
 {
-	return attach(sw, name, vp, expect, out, true);
+	struct port *p;
+	int rc;
+
+	if (out)
+		*out = NULL;
+	if (sw_port(sw, name))
+		return err_msg(-EEXIST, "%s: already a port", name);
+	rc = port_open(&p, name, port_ring_bytes(expect ? expect : sw->n_ports + 1));
+	if (rc)
+		return rc;
+	rc = attach_open(sw, p, vp, true);
+	if (rc)
+		return rc;
+	if (out)
+		*out = p;
+	return 0;
 }
 
-void sw_detach(struct sw *sw, struct port *p)
+/* Take ports out of the switch without closing them. */
+static void unhook(struct sw *sw, struct port *p)
 {
-	if (!p)
-		return;
 	if (sw->hooks.port_removed)
 		sw->hooks.port_removed(sw->hooks.arg, p);
 	fdb_flush(sw->fdb, p->index, 0);
@@ -187,14 +206,36 @@ void sw_detach(struct sw *sw, struct port *p)
 	sw->n_ports--;
 	while (sw->max_index && !sw->ports[sw->max_index - 1])
 		sw->max_index--;
-	/* If the member lists cannot be rebuilt (no memory), keep the old
-	 * ones but make sure they cannot name the freed slot. */
-	if (sw_rebuild(sw))
-		for (unsigned vid = 0; vid < 4096; vid++)
-			for (unsigned i = 0; i < sw->flood_n[vid]; i++)
-				if (sw->flood_ports[vid][i] == p->index)
-					sw->flood_ports[vid][i] = sw->flood_ports[vid][--sw->flood_n[vid]];
+}
+
+/* If the member lists cannot be rebuilt (no memory), keep the old ones but
+ * make sure they cannot name a freed slot. */
+static void rebuild_or_prune(struct sw *sw)
+{
+	if (!sw_rebuild(sw))
+		return;
+	for (unsigned vid = 0; vid < 4096; vid++)
+		for (unsigned i = 0; i < sw->flood_n[vid]; i++)
+			if (!sw->ports[sw->flood_ports[vid][i]])
+				sw->flood_ports[vid][i--] = sw->flood_ports[vid][--sw->flood_n[vid]];
+}
+
+void sw_detach(struct sw *sw, struct port *p)
+{
+	if (!p)
+		return;
+	unhook(sw, p);
+	rebuild_or_prune(sw);
 	port_close(p);
+}
+
+/* Detach n ports at once: one rebuild, sockets closed in parallel. */
+static void detach_many(struct sw *sw, struct port **ports, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		unhook(sw, ports[i]);
+	rebuild_or_prune(sw);
+	port_close_many(ports, n);
 }
 
 void sw_set_vlan(struct sw *sw, struct port *p, const struct vlan_port *vp)
@@ -213,8 +254,9 @@ static void add_name(json_t *arr, const char *name)
 int sw_apply(struct sw *sw, const struct swconf *conf, json_t *added, json_t *removed,
 	     json_t *changed)
 {
-	struct port **fresh = NULL;
-	size_t n_fresh = 0;
+	struct port_open_req *reqs = NULL;
+	struct port **gone = NULL;
+	size_t n_new = 0, n_gone = 0;
 	int rc = 0;
 
 	if (conf->fdb_size != fdb_size(sw->fdb)) {
@@ -229,31 +271,47 @@ int sw_apply(struct sw *sw, const struct swconf *conf, json_t *added, json_t *re
 	fdb_set_aging(sw->fdb, conf->aging);
 	snprintf(sw->name, sizeof(sw->name), "%s", conf->name);
 
-	fresh = calloc(conf->n_ports ? conf->n_ports : 1, sizeof(*fresh));
-	if (!fresh)
-		return -ENOMEM;
-	for (size_t i = 0; i < conf->n_ports; i++) {
-		const struct swconf_port *cp = &conf->ports[i];
-		struct port *p;
+	/* New ports: open them all (in parallel), then attach them all, or
+	 * none. */
+	reqs = calloc(conf->n_ports + 1, sizeof(*reqs));
+	/* room for every current port, and for a rollback of every new one */
+	gone = calloc(sw->max_index + conf->n_ports + 1, sizeof(*gone));
+	if (!reqs || !gone) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < conf->n_ports; i++)
+		if (!sw_port(sw, conf->ports[i].name))
+			reqs[n_new++].name = conf->ports[i].name;
+	rc = port_open_many(reqs, n_new, port_ring_bytes((unsigned)conf->n_ports));
+	if (rc) {
+		for (size_t i = 0; i < n_new; i++)
+			if (reqs[i].port) {
+				port_close(reqs[i].port);
+				reqs[i].port = NULL;
+			}
+		goto out;
+	}
+	for (size_t i = 0; i < n_new; i++) {
+		const struct swconf_port *cp = swconf_find(conf, reqs[i].name);
+		struct port *p = reqs[i].port;
 
-		if (sw_port(sw, cp->name))
-			continue;
-		/* Member lists are rebuilt once at the end; until then the new
-		 * port receives (its frames are forwarded) but is not flooded
-		 * to. */
-		rc = attach(sw, cp->name, &cp->vlan, (unsigned)conf->n_ports, &p, false);
+		reqs[i].port = NULL;
+		/* Member lists are rebuilt once at the end; until then a new
+		 * port's frames are forwarded but nothing is flooded to it. */
+		rc = attach_open(sw, p, &cp->vlan, false);
 		if (rc) {
 			/* All or nothing: take back what this call attached. */
-			while (n_fresh)
-				sw_detach(sw, fresh[--n_fresh]);
-			free(fresh);
-			return rc;
+			for (size_t k = 0; k < i; k++)
+				gone[n_gone++] = sw_port(sw, reqs[k].name);
+			for (size_t k = i + 1; k < n_new; k++)
+				port_close(reqs[k].port);
+			detach_many(sw, gone, n_gone);
+			goto out;
 		}
-		fresh[n_fresh++] = p;
 	}
-	for (size_t i = 0; i < n_fresh; i++)
-		add_name(added, fresh[i]->name);
-	free(fresh);
+	for (size_t i = 0; i < n_new; i++)
+		add_name(added, reqs[i].name);
 
 	for (unsigned i = 0; i < sw->max_index; i++) {
 		struct port *p = sw->ports[i];
@@ -265,12 +323,19 @@ int sw_apply(struct sw *sw, const struct swconf *conf, json_t *added, json_t *re
 		if (!cp) {
 			add_name(removed, p->name);
 			log_info("port %s removed", p->name);
-			sw_detach(sw, p);
+			gone[n_gone++] = p;
 		} else if (!vlan_port_equal(&p->vlan, &cp->vlan)) {
 			add_name(changed, p->name);
 			log_info("port %s: VLAN settings changed", p->name);
-			sw_set_vlan(sw, p, &cp->vlan);
+			p->vlan = cp->vlan;
+			fdb_flush(sw->fdb, p->index, 0);
 		}
 	}
-	return sw_rebuild(sw);
+	if (n_gone)
+		detach_many(sw, gone, n_gone);
+	rc = sw_rebuild(sw);
+out:
+	free(reqs);
+	free(gone);
+	return rc;
 }

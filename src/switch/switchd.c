@@ -164,12 +164,12 @@ static void tick(struct ev *ev, int fd, uint32_t events, void *arg)
 	aged = fdb_age(d.sw->fdb, now_s());
 	if (aged)
 		log_debug("aged out %u addresses", aged);
+	/* Ports that are down are looked at again (gone? back up?). The
+	 * kernel's ring-drop counts are read when stats are asked for, not
+	 * here: a syscall per port per second adds up with many ports. */
 	for (unsigned i = 0; i < d.sw->max_index; i++)
-		if (d.sw->ports[i]) {
-			port_poll_kernel_drops(d.sw->ports[i]);
-			if (d.sw->ports[i]->state != PORT_UP)
-				d.sw->gone++;
-		}
+		if (d.sw->ports[i] && d.sw->ports[i]->state != PORT_UP)
+			d.sw->gone++;
 	if (d.sw->gone)
 		reap(d.sw);
 }
