@@ -132,6 +132,8 @@ static void print_matrix(json_t *root)
 			for (size_t b = 0; b < n; b++) {
 				size_t w = strlen(json_string_value(json_array_get(hosts, b)));
 
+				if (b + 1 == n && marks[a * n + b] == MARK_SELF)
+					break; /* no trailing blanks */
 				printf("  ");
 				put_mark(marks[a * n + b], color);
 				if (b + 1 < n)
@@ -163,7 +165,8 @@ static void print_matrix(json_t *root)
 			printf("%*zu %-*s  ", digits, a + 1, (int)namew,
 			       json_string_value(json_array_get(hosts, a)));
 			for (size_t b = 0; b < n; b++)
-				put_mark(marks[a * n + b], color);
+				if (b + 1 < n || marks[a * n + b] != MARK_SELF)
+					put_mark(marks[a * n + b], color);
 			putchar('\n');
 		}
 	}

@@ -452,7 +452,7 @@ int link_get(struct nl *nl, const char *name, struct link_info *li)
 
 int link_index(struct nl *nl, const char *name, int *ifindex)
 {
-	struct link_info li;
+	struct link_info li = { 0 };
 	int rc = link_get(nl, name, &li);
 
 	*ifindex = rc ? 0 : li.ifindex;

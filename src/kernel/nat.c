@@ -270,7 +270,7 @@ int nat_forward_drop_json(const char *json, bool *found, char *what, size_t len)
 
 		if (!fam || !table || !name || !hook || !policy)
 			continue;       /* not a base chain */
-		if (strcmp(hook, "forward") || strcmp(policy, "drop"))
+		if (strcmp(hook, "forward") != 0 || strcmp(policy, "drop") != 0)
 			continue;
 		if (!strncmp(table, NAT_OWN_PREFIX, strlen(NAT_OWN_PREFIX)))
 			continue;

@@ -292,6 +292,8 @@ static int scan_procs(const unsigned long *sorted, size_t n, pid_t **pids, size_
 	struct dirent *de;
 	DIR *d;
 
+	*pids = NULL;
+	*npids = 0;
 	d = opendir("/proc");
 	if (!d)
 		return err_set(-errno, "reading /proc");

@@ -45,7 +45,7 @@
 /* Largest datagram we send: big enough that syscalls do not matter. */
 #define NL_CHUNK_MAX (256u << 10)
 /* Room guaranteed behind a new request's header for its attributes. */
-#define NL_REQ_ROOM 8192u
+#define NL_REQ_ROOM 4096u
 /* ACKs read per recvmmsg(2), and the room for each (NETLINK_CAP_ACK keeps
  * an ACK to the error, the request's header and the extended-ACK TLVs). */
 #define NL_RX_BATCH 32
@@ -220,7 +220,8 @@ static void nl_note_failure(struct nl *nl, int rc, const char *label, const char
 	if (nl->first_rc)
 		return;
 	nl->first_rc = rc;
-	snprintf(nl->first_label, sizeof(nl->first_label), "%s", label ? label : "netlink request");
+	snprintf(nl->first_label, sizeof(nl->first_label), "%s",
+		 label && label[0] ? label : "netlink request");
 	snprintf(nl->first_extack, sizeof(nl->first_extack), "%s", extack ? extack : "");
 }
 

@@ -80,7 +80,8 @@ size_t nl_failures(const struct nl *nl);
 
 /* One synchronous request with a reply handler (gets, dumps). cb is called
  * for each answer message; return MNL_CB_OK to go on. Anything queued is
- * flushed first. NLM_F_DUMP_INTR makes the dump restart (up to 5 times),
+ * flushed first (if that flush fails, its error is returned and the query
+ * is not sent). NLM_F_DUMP_INTR makes the dump restart (up to 5 times),
  * because a dump that raced with a change may miss entries. */
 int nl_query(struct nl *nl, struct nlmsghdr *req,
 	     int (*cb)(const struct nlmsghdr *nlh, void *arg), void *arg);

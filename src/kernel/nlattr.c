@@ -28,7 +28,7 @@ int nlattr_table(const struct nlmsghdr *nlh, size_t hdrlen, const struct nlattr 
 {
 	struct table_ctx t = { tb, max };
 
-	memset(tb, 0, sizeof(*tb) * (max + 1));
+	memset(tb, 0, (max + 1) * sizeof(const struct nlattr *));
 	if (nlh->nlmsg_len < NLMSG_HDRLEN || mnl_nlmsg_get_payload_len(nlh) < hdrlen)
 		return -EPROTO;
 	nlattr_parse_after(nlh, MNL_ALIGN(hdrlen), table_cb, &t);
@@ -52,7 +52,7 @@ int nlattr_table_nested(const struct nlattr *nest, const struct nlattr **tb, uns
 {
 	struct table_ctx t = { tb, max };
 
-	memset(tb, 0, sizeof(*tb) * (max + 1));
+	memset(tb, 0, (max + 1) * sizeof(const struct nlattr *));
 	mnl_attr_parse_nested(nest, table_cb, &t);
 	return 0;
 }

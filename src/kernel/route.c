@@ -29,7 +29,9 @@ static int route_req(struct nl *nl, uint16_t type, uint16_t flags, const struct 
 	struct nlmsghdr *nlh;
 	struct rtmsg *rtm;
 
-	if (!alen || r->plen > alen * 8 || r->ifindex < 0 || (!r->has_via && !r->ifindex))
+	/* Adding needs a gateway or a device; deleting may name neither. */
+	if (!alen || r->plen > alen * 8 || r->ifindex < 0 ||
+	    (type == RTM_NEWROUTE && !r->has_via && !r->ifindex))
 		return err_set(-EINVAL, "%s: bad route", label ? label : "route");
 	nlh = nl_req_begin(nl, type, flags, sizeof(*rtm), nl_flags, label);
 	if (!nlh)

@@ -71,7 +71,7 @@ static int sysctl_open(int nsfd, const char *key, int flags, int *fd)
 int sysctl_read(int nsfd, const char *key, char *buf, size_t len)
 {
 	ssize_t n;
-	int fd, rc;
+	int fd = -1, rc;
 
 	if (!len)
 		return -EINVAL;
@@ -95,7 +95,7 @@ int sysctl_write(int nsfd, const char *key, const char *value)
 {
 	size_t len = strlen(value);
 	ssize_t n;
-	int fd, rc;
+	int fd = -1, rc;
 
 	rc = sysctl_open(nsfd, key, O_WRONLY, &fd);
 	if (rc)

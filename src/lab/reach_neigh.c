@@ -60,6 +60,8 @@ struct reach_ntab {
 	size_t n_probes;
 	bool windowed;
 	size_t budget[2], inuse[2];
+	size_t unflushed[2];    /* released, deletion queued but not yet sent */
+	int err;                /* a failed flush inside admit, for the next flush */
 	struct nsinfo *ns;
 	size_t n_ns;
 	size_t queued;
@@ -313,9 +315,17 @@ bool reach_ntab_admit(struct reach_ntab *t, size_t i)
 		if (e != NONE && !t->v[e].refs && !t->v[e].pre && (k == 0 || e != t->pe[i][0]))
 			need[fslot(t->v[e].family)]++;
 	}
-	for (int f = 0; f < 2; f++)
-		if (need[f] && t->inuse[f] + need[f] > t->budget[f] && active)
+	for (int f = 0; f < 2; f++) {
+		if (!need[f] || !active || t->inuse[f] + t->unflushed[f] + need[f] <= t->budget[f])
+			continue;
+		/* Entries released but not deleted yet still fill the kernel's
+		 * table: delete them now, then look again. */
+		if (!t->unflushed[f])
 			return false;
+		t->err = reach_ntab_flush(t);
+		if (t->inuse[f] + need[f] > t->budget[f])
+			return false;
+	}
 	for (int k = 0; k < 2; k++) {
 		size_t e = t->pe[i][k];
 
@@ -362,6 +372,7 @@ void reach_ntab_release(struct reach_ntab *t, size_t i)
 			continue;
 		t->inuse[fslot(ent->family)]--;
 		if (ent->made) {
+			t->unflushed[fslot(ent->family)]++;
 			delete_entry(t, ent);
 			ent->made = false;
 		}
@@ -372,10 +383,11 @@ int reach_ntab_flush(struct reach_ntab *t)
 {
 	struct nl *batch[64];
 	size_t nb = 0;
-	int rc = 0, r;
+	int rc = t->err, r;
 
+	t->err = 0;
 	if (!t->windowed || !t->queued)
-		return 0;
+		return rc;
 	for (size_t i = 0; i < t->n_ns; i++) {
 		if (!t->ns[i].dirty)
 			continue;
@@ -392,6 +404,7 @@ int reach_ntab_flush(struct reach_ntab *t)
 		rc = rc ? rc : r;
 	}
 	t->queued = 0;
+	t->unflushed[0] = t->unflushed[1] = 0;
 	return rc;
 }
 

@@ -137,7 +137,7 @@ static json_t *stats_json(const struct port_stats *s, json_t *o)
 	json_object_set_new(o, "tx_packets", json_integer((json_int_t)s->tx_packets));
 	json_object_set_new(o, "tx_bytes", json_integer((json_int_t)s->tx_bytes));
 	json_object_set_new(o, "drops", json_integer((json_int_t)stats_drops(s)));
-	json_object_set_new(o, "errors", json_integer((json_int_t)(s->rx_errors + s->tx_errors)));
+	json_object_set_new(o, "errors", json_integer((json_int_t)s->rx_errors + (json_int_t)s->tx_errors));
 	json_object_set_new(o, "rx_errors", json_integer((json_int_t)s->rx_errors));
 	json_object_set_new(o, "tx_errors", json_integer((json_int_t)s->tx_errors));
 	for (int i = 0; i < DROP_MAX; i++)

@@ -23,7 +23,7 @@ void pl_output_vlan(struct sw *sw, const struct pl_pkt *pkt, struct port *out, u
 	unsigned hl;
 	int delta;
 
-	if (eo == VLAN_OUT_NONE || out->fd < 0 || out->tx_errno)
+	if (eo == VLAN_OUT_NONE || out->txfd < 0 || out->tx_errno)
 		return;
 	if (!vlan_rewrite_needed(f, vid, eo)) {
 		port_tx_raw(out, (const uint8_t *)pkt->vnet, pkt->len);
@@ -45,7 +45,7 @@ static void output_raw(struct sw *sw, const struct pl_pkt *pkt, struct port *out
 {
 	const struct frame *f = &pkt->fr;
 
-	if (!out || out == pkt->in || out->fd < 0 || out->tx_errno)
+	if (!out || out == pkt->in || out->txfd < 0 || out->tx_errno)
 		return;
 	if (!frame_is_tagged(f) || f->outer_in_data) {
 		port_tx_raw(out, (const uint8_t *)pkt->vnet, pkt->len);
@@ -111,7 +111,10 @@ void pl_flush(struct sw *sw)
 	sw->n_txq = 0;
 }
 
-static void rx_one(struct sw *sw, struct port *in, struct tpacket2_hdr *h, uint32_t now)
+/* One received frame: its slot, and when the slot holds it cut short
+ * (TP_STATUS_COPY), the whole frame read from the socket's queue. */
+static void rx_one(struct sw *sw, struct port *in, struct tpacket2_hdr *h, uint8_t *big,
+		   uint32_t big_len, uint32_t now)
 {
 	uint32_t st = h->tp_status;
 	struct frame_accel acc = {
@@ -123,17 +126,29 @@ static void rx_one(struct sw *sw, struct port *in, struct tpacket2_hdr *h, uint3
 
 	in->st.rx_packets++;
 	in->st.rx_bytes += h->tp_len + (acc.present ? FRAME_TAG_LEN : 0);
-	/* A frame longer than a slot arrives cut (tp_snaplen < tp_len): it
-	 * cannot be forwarded whole. */
-	if (h->tp_snaplen < h->tp_len || h->tp_mac < sizeof(*h) + PORT_VNET_LEN ||
-	    (size_t)h->tp_mac + h->tp_snaplen > PORT_FRAME_SIZE) {
-		in->st.rx_errors++;
-		return;
-	}
 	pkt.in = in;
-	pkt.data = (uint8_t *)h + h->tp_mac;
-	pkt.len = h->tp_snaplen;
-	pkt.vnet = (struct virtio_net_hdr *)(pkt.data - PORT_VNET_LEN);
+	if (st & TP_STATUS_COPY) {
+		/* The whole frame came through the queue: it must be the
+		 * length the slot announced. */
+		if (!big || big_len != PORT_VNET_LEN + h->tp_len) {
+			in->st.rx_errors++;
+			return;
+		}
+		pkt.vnet = (struct virtio_net_hdr *)big;
+		pkt.data = big + PORT_VNET_LEN;
+		pkt.len = h->tp_len;
+	} else {
+		/* Cut short without a copy queued (the queue was full): it
+		 * cannot be forwarded whole. */
+		if (h->tp_snaplen < h->tp_len || h->tp_mac < sizeof(*h) + PORT_VNET_LEN ||
+		    (size_t)h->tp_mac + h->tp_snaplen > PORT_FRAME_SIZE) {
+			in->st.rx_errors++;
+			return;
+		}
+		pkt.data = (uint8_t *)h + h->tp_mac;
+		pkt.len = h->tp_snaplen;
+		pkt.vnet = (struct virtio_net_hdr *)(pkt.data - PORT_VNET_LEN);
+	}
 	if (frame_parse(pkt.data, pkt.len, &acc, &pkt.fr) != FRAME_OK ||
 	    !frame_vnet_valid(pkt.vnet, pkt.len)) {
 		in->st.rx_errors++;
@@ -145,23 +160,34 @@ static void rx_one(struct sw *sw, struct port *in, struct tpacket2_hdr *h, uint3
 unsigned pl_rx_batch(struct sw *sw, struct port *in, uint32_t now)
 {
 	struct tpacket2_hdr *slots[PORT_BATCH];
+	uint32_t big_lens[PORT_BIG_MAX];
 	uint32_t head = in->head;
-	unsigned n = 0;
+	unsigned n = 0, copies = 0, got = 0, b = 0;
 
-	while (n < PORT_BATCH) {
+	while (n < PORT_BATCH && copies < PORT_BIG_MAX) {
 		struct tpacket2_hdr *h = port_slot(in, head);
 
 		if (!port_slot_ready(h))
 			break;
 		slots[n++] = h;
+		if (h->tp_status & TP_STATUS_COPY)
+			copies++;
 		head = head + 1 == in->frame_nr ? 0 : head + 1;
 	}
 	if (!n)
 		return 0;
-	for (unsigned i = 0; i < n; i++)
-		rx_one(sw, in, slots[i], now);
-	/* The sends copy the frames out of the ring (packet_snd), so the
-	 * slots can go back to the kernel right after. */
+	if (copies)
+		got = port_rx_big(in, sw->big, big_lens, copies);
+	for (unsigned i = 0; i < n; i++) {
+		if (slots[i]->tp_status & TP_STATUS_COPY) {
+			rx_one(sw, in, slots[i], b < got ? sw->big[b] : NULL, b < got ? big_lens[b] : 0, now);
+			b++;
+		} else {
+			rx_one(sw, in, slots[i], NULL, 0, now);
+		}
+	}
+	/* The sends copy the frames (packet_snd), so the slots and the big
+	 * buffers can be reused right after. */
 	pl_flush(sw);
 	for (unsigned i = 0; i < n; i++)
 		port_slot_release(slots[i]);

@@ -46,7 +46,7 @@ static int port_setup_ring(struct port *p, size_t ring_bytes)
 {
 	struct tpacket_req req;
 	size_t block = ring_bytes < PORT_BLOCK_MAX ? ring_bytes : PORT_BLOCK_MAX;
-	int v = TPACKET_V2, one = 1, rc;
+	int v = TPACKET_V2, one = 1, rcvbuf = PORT_RCVBUF, rc;
 
 	/* The vnet header and the version must be set before the ring
 	 * (packet_setsockopt refuses both once a ring exists). */
@@ -60,6 +60,13 @@ static int port_setup_ring(struct port *p, size_t ring_bytes)
 	req.tp_block_nr = (unsigned)(ring_bytes / block);
 	req.tp_frame_size = PORT_FRAME_SIZE;
 	req.tp_frame_nr = (unsigned)(ring_bytes / PORT_FRAME_SIZE);
+	/* Frames over a slot are queued whole on the socket too (see
+	 * port.h); the queue needs room for a burst of them. */
+	rc = setopt(p->fd, SOL_PACKET, PACKET_COPY_THRESH, &one, sizeof(one), "PACKET_COPY_THRESH");
+	if (rc)
+		return rc;
+	if (setsockopt(p->fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)))
+		setsockopt(p->fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	rc = setopt(p->fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof(req), "PACKET_RX_RING");
 	if (rc)
 		return rc;
@@ -86,6 +93,7 @@ int port_open(struct port **out, const char *name, size_t ring_bytes)
 	if (!p)
 		return err_set(-ENOMEM, "%s", name);
 	p->fd = -1;
+	p->txfd = -1;
 	rc = str_copy(p->name, sizeof(p->name), name);
 	if (rc) {
 		err_set(rc, "interface name");
@@ -116,17 +124,34 @@ int port_open(struct port **out, const char *name, size_t ring_bytes)
 		    "PACKET_IGNORE_OUTGOING");
 	if (rc)
 		goto fail;
-	/* Frames queue as skbs charged to this socket until the peer's stack
-	 * takes them; a larger budget than the default keeps a burst of GSO
-	 * frames from failing with EAGAIN. FORCE needs CAP_NET_ADMIN; the
-	 * plain option is capped by wmem_max but still helps. */
-	if (setsockopt(p->fd, SOL_SOCKET, SO_SNDBUFFORCE, &sndbuf, sizeof(sndbuf)))
-		setsockopt(p->fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
 	memset(&sll, 0, sizeof(sll));
 	sll.sll_family = AF_PACKET;
 	sll.sll_protocol = htons(ETH_P_ALL);
 	sll.sll_ifindex = p->ifindex;
 	if (bind(p->fd, (struct sockaddr *)&sll, sizeof(sll))) {
+		rc = err_set(-errno, "binding to the interface");
+		goto fail;
+	}
+	p->txfd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (p->txfd < 0) {
+		rc = err_set(-errno, "AF_PACKET socket");
+		goto fail;
+	}
+	rc = setopt(p->txfd, SOL_PACKET, PACKET_VNET_HDR, &one, sizeof(one), "PACKET_VNET_HDR");
+	if (rc)
+		goto fail;
+	if (getenv("NSLAB_SWITCHD_QDISC_BYPASS"))
+		setsockopt(p->txfd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one));
+	/* Frames queue as skbs charged to this socket until the peer's stack
+	 * takes them; a larger budget than the default keeps a burst of GSO
+	 * frames from failing with EAGAIN. FORCE needs CAP_NET_ADMIN; the
+	 * plain option is capped by wmem_max but still helps. */
+	if (setsockopt(p->txfd, SOL_SOCKET, SO_SNDBUFFORCE, &sndbuf, sizeof(sndbuf)))
+		setsockopt(p->txfd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
+	/* Protocol 0: bound to the interface for sending, registered for no
+	 * protocol, so it receives nothing. */
+	sll.sll_protocol = 0;
+	if (bind(p->txfd, (struct sockaddr *)&sll, sizeof(sll))) {
 		rc = err_set(-errno, "binding to the interface");
 		goto fail;
 	}
@@ -163,6 +188,8 @@ void port_close(struct port *p)
 		munmap(p->ring, p->ring_len);
 	if (p->fd >= 0)
 		close(p->fd);
+	if (p->txfd >= 0)
+		close(p->txfd);
 	free(p);
 }
 
@@ -202,13 +229,37 @@ void port_tx_rewritten(struct port *p, const struct virtio_net_hdr *vnet, const 
 	p->tx.lens[i] = hdr_len + body_len;
 }
 
+unsigned port_rx_big(struct port *p, uint8_t *const *bufs, uint32_t *lens, unsigned n)
+{
+	struct mmsghdr msgs[PORT_BIG_MAX];
+	struct iovec iov[PORT_BIG_MAX];
+	int r;
+
+	if (n > PORT_BIG_MAX)
+		n = PORT_BIG_MAX;
+	for (unsigned i = 0; i < n; i++) {
+		iov[i] = (struct iovec){ bufs[i], PORT_BIG_SIZE };
+		msgs[i].msg_hdr = (struct msghdr){ .msg_iov = &iov[i], .msg_iovlen = 1 };
+		lens[i] = 0;
+	}
+	do
+		r = recvmmsg(p->fd, msgs, n, MSG_DONTWAIT, NULL);
+	while (r < 0 && errno == EINTR);
+	if (r <= 0)
+		return 0;
+	for (int i = 0; i < r; i++)
+		if (!(msgs[i].msg_hdr.msg_flags & MSG_TRUNC))
+			lens[i] = msgs[i].msg_len;
+	return (unsigned)r;
+}
+
 void port_tx_flush(struct port *p)
 {
 	unsigned i = 0, n = p->tx.n;
 
 	p->tx.n = 0;
 	while (i < n) {
-		int r = sendmmsg(p->fd, &p->tx.msgs[i], n - i, MSG_DONTWAIT);
+		int r = sendmmsg(p->txfd, &p->tx.msgs[i], n - i, MSG_DONTWAIT);
 
 		if (r > 0) {
 			for (int k = 0; k < r; k++)

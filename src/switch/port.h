@@ -5,34 +5,50 @@
  * sendmmsg(2), both with PACKET_VNET_HDR so GSO super-frames and partial
  * checksums pass through untouched.
  *
- * Why TPACKET_V2 for receive: it hands each frame to user space as soon as
- * it is written (tpacket_rcv sets TP_STATUS_USER and calls sk_data_ready per
- * frame), so an idle switch wakes for a single ping. TPACKET_V3 packs frames
- * into blocks that reach user space only when a block fills or its retire
- * timer (millisecond granularity) fires: better memory use for bursts, but
- * milliseconds of latency for sparse traffic. Every ring version accepts the
- * vnet header on this kernel (6.18, checked by setsockopt), so latency
- * decided. The price of V2 is fixed-size slots: a slot must hold a whole
- * 64 KiB super-frame, so slots are PORT_FRAME_SIZE bytes.
+ * Receive: TPACKET_V2, because it hands each frame to user space as soon
+ * as it is written (tpacket_rcv sets TP_STATUS_USER and calls
+ * sk_data_ready per frame), so an idle switch wakes for a single ping.
+ * TPACKET_V3 packs frames into blocks that reach user space only when a
+ * block fills or its retire timer (millisecond granularity) fires: better
+ * memory use, but milliseconds of latency for sparse traffic. Every ring
+ * version accepts the vnet header on this kernel (6.18; checked by
+ * setsockopt), so latency decided.
  *
- * Why sendmmsg for transmit, not a TX ring: (1) once a socket has a TX ring,
- * packet_sendmsg() only sends from the ring (tpacket_snd), so every frame
- * would first be copied from the receive ring into a TX slot, with the
- * VLAN tag pushed or popped in the copy; sendmmsg takes an iovec that points
- * into the receive ring with a 16-byte rewritten header in front, and the
- * kernel's one copy into the new skb is all there is. (2) tpacket_snd does
- * not copy: the skb's frags point at the ring's pages and the slot is handed
- * back by the skb destructor (tpacket_destruct_skb), which over veth runs
- * when the receiving namespace's IP layer orphans the skb (ip_rcv_core ->
- * skb_orphan) while its pages may still sit in a socket's receive queue, so
- * slots would either stay pinned by slow readers or be rewritten under them.
- * (3) a TX ring is memory per port that the many-port budget cannot afford.
- * The kernel copies the frame once in both designs.
+ * V2's slots have one fixed size, and a GSO super-frame is up to 64 KiB:
+ * slots that size would make a deep ring cost megabytes per port (and
+ * small-packet floods need depth, not size). So slots are small
+ * (PORT_FRAME_SIZE: any frame up to a 1500-byte MTU plus tags fits) and
+ * the socket has PACKET_COPY_THRESH set: a frame too big for its slot is
+ * still written there cut short and flagged TP_STATUS_COPY, and the whole
+ * frame (an skb reference, no copy) is queued on the socket's ordinary
+ * receive queue, from which recvmmsg(2) reads it, vnet header first, in
+ * the same order as the flagged slots.
  *
- * The socket ignores outgoing packets (PACKET_IGNORE_OUTGOING), so neither
- * the switch's own transmissions nor anything the kernel sends from the
- * switch-side interface comes back in; and it joins the interface in
- * promiscuous mode (PACKET_MR_PROMISC, dropped when the socket closes).
+ * Transmit: sendmmsg(2), not a TX ring, because (1) once a socket has a TX
+ * ring, packet_sendmsg() only sends from the ring (tpacket_snd), so every
+ * frame would first be copied from the receive ring into a TX slot, with
+ * its VLAN tag pushed or popped in the copy; sendmmsg takes an iovec
+ * pointing into the receive ring behind a 16-byte rewritten header, and
+ * the kernel's one copy into the new skb is all there is; (2) tpacket_snd
+ * does not copy: the skb's frags point at the ring's pages and the slot is
+ * handed back by the skb destructor (tpacket_destruct_skb), which over
+ * veth runs when the receiving namespace's IP layer orphans the skb
+ * (ip_rcv_core -> skb_orphan) while its pages may still sit in a socket's
+ * receive queue, so slots would be pinned by slow readers or rewritten
+ * under them; (3) a TX ring is memory per port that the many-port budget
+ * cannot afford. The kernel copies each frame once in both designs.
+ *
+ * Sending uses a second socket per port, bound to the interface with
+ * protocol 0 so it never receives. On the receiving socket, which sits in
+ * the event loop's wait queue, every sent skb freed would run
+ * sock_def_write_space() and walk that wait queue (one of the costliest
+ * lines in a profile of small-packet forwarding); the sending socket has
+ * no waiters, so the callback returns at once.
+ *
+ * The receiving socket ignores outgoing packets (PACKET_IGNORE_OUTGOING),
+ * so neither the switch's own transmissions nor anything the kernel sends
+ * from the switch-side interface comes back in; and it joins the interface
+ * in promiscuous mode (PACKET_MR_PROMISC, dropped when the socket closes).
  */
 #ifndef NSLAB_SWITCH_PORT_H
 #define NSLAB_SWITCH_PORT_H
@@ -49,15 +65,18 @@
 #include "switch/stats.h"
 #include "switch/vlan.h"
 
-#define PORT_BATCH 64             /* frames per receive batch and per sendmmsg */
-#define PORT_FRAME_SIZE (64u << 10) /* one slot: a 64 KiB GSO frame fits */
+#define PORT_BATCH 64           /* frames per receive batch and per sendmmsg */
+#define PORT_FRAME_SIZE 2048    /* one ring slot: header, vnet header, frame */
+#define PORT_BIG_MAX 16         /* frames over a slot per receive batch */
+#define PORT_BIG_SIZE (65536 + 64) /* vnet header + the largest GSO frame */
 #define PORT_VNET_LEN ((unsigned)sizeof(struct virtio_net_hdr))
 
 /* Receive ring memory per port, adapting to the number of ports: the ring
  * pages are mapped into the daemon, so they are resident memory. */
 #define PORT_RING_TOTAL (16u << 20) /* shared by all ports... */
-#define PORT_RING_MIN (128u << 10)  /* ...but never below 2 slots */
-#define PORT_RING_MAX (8u << 20)    /* ...nor above 128 slots */
+#define PORT_RING_MIN (128u << 10)  /* ...but never below 64 slots */
+#define PORT_RING_MAX (4u << 20)    /* ...nor above 2048 slots */
+#define PORT_RCVBUF (4u << 20)      /* the queue of frames over a slot */
 #define PORT_BLOCK_MAX (1u << 20)   /* kernel allocation unit */
 #define PORT_SNDBUF (4u << 20)
 
@@ -75,7 +94,8 @@ struct port {
 	char name[IFNAMSIZ];
 	int ifindex;
 	uint8_t mac[6];
-	int fd;
+	int fd;   /* receives: the ring; in the event loop */
+	int txfd; /* sends; never receives (bound with protocol 0) */
 	uint16_t index; /* slot in the switch's port table */
 	enum port_state state;
 	struct vlan_port vlan;
@@ -132,6 +152,12 @@ static inline void port_slot_release(struct tpacket2_hdr *h)
 {
 	__atomic_store_n(&h->tp_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
 }
+
+/* Frames over a slot: read the next n whole frames from the socket's queue
+ * into bufs[i] (PORT_BIG_SIZE bytes each, vnet header first); lens[i] gets
+ * each one's length (vnet header included), 0 when missing or cut. Returns
+ * how many were read. */
+unsigned port_rx_big(struct port *p, uint8_t *const *bufs, uint32_t *lens, unsigned n);
 
 /* Queue a frame whose vnet header and bytes are contiguous (as in the ring)
  * and leave unchanged. The data must stay valid until port_tx_flush(). */

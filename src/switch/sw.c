@@ -22,12 +22,15 @@ struct sw *sw_new(const char *name, uint32_t fdb_size, uint32_t aging)
 	snprintf(sw->name, sizeof(sw->name), "%s", name);
 	sw->started_ns = time_mono_ns();
 	sw->fdb = fdb_new(fdb_size, aging, SW_MAX_PORTS);
-	sw->ports = calloc(SW_MAX_PORTS, sizeof(*sw->ports));
-	sw->txq = calloc(SW_MAX_PORTS, sizeof(*sw->txq));
-	if (!sw->fdb || !sw->ports || !sw->txq) {
+	sw->ports = calloc(SW_MAX_PORTS, sizeof(struct port *));
+	sw->txq = calloc(SW_MAX_PORTS, sizeof(struct port *));
+	sw->big_block = malloc((size_t)PORT_BIG_MAX * PORT_BIG_SIZE);
+	if (!sw->fdb || !sw->ports || !sw->txq || !sw->big_block) {
 		sw_free(sw);
 		return NULL;
 	}
+	for (unsigned i = 0; i < PORT_BIG_MAX; i++)
+		sw->big[i] = sw->big_block + (size_t)i * PORT_BIG_SIZE;
 	return sw;
 }
 
@@ -36,7 +39,7 @@ void sw_free(struct sw *sw)
 	if (!sw)
 		return;
 	if (sw->ports) {
-		struct port **all = calloc(sw->max_index + 1, sizeof(*all));
+		struct port **all = calloc(sw->max_index + 1, sizeof(struct port *));
 		size_t n = 0;
 
 		for (unsigned i = 0; i < sw->max_index; i++)
@@ -54,6 +57,7 @@ void sw_free(struct sw *sw)
 	free(sw->ports);
 	free(sw->txq);
 	free(sw->flood_block);
+	free(sw->big_block);
 	free(sw->config_path);
 	free(sw);
 }
@@ -275,7 +279,7 @@ int sw_apply(struct sw *sw, const struct swconf *conf, json_t *added, json_t *re
 	 * none. */
 	reqs = calloc(conf->n_ports + 1, sizeof(*reqs));
 	/* room for every current port, and for a rollback of every new one */
-	gone = calloc(sw->max_index + conf->n_ports + 1, sizeof(*gone));
+	gone = calloc(sw->max_index + conf->n_ports + 1, sizeof(struct port *));
 	if (!reqs || !gone) {
 		rc = -ENOMEM;
 		goto out;

@@ -42,6 +42,9 @@ struct sw {
 	/* ports with frames queued for sending in the current batch */
 	struct port **txq;
 	unsigned n_txq;
+	/* whole frames too big for a ring slot, read per batch (port.h) */
+	uint8_t *big[PORT_BIG_MAX];
+	uint8_t *big_block;
 	struct pl_hook hook; /* flow tables before NORMAL; none yet */
 	struct sw_hooks hooks;
 	unsigned gone; /* ports seen failing in the data path, to reap */

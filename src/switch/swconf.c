@@ -109,7 +109,7 @@ static int parse_port(json_t *o, size_t idx, const char *origin, struct swconf_p
 	size_t n = json_array_size(trunk);
 
 	for (size_t i = 0; i < n; i++) {
-		uint32_t v;
+		uint32_t v = 0;
 
 		snprintf(path, sizeof(path), "ports[%zu].trunk[%zu]", idx, i);
 		rc = get_uint(json_array_get(trunk, i), 1, VLAN_MAX_VID, origin, path, &v);

@@ -347,7 +347,7 @@ int main(int argc, char **argv)
 	int opt, rc, notify_fd = -1;
 
 	log_setup(PROG, LOG_LVL_INFO);
-	d.spin_ns = DEFAULT_POLL_US * 1000;
+	d.spin_ns = (uint64_t)DEFAULT_POLL_US * 1000;
 	while ((opt = getopt_long(argc, argv, "c:s:l:p:dvh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'c': o.config = optarg; break;
@@ -364,7 +364,7 @@ int main(int argc, char **argv)
 				fprintf(stderr, "%s: --poll-us: a number of microseconds, 0..1000000\n", PROG);
 				return 1;
 			}
-			d.spin_ns = us * 1000;
+			d.spin_ns = (uint64_t)us * 1000;
 			break;
 		}
 		case 'h': fputs(usage, stdout); return 0;
@@ -382,7 +382,7 @@ int main(int argc, char **argv)
 	 * caller the plain way. The absolute path is kept for reloads. */
 	config_abs = realpath(o.config, NULL);
 	rc = config_abs ? swconf_load(config_abs, &conf) : err_set(-errno, "%s", o.config);
-	if (rc) {
+	if (rc || !conf) {
 		err_print(stderr, PROG, rc);
 		free(config_abs);
 		return 1;

@@ -44,7 +44,8 @@ static void setup(void)
 
 		if (!p || socketpair(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sp))
 			abort();
-		p->fd = sp[0];
+		p->fd = -1;
+		p->txfd = sp[0];
 		peer[i] = sp[1];
 		p->index = (uint16_t)i;
 		sw->ports[i] = p;

@@ -3,8 +3,7 @@
 # Helpers for the nslab-switchd lab tests (switchd-*.sh): hosts in network
 # namespaces joined to the switch by veth pairs, built with plain `ip`
 # commands (no lab manager), the daemon run by hand, and its control
-# socket spoken to. Sourced by those tests; run on its own (as tests/run
-# does with every tests/lab/*.sh) it checks the daemon's --help.
+# socket spoken to. Sourced by those tests (tests/run skips *-lib.sh).
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 : "${NSLAB_SWITCHD:?run lab tests through tests/run}"
 SW_CONF=$T_DIR/sw.json SW_SOCK=$T_DIR/sw.sock SW_LOG=$T_DIR/sw.log SW_PID=$T_DIR/sw.pid
@@ -112,11 +111,3 @@ fails() { ! "$@"; }
 
 # The daemon is alive and answers.
 sw_alive() { [ "$(swq '{"cmd":"status"}' 'r["ok"]')" = True ]; }
-
-# Run as a test of its own: the manual way in is documented.
-if [ "${BASH_SOURCE[0]}" = "$0" ]; then
-	check_out "nslab-switchd --help shows how to run it by hand" "--detach" "$NSLAB_SWITCHD" --help
-	check_out "--help names every control request" "fdb-flush, reload" "$NSLAB_SWITCHD" --help
-	check_status "a missing --config is an error" 1 "$NSLAB_SWITCHD"
-	finish
-fi

@@ -5,6 +5,10 @@
 # line.
 . "$(dirname "$0")/switchd-lib.sh"
 
+check_out "--help shows how to run it by hand" "--detach" "$NSLAB_SWITCHD" --help
+check_out "--help names every control request" "fdb-flush, reload" "$NSLAB_SWITCHD" --help
+check_status "a missing --config is an error" 1 "$NSLAB_SWITCHD"
+
 quiet_ns
 sw_host red 172.16.10.1/24
 sw_host blue 172.16.10.5/24

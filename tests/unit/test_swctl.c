@@ -324,7 +324,7 @@ static void socket_limits(void **state)
 	assert_non_null(strstr(line, "malformed request"));
 	/* An oversized line: an error, the rest of the line skipped, and
 	 * the connection still answers afterwards. */
-	n = CTL_MAX_REQUEST * 2;
+	n = (size_t)CTL_MAX_REQUEST * 2;
 	big = malloc(n);
 	memset(big, 'x', n);
 	for (size_t off = 0; off < n;) {

@@ -43,7 +43,8 @@ static int setup(void **state)
 
 		assert_int_equal(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0, sp), 0);
 		r->p[i] = calloc(1, sizeof(struct port));
-		r->p[i]->fd = sp[0];
+		r->p[i]->fd = -1;
+		r->p[i]->txfd = sp[0];
 		r->peer[i] = sp[1];
 		r->p[i]->index = (uint16_t)i;
 		snprintf(r->p[i]->name, sizeof(r->p[i]->name), "p%d", i);

@@ -207,6 +207,7 @@ static void push_and_pop(void **state)
 	olen = leave(&f, in, 10, VLAN_OUT_TAGGED, out, &delta);
 	wlen = frame_with(want, 0x8100, 10, 40);
 	assert_int_equal(delta, 0);
+	assert_int_equal(olen, wlen);
 	assert_memory_equal(out, want, wlen);
 }
 
