@@ -87,10 +87,12 @@ static void print_text(json_t *root)
 			printf("; fix: %s", fix);
 		putchar('\n');
 	}
-	printf("\n%lld OK, %lld warnings, %lld failures\n",
-	       (long long)json_integer_value(json_object_get(sum, "ok")),
-	       (long long)json_integer_value(json_object_get(sum, "warn")),
-	       (long long)json_integer_value(json_object_get(sum, "fail")));
+	long long ok = json_integer_value(json_object_get(sum, "ok"));
+	long long warn = json_integer_value(json_object_get(sum, "warn"));
+	long long fail = json_integer_value(json_object_get(sum, "fail"));
+
+	printf("\n%lld OK, %lld warning%s, %lld failure%s\n", ok, warn, warn == 1 ? "" : "s", fail,
+	       fail == 1 ? "" : "s");
 }
 
 int doctor_main(int argc, char **argv)

@@ -286,7 +286,7 @@ static int parse_vids(const char *s, uint16_t *vids, size_t max, size_t *n)
 
 static int setup_port(struct apply_ctx *ctx, const struct obj *o)
 {
-	char master[32], alias[64], pvid_s[16], vids_s[20000], label[LABEL_MAX];
+	char master[32], alias[64], ll[8], pvid_s[16], vids_s[20000], label[LABEL_MAX];
 	struct link_change ch = { .name = o->name };
 	struct nsctx *c;
 	int rc, mi = 0;
@@ -296,6 +296,10 @@ static int setup_port(struct apply_ctx *ctx, const struct obj *o)
 		return rc;
 	obj_get(o->attrs, "alias", alias, sizeof(alias));
 	ch.alias = alias;
+	if (obj_get(o->attrs, "ll", ll, sizeof(ll)) && !strcmp(ll, "off")) {
+		ch.set_ipv6_ll = true;
+		ch.ipv6_ll = false;
+	}
 	if (obj_get(o->attrs, "master", master, sizeof(master)) && strcmp(master, "-")) {
 		rc = nsctx_ifindex(c, master, &mi);
 		if (rc)
@@ -604,6 +608,17 @@ static int make_step(struct apply_ctx *ctx, struct plan_action *a, size_t n)
 	}
 	if (!rc)
 		rc = flush_all(ctx);
+	if (rc == -EOPNOTSUPP && a[0].obj->kind == OBJ_BRIDGE) {
+		/* A bridge that cannot keep VLANs apart: say so plainly rather
+		 * than with the kernel's "Operation not supported". */
+		for (size_t i = 0; i < n; i++)
+			if (obj_get_long(a[i].obj->attrs, "vlan_filtering", 0))
+				return err_msg(rc,
+					       "%s: this kernel's bridge has no VLAN filtering "
+					       "(CONFIG_BRIDGE_VLAN_FILTERING); use kind: nslab "
+					       "for VLANs",
+					       a[i].obj->name);
+	}
 	for (size_t i = 0; !rc && a[0].obj->kind == OBJ_BRIDGE && i < n; i++)
 		rc = mark_bridge(ctx, a[i].obj);
 	/* Ports come up only once all are attached: bringing each up as it

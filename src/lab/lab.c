@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -36,17 +35,6 @@ struct lab_run {
 	struct journal *journal;
 	int lockfd;
 };
-
-/* Thousands of namespaces mean thousands of descriptors during a run. */
-static void raise_fd_limit(void)
-{
-	struct rlimit rl;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		setrlimit(RLIMIT_NOFILE, &rl);
-	}
-}
 
 static void run_env(struct lab_run *r)
 {
@@ -198,7 +186,6 @@ static int run_open(struct lab_run *r, const char *lab, bool create, bool sandbo
 	memset(r, 0, sizeof(*r));
 	r->lockfd = -1;
 	objset_init(&r->current);
-	raise_fd_limit();
 	rc = state_lock(lab, &r->lockfd);
 	if (rc)
 		return rc;
@@ -345,6 +332,8 @@ int lab_up(const struct topo *t, const struct lab_up_opts *o, struct lab_result 
 		goto out;
 	popts.host_ns = r.env.host_ns;
 	popts.alive_arg = &r;
+	/* Each namespace of a run holds a descriptor and a socket open. */
+	netns_raise_nofile(2 * desired.n + 64);
 	if (desired.n > r.current.n || !existed) {
 		rc = probe_ifindex_base(&popts.ifindex_base);
 		if (rc)

@@ -45,7 +45,7 @@ static int bridge_add_port(const struct topo *t, const struct topo_switch *sw,
 	int rc;
 
 	desired_alias(env->lab, alias, sizeof(alias));
-	sb_printf(&attrs, "alias=%s master=%s", alias, sw->name);
+	sb_printf(&attrs, "alias=%s master=%s ll=off", alias, sw->name);
 	if (needs_vlan_filtering(t, sw)) {
 		if (ifc->n_trunk) {
 			sb_printf(&attrs, " pvid=%u vids=", ifc->native_vlan);

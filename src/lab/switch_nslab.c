@@ -52,8 +52,11 @@ static int nslab_add_switch(const struct topo *t, const struct topo_switch *sw,
 	rc = objvec_add(out, OBJ_VETH, env->host_ns, sw->name, veth);
 	if (rc)
 		return rc;
+	/* The host side carries the gateway and keeps its IPv6 link-local
+	 * address; the switch's own end, like every port, has none. */
 	snprintf(veth, sizeof(veth), "alias=%s master=-", alias);
 	rc = objvec_add(out, OBJ_PORT, env->host_ns, sw->name, veth);
+	snprintf(veth, sizeof(veth), "alias=%s master=- ll=off", alias);
 	if (!rc)
 		rc = objvec_add(out, OBJ_PORT, env->host_ns, port, veth);
 	if (rc)
@@ -79,7 +82,7 @@ static int nslab_add_port(const struct topo *t, const struct topo_switch *sw,
 	char attrs[128], alias[64];
 
 	desired_alias(env->lab, alias, sizeof(alias));
-	snprintf(attrs, sizeof(attrs), "alias=%s master=-", alias);
+	snprintf(attrs, sizeof(attrs), "alias=%s master=- ll=off", alias);
 	return objvec_add(out, OBJ_PORT, env->host_ns, ifc->peer, attrs);
 }
 

@@ -64,7 +64,7 @@ enum topo_switch_kind {
 };
 
 /* The kind a switch gets when the file does not say. */
-#define TOPO_SWITCH_KIND_DEFAULT TOPO_SWITCH_BRIDGE
+#define TOPO_SWITCH_KIND_DEFAULT TOPO_SWITCH_NSLAB
 
 struct topo_switch {
 	char *name;                 /* also its host-side interface name */
