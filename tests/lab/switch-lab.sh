@@ -1,0 +1,90 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# nslab-switchd as the lab's switch (the default kind): the seed network
+# through it, its state through `nslab switch`, a killed daemon brought back
+# by `up` without touching the hosts, a host added live, VLANs, and the same
+# file on the Linux bridge.
+. "$(dirname "$0")/lib.sh"
+
+check "the seed network comes up on nslab-switchd" "$NSLAB" up --sandbox
+check_out "its switch is kind nslab" 'v-net-0 +nslab' "$NSLAB" show
+check_eq "one daemon runs, in the sandbox's host namespace" "nslab-seed" \
+	"$(ip netns identify "$(pgrep -x nslab-switchd)")"
+declare -A ip=([red]=172.16.10.1 [blue]=172.16.10.5 [green]=172.16.10.10 [yellow]=172.16.10.20)
+for a in red blue green yellow; do
+	for b in red blue green yellow; do
+		[ $a = $b ] || check "$a reaches $b" pings $a ${ip[$b]}
+	done
+	check "$a reaches the gateway" pings $a 172.16.10.254
+done
+check "blue reaches the internet through NAT" pings blue 198.51.100.1
+check_out "switch ports lists every port with its host" 'yellow-eth0 +up +1 .*yellow:eth0' "$NSLAB" switch v-net-0 ports
+check "switch fdb -j has the hosts' MACs on their ports" bash -c "$NSLAB switch v-net-0 fdb -j | $PY -c '
+import json,sys,subprocess
+fdb=json.load(sys.stdin)
+red=subprocess.check_output([\"ip\",\"-n\",\"red\",\"-j\",\"link\",\"show\",\"eth0\"]).decode()
+red=json.loads(red)[0][\"address\"]
+e=[x for x in fdb if x[\"mac\"]==red]
+assert e and e[0][\"port\"]==\"red-eth0\" and e[0][\"vlan\"]==1, (red, fdb)
+'"
+check "switch stats -j counts what red sent" bash -c "$NSLAB switch v-net-0 stats -j | $PY -c '
+import json,sys
+p={x[\"name\"]:x for x in json.load(sys.stdin)}
+assert p[\"red-eth0\"][\"stats\"][\"rx_packets\"] > 0 and p[\"blue-eth0\"][\"stats\"][\"tx_packets\"] > 0, p
+'"
+check_out "fdb flush empties the MAC table" 'MAC entries flushed' "$NSLAB" switch v-net-0 fdb flush
+check "and forwarding goes on (it learns again)" pings red 172.16.10.5
+
+ident() { echo "$(stat -L -c %i /run/netns/red) $(ip -n red -o link show eth0 | cut -d: -f1) $(ip -n nslab-seed -o link show red-eth0 | cut -d: -f1)"; }
+id0=$(ident)
+kill -9 "$(pgrep -x nslab-switchd)"
+sleep 0.2
+check "with the daemon killed, red no longer reaches blue" no_ping red 172.16.10.5
+t0=$(date +%s%N)
+check_out "up restarts it, and only it" 'updated .*1 made, 0 changed, 1 removed' "$NSLAB" up --sandbox
+check "red reaches blue again at once" in_node red ping -c1 -W1 172.16.10.5
+echo "# from up to forwarding: $(( ($(date +%s%N) - t0) / 1000000 )) ms"
+check_eq "the hosts and their links were not touched" "$id0" "$(ident)"
+
+f=$T_DIR/grow.yaml
+{ echo "name: seed"; sed -n '/^switches/,$p' "$TOP/examples/seed.yaml"; echo "  purple: {switch: v-net-0, ip: 172.16.10.30/24}"; } >"$f"
+check "a host added to the running lab" "$NSLAB" up --sandbox "$f"
+check_out "gets a port on the running switch" 'purple-eth0 +up' "$NSLAB" switch v-net-0 ports
+check "and reaches red" pings purple 172.16.10.1
+check "down" "$NSLAB" down seed
+check_eq "the daemon is gone" "" "$(pgrep -x nslab-switchd)"
+check_eq "nothing is left" "" "$(ip netns list)"
+
+vl=$(write_topo vl <<'YAML'
+switches:
+  sw: {gateway: 10.0.0.254/24}
+hosts:
+  a: {switch: sw, ip: 10.0.0.1/24, vlan: 10}
+  b: {switch: sw, ip: 10.0.0.2/24, vlan: 10}
+  c: {switch: sw, ip: 10.0.0.3/24, vlan: 20}
+  d: {switch: sw, ip: 10.0.0.4/24}
+YAML
+)
+check "a lab with two VLANs comes up" "$NSLAB" up --sandbox "$vl"
+check "a reaches b (both VLAN 10)" pings a 10.0.0.2
+check "a does not reach c (VLAN 20)" no_ping a 10.0.0.3
+check "a does not reach d (VLAN 1)" no_ping a 10.0.0.4
+check "d reaches the gateway (VLAN 1)" pings d 10.0.0.254
+check "c does not reach the gateway" no_ping c 10.0.0.254
+check_out "ports show their VLANs" 'c-eth0 +up +20' "$NSLAB" switch sw ports
+sed -i 's/vlan: 20/vlan: 10/' "$vl"
+check "moving c to VLAN 10 is applied in place" "$NSLAB" up --sandbox "$vl"
+check "now a reaches c" pings a 10.0.0.3
+check "down" "$NSLAB" down vl
+
+# The same file on the Linux bridge behaves the same.
+br=$T_DIR/seedbr.yaml
+sed 's/nat: true .*/nat: true\n    kind: bridge/' "$TOP/examples/seed.yaml" >"$br"
+check "the seed network on kind bridge" "$NSLAB" up --sandbox "$br"
+check_out "its switch is a Linux bridge" 'v-net-0 +bridge' "$NSLAB" show
+for a in red blue; do
+	for b in green yellow; do check "$a reaches $b on the bridge" pings $a ${ip[$b]}; done
+done
+check "blue reaches the internet on the bridge" pings blue 198.51.100.1
+check_out "switch fdb shows the bridge's learnt MACs" 'red-eth0' "$NSLAB" switch v-net-0 fdb
+check "down" "$NSLAB" down seed
+finish
