@@ -87,6 +87,7 @@ int state_meta_read(const char *lab, struct lab_meta *m)
 	char path[4096];
 	json_error_t jerr;
 	json_t *j, *v;
+	bool has_file;
 	int rc;
 
 	memset(m, 0, sizeof(*m));
@@ -103,13 +104,14 @@ int state_meta_read(const char *lab, struct lab_meta *m)
 	m->sandbox = json_is_true(json_object_get(j, "sandbox"));
 	m->builtin = json_is_true(json_object_get(j, "builtin"));
 	v = json_object_get(j, "file");
-	if (json_is_string(v))
+	has_file = json_is_string(v);
+	if (has_file)
 		m->file = strdup(json_string_value(v));
 	m->created = json_integer_value(json_object_get(j, "created"));
 	m->host_ino = (unsigned long)json_integer_value(json_object_get(j, "host_netns_ino"));
 	m->group = (uint32_t)json_integer_value(json_object_get(j, "group"));
 	json_decref(j);
-	if (!m->name || (json_is_string(v) && !m->file)) {
+	if (!m->name || (has_file && !m->file)) {
 		state_meta_free(m);
 		return -ENOMEM;
 	}
@@ -180,7 +182,8 @@ int state_list(char ***namesp, size_t *np)
 		n++;
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), cmp_str);
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_str);
 	*namesp = names;
 	*np = n;
 	return 0;
