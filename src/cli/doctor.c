@@ -134,18 +134,24 @@ int doctor_main(int argc, char **argv)
 		if (rc) {
 			/* A bad file is a finding like any other, reported with
 			 * the parser's own lines. */
-			if (diag.n)
+			bool listed = diag.n > 0;
+
+			rc = listed ? 0 : rc;
+			if (listed)
 				for (size_t i = 0; i < diag.n && !rc; i++)
 					rc = checks_add(&c, "topology", CHECK_FAIL, "fix the file", "%s", diag.lines[i]);
 			else
-				rc = checks_add(&c, "topology", CHECK_FAIL, NULL, "%s: %s", argv[optind], err_text(rc));
+				rc = checks_add(&c, "topology", CHECK_FAIL, "give a readable topology file",
+						"%s: %s", argv[optind], err_text(rc));
 			topo_diag_free(&diag);
 			err_clear();
 			if (rc)
 				goto fail;
 		} else {
-			rc = checks_add(&c, "topology", CHECK_OK, NULL, "%s: lab %s, %zu hosts, %zu switches, %zu links",
-					argv[optind], t->name, t->n_hosts, t->n_switches, t->n_links);
+			rc = checks_add(&c, "topology", CHECK_OK, NULL, "%s: lab %s, %zu host%s, %zu switch%s, %zu link%s",
+					argv[optind], t->name, t->n_hosts, t->n_hosts == 1 ? "" : "s",
+					t->n_switches, t->n_switches == 1 ? "" : "es", t->n_links,
+					t->n_links == 1 ? "" : "s");
 			if (rc)
 				goto fail;
 		}

@@ -26,11 +26,11 @@ static void help(void)
 {
 	printf("Usage: nslab ping [-l LAB] [-c COUNT] [-4|-6] FROM TO [-- PING-OPTIONS...]\n\n"
 	       "Run ping(8) inside node FROM towards TO, and exit with ping's status.\n"
-	       "TO is a node of the same lab (pinged at its first IPv4 address, or its\n"
-	       "first IPv6 address with -6 or when it has no IPv4), LAB:NODE, \"host\"\n"
-	       "(the first gateway address of the lab's switches), \"inet\" (a sandbox's\n"
-	       "internet server) or an address. FROM is a node, LAB:NODE, \"host\" or\n"
-	       "\"inet\". Options after -- go to ping as they are.\n\n"
+	       "TO is a node of the same lab, pinged at its first IPv4 address (its\n"
+	       "first IPv6 address with -6, or when FROM or TO has no IPv4), LAB:NODE,\n"
+	       "\"host\" (the first gateway address of the lab's switches), \"inet\" (a\n"
+	       "sandbox's internet server) or an address. FROM is a node, LAB:NODE,\n"
+	       "\"host\" or \"inet\". Options after -- go to ping as they are.\n\n"
 	       "  -l, --lab LAB      the lab (default: the one FROM is found in)\n"
 	       "  -c, --count COUNT  echoes to send (default " PING_COUNT_DEFAULT
 	       "; 0: until interrupted)\n"
@@ -48,10 +48,28 @@ static const struct topo_cidr *gateway_addr(const struct topo *t, int family)
 	return NULL;
 }
 
-/* The address of node (as labsel_node found it) to ping, into buf. */
-static int node_addr(const struct labsel_node *n, int family, char *buf, size_t len)
+/* Whether node (a host of its lab) has no IPv4 address but an IPv6 one:
+ * then, as pingall does, it pings at IPv6 addresses. */
+static bool v6_only(const struct labsel_node *n)
 {
-	const int order[2] = { family ? family : AF_INET, family ? family : AF_INET6 };
+	const struct topo_host *h;
+	struct labsel ls;
+	bool v6 = false;
+
+	if (n->is_host || labsel_open(n->lab, &ls))
+		return false;
+	h = topo_host_find(ls.topo, n->node);
+	if (h)
+		v6 = !reach_host_addr(h, AF_INET) && reach_host_addr(h, AF_INET6);
+	labsel_close(&ls);
+	return v6;
+}
+
+/* The address of node (as labsel_node found it) to ping, into buf. */
+static int node_addr(const struct labsel_node *n, int family, bool prefer6, char *buf, size_t len)
+{
+	const int order[2] = { family ? family : prefer6 ? AF_INET6 : AF_INET,
+			       family ? family : prefer6 ? AF_INET : AF_INET6 };
 	const struct topo_cidr *c = NULL;
 	struct labsel ls;
 	int rc = labsel_open(n->lab, &ls);
@@ -122,7 +140,7 @@ int ping_main(int argc, char **argv)
 	}
 	if (argc - optind < 2)
 		return cli_usage_error("ping", "ping which node from which? (nslab ping red blue)");
-	if (argc - optind > 2 && strcmp(argv[optind + 2], "--"))
+	if (argc - optind > 2 && strcmp(argv[optind + 2], "--") != 0)
 		return cli_usage_error("ping", "too many arguments (ping's own options go after --)");
 	rc = labsel_node(argv[optind], lab, &from);
 	if (rc)
@@ -132,7 +150,7 @@ int ping_main(int argc, char **argv)
 	} else {
 		rc = labsel_node(argv[optind + 1], strchr(argv[optind + 1], ':') ? NULL : from.lab, &to);
 		if (!rc)
-			rc = node_addr(&to, family, addr, sizeof(addr));
+			rc = node_addr(&to, family, !family && v6_only(&from), addr, sizeof(addr));
 		if (rc)
 			return cli_fail(rc);
 	}
@@ -142,7 +160,7 @@ int ping_main(int argc, char **argv)
 		return cli_fail(-ENOMEM);
 	c = 0;
 	args[c++] = "ping";
-	if (strcmp(count, "0")) {
+	if (strcmp(count, "0") != 0) {
 		args[c++] = "-c";
 		args[c++] = (char *)count;
 	}

@@ -17,6 +17,7 @@
 #include "cli/labsel.h"
 #include "cli/out.h"
 #include "common/errmsg.h"
+#include "common/strbuf.h"
 #include "common/util.h"
 #include "kernel/netns.h"
 #include "lab/reach.h"
@@ -67,15 +68,26 @@ static enum mark pair_mark(json_t *pair)
 	return expected ? MARK_MISSING : MARK_BLOCKED;
 }
 
-static void put_mark(enum mark m, bool color)
+static void put_mark(struct strbuf *row, enum mark m, bool color)
 {
 	static const char *const colors[] = { "", "\033[32m", "\033[2m", "\033[1;31m", "\033[1;31m",
 					      "\033[33m" };
 
 	if (color && m != MARK_SELF)
-		printf("%s%c\033[0m", colors[m], mark_chars[m]);
+		sb_printf(row, "%s%c\033[0m", colors[m], mark_chars[m]);
 	else
-		putchar(mark_chars[m]);
+		sb_printf(row, "%c", mark_chars[m]);
+}
+
+/* Print a row without the blanks that end it (the diagonal is blank). */
+static void put_row(struct strbuf *row)
+{
+	size_t n = row->len;
+
+	while (n && row->s[n - 1] == ' ')
+		n--;
+	printf("%.*s\n", (int)n, sb_str(row));
+	sb_reset(row);
 }
 
 /* marks[from * n + to] from the pairs of the JSON answer. */
@@ -110,6 +122,7 @@ static void print_matrix(json_t *root)
 	size_t n = json_array_size(hosts), namew = strlen("from \\ to"), width;
 	bool color = out_color(stdout);
 	enum mark *marks = marks_of(root, n);
+	struct strbuf row = STRBUF_INIT;
 
 	if (!marks)
 		return;
@@ -128,18 +141,15 @@ static void print_matrix(json_t *root)
 			printf("  %s", json_string_value(json_array_get(hosts, b)));
 		putchar('\n');
 		for (size_t a = 0; a < n; a++) {
-			printf("%-*s", (int)namew, json_string_value(json_array_get(hosts, a)));
+			sb_printf(&row, "%-*s", (int)namew, json_string_value(json_array_get(hosts, a)));
 			for (size_t b = 0; b < n; b++) {
 				size_t w = strlen(json_string_value(json_array_get(hosts, b)));
 
-				if (b + 1 == n && marks[a * n + b] == MARK_SELF)
-					break; /* no trailing blanks */
-				printf("  ");
-				put_mark(marks[a * n + b], color);
-				if (b + 1 < n)
-					printf("%*s", (int)w - 1, "");
+				sb_puts(&row, "  ");
+				put_mark(&row, marks[a * n + b], color);
+				sb_printf(&row, "%*s", (int)w - 1, "");
 			}
-			putchar('\n');
+			put_row(&row);
 		}
 	} else {
 		/* Numbered columns, one character each, read down the header:
@@ -153,7 +163,7 @@ static void print_matrix(json_t *root)
 
 			for (int k = 0; k < d; k++)
 				div *= 10;
-			printf("%*s", digits + 1 + (int)namew + 2, d == digits - 1 ? "to " : "");
+			printf("%-*s", digits + 1 + (int)namew + 2, d == digits - 1 ? "from \\ to" : "");
 			for (size_t b = 0; b < n; b++) {
 				unsigned long num = (unsigned long)b + 1;
 
@@ -162,14 +172,14 @@ static void print_matrix(json_t *root)
 			putchar('\n');
 		}
 		for (size_t a = 0; a < n; a++) {
-			printf("%*zu %-*s  ", digits, a + 1, (int)namew,
-			       json_string_value(json_array_get(hosts, a)));
+			sb_printf(&row, "%*zu %-*s  ", digits, a + 1, (int)namew,
+				  json_string_value(json_array_get(hosts, a)));
 			for (size_t b = 0; b < n; b++)
-				if (b + 1 < n || marks[a * n + b] != MARK_SELF)
-					put_mark(marks[a * n + b], color);
-			putchar('\n');
+				put_mark(&row, marks[a * n + b], color);
+			put_row(&row);
 		}
 	}
+	sb_free(&row);
 	free(marks);
 }
 
@@ -250,6 +260,7 @@ static json_t *result_json(const struct labsel *ls, int family, unsigned timeout
 	const struct topo *t = ls->topo;
 	json_t *hosts = json_array(), *jp = json_array(), *mm = json_array();
 	size_t reached = 0, skipped = 0;
+	uint64_t elapsed_10us = (elapsed_ns + 5000) / 10000;
 
 	for (size_t h = 0; h < t->n_hosts; h++)
 		json_array_append_new(hosts, json_string(t->hosts[h].name));
@@ -257,6 +268,7 @@ static json_t *result_json(const struct labsel *ls, int family, unsigned timeout
 		const struct reach_pair *p = &pairs[i];
 		const char *from = t->hosts[p->from].name, *to = t->hosts[p->to].name;
 		char addr[TOPO_CIDR_STRLEN], line[512];
+		uint64_t rtt_us;
 		json_t *o;
 
 		if (!p->family) {
@@ -271,8 +283,8 @@ static json_t *result_json(const struct labsel *ls, int family, unsigned timeout
 		topo_addr_str(p->family, p->addr, addr, sizeof(addr));
 		o = json_pack("{s:s, s:s, s:s, s:b, s:b}", "from", from, "to", to, "address", addr,
 			      "reached", pr->reached, "expected", p->expected);
-		json_object_set_new(o, "rtt", pr->reached ? json_real((double)((pr->rtt_ns + 500) / 1000) / 1e3)
-							  : json_null());
+		rtt_us = (pr->rtt_ns + 500) / 1000; /* milliseconds with 3 decimals */
+		json_object_set_new(o, "rtt", pr->reached ? json_real((double)rtt_us / 1e3) : json_null());
 		if (!pr->reached && pr->error)
 			json_object_set_new(o, "error", json_string(strerror(-pr->error)));
 		json_array_append_new(jp, o);
@@ -286,7 +298,7 @@ static json_t *result_json(const struct labsel *ls, int family, unsigned timeout
 	return json_pack("{s:s, s:s, s:i, s:f, s:o, s:o, s:{s:i, s:i, s:i, s:i, s:i}, s:o}", "lab",
 			 ls->meta.name, "family",
 			 family == AF_INET ? "inet" : family == AF_INET6 ? "inet6" : "any",
-			 "timeout_ms", (int)timeout_ms, "elapsed_ms", (double)((elapsed_ns + 5000) / 10000) / 1e2,
+			 "timeout_ms", (int)timeout_ms, "elapsed_ms", (double)elapsed_10us / 1e2,
 			 "hosts", hosts, "pairs", jp, "summary", "pairs", (int)n_pairs, "reached",
 			 (int)reached, "not_reached", (int)(n_pairs - reached - skipped), "skipped",
 			 (int)skipped, "mismatches", (int)json_array_size(mm), "mismatches", mm);

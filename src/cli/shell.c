@@ -512,7 +512,7 @@ int shell_main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = on_sigint };
 	struct shell sh = { 0 };
-	char prompt_buf[96];
+	static char prompt_buf[96]; /* prompt_str points here */
 	int status = EXIT_OK, rc;
 
 	optind = 1;
@@ -541,7 +541,9 @@ int shell_main(int argc, char **argv)
 	el_set(sh.el, EL_PROMPT, prompt);
 	el_set(sh.el, EL_CLIENTDATA, &sh);
 	el_set(sh.el, EL_GETCFN, getc_fn);
-	el_set(sh.el, EL_ADDFN, "nslab-complete", "complete a command or name", complete);
+	/* The wide call: the narrow EL_ADDFN copies the name and never frees
+	 * it (libedit's eln.c says so). */
+	el_wset(sh.el, EL_ADDFN, L"nslab-complete", L"complete a command or name", complete);
 	el_set(sh.el, EL_BIND, "^I", "nslab-complete", NULL);
 	el_source(sh.el, NULL); /* ~/.editrc, as other libedit programs read it */
 	history_setup(&sh);

@@ -706,7 +706,7 @@ int checks_names(struct checks *c, const struct topo *t, bool sandbox)
 		for (int end = 0; end < 2; end++) {
 			const char *ns = end ? peer_ns : o->ns, *name = end ? peer : o->name;
 
-			if (strcmp(ns, OBJ_NS_HOST) || !*name)
+			if (strcmp(ns, OBJ_NS_HOST) != 0 || !*name)
 				continue;
 			n_if++;
 			if (link_get(nl, name, &li) == 0 && !objset_find(&own, o))

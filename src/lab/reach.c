@@ -32,6 +32,7 @@
 #define ICMP4_ECHO_REPLY 0
 #define ICMP_HDR_LEN 8
 #define EPOLL_BATCH 64
+#define ADMIT_BATCH 256 /* probes started between two looks at the sockets */
 
 struct reach_payload {
 	uint64_t cookie;
@@ -262,7 +263,7 @@ static size_t take_reply(struct reach_run *r, const struct rsock *s, const uint8
 		return SIZE_MAX;
 	p = &r->probes[pl.index];
 	if (p->src != s->src || p->family != s->family || p->reached ||
-	    r->state[pl.index] != PROBE_ACTIVE || memcmp(p->addr, from, s->family == AF_INET ? 4 : 16))
+	    r->state[pl.index] != PROBE_ACTIVE || memcmp(p->addr, from, s->family == AF_INET ? 4 : 16) != 0)
 		return SIZE_MAX;
 	p->reached = true;
 	p->rtt_ns = now > pl.sent_ns ? now - pl.sent_ns : 0;
@@ -328,16 +329,22 @@ static int poll_once(struct reach_run *r, int wait_ms)
 	return 0;
 }
 
-/* Start the next probes in order while their neighbour entries fit. */
-static void admit(struct reach_run *r)
+/* Start the next probes in order while their neighbour entries fit, at
+ * most ADMIT_BATCH at a time so that resends and answers of the running
+ * ones are not held up. Returns whether it stopped at that limit. */
+static bool admit(struct reach_run *r)
 {
-	uint64_t now = time_mono_ns();
-
-	while (r->next < r->n_probes) {
+	for (size_t k = 0; r->next < r->n_probes; k++) {
 		size_t i = r->order[r->next];
+		uint64_t now;
 
+		if (k == ADMIT_BATCH)
+			return true;
 		if (!reach_ntab_admit(r->ntab, i))
 			break;
+		/* Each probe's own clock: one admit() may run for long, as the
+		 * answers it reads on the way make room for more probes. */
+		now = time_mono_ns();
 		r->next++;
 		r->state[i] = PROBE_ACTIVE;
 		r->deadline[i] = now + r->timeout_ns;
@@ -345,11 +352,8 @@ static void admit(struct reach_run *r)
 		r->pos[i] = r->n_active;
 		r->active[r->n_active++] = i;
 		send_probe(r, i);
-		/* Read as we go: a big lab's first replies arrive while the
-		 * last echoes are still being sent. */
-		if ((r->next & 255) == 0)
-			poll_once(r, 0);
 	}
+	return false;
 }
 
 /* Resend what is due, end what timed out; the next moment to look again. */
@@ -365,6 +369,7 @@ static uint64_t tick(struct reach_run *r, uint64_t now)
 			continue;
 		}
 		if (now >= r->resend[i]) {
+			reach_ntab_renew(r->ntab, i);
 			send_probe(r, i);
 			r->resend[i] = now + (uint64_t)REACH_RETRY_MS * 1000000u;
 		}
@@ -415,6 +420,7 @@ int reach_run(const int *nsfds, size_t n_src, struct reach_probe *probes, size_t
 	struct reach_run r = { .probes = probes, .n_probes = n_probes, .n_src = n_src, .epfd = -1 };
 	unsigned timeout_ms = o && o->timeout_ms ? o->timeout_ms : REACH_TIMEOUT_DEFAULT_MS;
 	size_t n = n_probes ? n_probes : 1;
+	bool more;
 	int rc = 0;
 
 	if (n_probes > UINT32_MAX)
@@ -470,17 +476,24 @@ int reach_run(const int *nsfds, size_t n_src, struct reach_probe *probes, size_t
 		qsort(r.order, n_probes, sizeof(*r.order), order_cmp);
 	}
 
-	admit(&r);
-	while (r.n_active) {
-		uint64_t now = time_mono_ns(), until = tick(&r, now);
+	more = admit(&r);
+	while (r.n_active || more) {
+		uint64_t now, until;
 
+		/* Replies that arrived while this process was busy count, even
+		 * if their probe's deadline has passed since. */
+		rc = poll_once(&r, 0);
+		if (rc)
+			break;
+		now = time_mono_ns();
+		until = tick(&r, now);
 		rc = reach_ntab_flush(r.ntab);
 		if (rc)
 			break;
-		admit(&r);
-		if (!r.n_active)
+		more = admit(&r);
+		if (!r.n_active && !more)
 			break;
-		if (until == UINT64_MAX || until < now)
+		if (more || until == UINT64_MAX || until < now)
 			until = now;
 		rc = poll_once(&r, (int)((until - now + 999999) / 1000000));
 		if (rc)

@@ -379,6 +379,28 @@ void reach_ntab_release(struct reach_ntab *t, size_t i)
 	}
 }
 
+void reach_ntab_renew(struct reach_ntab *t, size_t i)
+{
+	size_t e = t->windowed ? t->pe[i][0] : NONE;
+	struct nent *ent;
+	int rc;
+
+	if (e == NONE)
+		return;
+	ent = &t->v[e];
+	if (ent->pre || !ent->made || !ent->ifindex)
+		return;
+	/* Deleted now, not queued: the resend that follows must find no
+	 * entry, so that it makes a new one and sends a new ARP request or
+	 * neighbour solicitation. The entry stays counted as in use. */
+	delete_entry(t, ent);
+	t->queued--;
+	t->ns[ent->ns].dirty = false; /* the flush sends whatever it had queued too */
+	rc = nl_flush(t->ns[ent->ns].nl);
+	if (rc && !t->err)
+		t->err = rc;
+}
+
 int reach_ntab_flush(struct reach_ntab *t)
 {
 	struct nl *batch[64];

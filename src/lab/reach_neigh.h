@@ -27,6 +27,11 @@ bool reach_ntab_windowed(const struct reach_ntab *t);
 bool reach_ntab_admit(struct reach_ntab *t, size_t i);
 /* Probe i is done: entries no running probe needs are queued for deletion. */
 void reach_ntab_release(struct reach_ntab *t, size_t i);
+/* Probe i is about to be sent again, unanswered: delete the entry it made
+ * in its source (in a windowed run), so that the kernel resolves the target
+ * afresh instead of waiting a second (retrans_time) to ask again after a
+ * lost request. */
+void reach_ntab_renew(struct reach_ntab *t, size_t i);
 /* Send the queued deletions and wait for the kernel's answers. */
 int reach_ntab_flush(struct reach_ntab *t);
 

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <sys/timerfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/util.h"
@@ -22,6 +23,7 @@ struct ev {
 	bool stop;
 	uint32_t gen;
 	uint64_t spin_until; /* CLOCK_MONOTONIC ns */
+	uint64_t linger_ns;  /* sleep this long before the next wait */
 	struct ev_reg *regs; /* indexed by fd */
 	size_t cap;
 };
@@ -138,7 +140,15 @@ int ev_run(struct ev *ev)
 	ev->stop = false;
 	while (!ev->stop) {
 		int timeout = ev->spin_until && time_mono_ns() < ev->spin_until ? 0 : -1;
-		int rc = ev_run_once(ev, timeout);
+		int rc;
+
+		if (ev->linger_ns) {
+			struct timespec ts = { 0, (long)ev->linger_ns };
+
+			ev->linger_ns = 0;
+			nanosleep(&ts, NULL);
+		}
+		rc = ev_run_once(ev, timeout);
 
 		if (rc < 0)
 			return rc;
@@ -149,6 +159,11 @@ int ev_run(struct ev *ev)
 void ev_spin(struct ev *ev, uint64_t ns)
 {
 	ev->spin_until = ns ? time_mono_ns() + ns : 0;
+}
+
+void ev_linger(struct ev *ev, uint64_t ns)
+{
+	ev->linger_ns = ns < 1000000 ? ns : 999999;
 }
 
 void ev_stop(struct ev *ev)

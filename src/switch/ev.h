@@ -38,6 +38,11 @@ int ev_timer(struct ev *ev, unsigned period_ms, ev_fn fn, void *arg);
  * the cost of a sleep and a cross-CPU wakeup. Idle, the loop sleeps. */
 void ev_spin(struct ev *ev, uint64_t ns);
 
+/* Sleep ns (under 1 ms) before the next wait, once: a handler that found
+ * a large batch asks for this so that the next one is larger still, and
+ * the processes it feeds get the CPU meanwhile (interrupt moderation). */
+void ev_linger(struct ev *ev, uint64_t ns);
+
 /* One round: wait up to timeout_ms (-1: forever) and dispatch what is
  * ready. Returns how many events were dispatched, or -errno. */
 int ev_run_once(struct ev *ev, int timeout_ms);

@@ -140,8 +140,6 @@ int port_open(struct port **out, const char *name, size_t ring_bytes)
 	rc = setopt(p->txfd, SOL_PACKET, PACKET_VNET_HDR, &one, sizeof(one), "PACKET_VNET_HDR");
 	if (rc)
 		goto fail;
-	if (getenv("NSLAB_SWITCHD_QDISC_BYPASS"))
-		setsockopt(p->txfd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one));
 	/* Frames queue as skbs charged to this socket until the peer's stack
 	 * takes them; a larger budget than the default keeps a burst of GSO
 	 * frames from failing with EAGAIN. FORCE needs CAP_NET_ADMIN; the

@@ -31,10 +31,13 @@
 #define RX_BATCHES_PER_EVENT 4 /* then let other ports and the control socket in */
 #define TICK_MS 1000
 #define DEFAULT_POLL_US 0
+#define DEFAULT_LINGER_US 200
+#define LINGER_MIN_BATCH 16
+#define LINGER_MIN_SLOTS 512
 
 static const char usage[] =
 	"Usage: " PROG " --config FILE [--control SOCK] [--log FILE] [--pidfile FILE]\n"
-	"                     [--detach] [-v] [--help]\n"
+	"                     [--detach] [--poll-us N] [--linger-us N] [-v] [--help]\n"
 	"\n"
 	"A userspace L2 learning switch with VLANs, moving frames between network\n"
 	"interfaces (the switch-side ends of veth pairs) through AF_PACKET rings.\n"
@@ -53,6 +56,8 @@ static const char usage[] =
 	"  --pidfile FILE   write and lock a pid file\n"
 	"  --detach         run in the background; return once every port forwards\n"
 	"                   (exit 0), or print why not (exit 1)\n"
+	"  --poll-us N      after frames, keep polling N us before sleeping (default 0)\n"
+	"  --linger-us N    under load, wait N us between batches (default 200, 0 off)\n"
 	"  -v, --verbose    debug messages\n"
 	"  -h, --help       this text\n"
 	"\n"
@@ -66,6 +71,7 @@ struct daemon {
 	struct pidfile *pidfile;
 	int sigfd, timerfd;
 	uint64_t spin_ns;
+	uint64_t linger_ns;
 };
 
 static struct daemon d = { .sigfd = -1, .timerfd = -1 };
@@ -122,7 +128,6 @@ static void port_event(struct ev *ev, int fd, uint32_t events, void *arg)
 	}
 	if (events & EPOLLIN) {
 		uint32_t now = now_s();
-
 		unsigned got = 0, n;
 
 		for (int k = 0; k < RX_BATCHES_PER_EVENT; k++) {
@@ -132,6 +137,13 @@ static void port_event(struct ev *ev, int fd, uint32_t events, void *arg)
 		}
 		if (got && d.spin_ns)
 			ev_spin(d.ev, d.spin_ns);
+		/* Under load (a batch this big), wait a little before looking
+		 * again: the next batch is bigger, and the processes we feed,
+		 * sharing our CPU, run meanwhile instead of being preempted by
+		 * a wakeup per handful of frames. Only where the ring is deep
+		 * enough to hold what arrives in the meantime. */
+		if (got >= LINGER_MIN_BATCH && p->frame_nr >= LINGER_MIN_SLOTS && d.linger_ns)
+			ev_linger(d.ev, d.linger_ns);
 	}
 	if (d.sw->gone)
 		reap(d.sw);
@@ -274,8 +286,10 @@ static int start(const struct opts *o, struct swconf *conf, char *config_abs)
 }
 
 /* Fork; the parent waits on a pipe for the child's word: a lone newline
- * when every port forwards and the socket listens, else the error line. */
-static int daemonize(int *notify_fd)
+ * when every port forwards and the socket listens, else the error line.
+ * Returns 0 in the child; in the parent 1, with the exit status it should
+ * end with in *status; or -errno. */
+static int daemonize(int *notify_fd, int *status)
 {
 	int p[2];
 	pid_t pid;
@@ -309,13 +323,15 @@ static int daemonize(int *notify_fd)
 			break;
 	}
 	buf[len] = '\0';
+	close(p[0]);
+	*status = 1;
 	if (len > 0 && buf[0] == '\n')
-		exit(0);
-	if (len == 0)
+		*status = 0;
+	else if (len == 0)
 		fprintf(stderr, "%s: the daemon exited during startup\n", PROG);
 	else
 		fprintf(stderr, "%s: %s", PROG, buf);
-	exit(1);
+	return 1;
 }
 
 static void notify(int fd, const char *msg)
@@ -337,6 +353,7 @@ int main(int argc, char **argv)
 		{ "pidfile", required_argument, NULL, 'p' },
 		{ "detach", no_argument, NULL, 'd' },
 		{ "poll-us", required_argument, NULL, 'P' },
+		{ "linger-us", required_argument, NULL, 'L' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -348,6 +365,7 @@ int main(int argc, char **argv)
 
 	log_setup(PROG, LOG_LVL_INFO);
 	d.spin_ns = (uint64_t)DEFAULT_POLL_US * 1000;
+	d.linger_ns = (uint64_t)DEFAULT_LINGER_US * 1000;
 	while ((opt = getopt_long(argc, argv, "c:s:l:p:dvh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'c': o.config = optarg; break;
@@ -356,15 +374,21 @@ int main(int argc, char **argv)
 		case 'p': o.pidfile = optarg; break;
 		case 'd': o.detach = true; break;
 		case 'v': o.verbose = true; break;
-		case 'P': {
+		case 'P':
+		case 'L': {
 			char *end;
 			unsigned long us = strtoul(optarg, &end, 10);
+			unsigned long max = opt == 'P' ? 1000000 : 999;
 
-			if (*end || us > 1000000) {
-				fprintf(stderr, "%s: --poll-us: a number of microseconds, 0..1000000\n", PROG);
+			if (!*optarg || *end || us > max) {
+				fprintf(stderr, "%s: --%s: a number of microseconds, 0..%lu\n", PROG,
+					opt == 'P' ? "poll-us" : "linger-us", max);
 				return 1;
 			}
-			d.spin_ns = (uint64_t)us * 1000;
+			if (opt == 'P')
+				d.spin_ns = (uint64_t)us * 1000;
+			else
+				d.linger_ns = (uint64_t)us * 1000;
 			break;
 		}
 		case 'h': fputs(usage, stdout); return 0;
@@ -387,9 +411,18 @@ int main(int argc, char **argv)
 		free(config_abs);
 		return 1;
 	}
-	if (o.detach && (rc = daemonize(&notify_fd))) {
-		err_print(stderr, PROG, rc);
-		return 1;
+	if (o.detach) {
+		int status = 1;
+
+		rc = daemonize(&notify_fd, &status);
+		if (rc) {
+			/* The parent (or a failed fork): done here. */
+			if (rc < 0)
+				err_print(stderr, PROG, rc);
+			swconf_free(conf);
+			free(config_abs);
+			return rc < 0 ? 1 : status;
+		}
 	}
 	rc = start(&o, conf, config_abs);
 	swconf_free(conf);

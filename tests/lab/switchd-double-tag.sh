@@ -15,7 +15,7 @@ sw_host blue 10.0.0.2/24
 sw_config '{"name":"red-sw"}' '{"name":"green-sw","vlan":20}' \
 	'{"name":"up-sw","trunk":[20],"native":1}' '{"name":"blue-sw"}'
 check "the switch starts" sw_start
-check "red reaches blue (VLAN 1)" pings red 10.0.0.2
+check "red reaches blue (VLAN 1)" reaches red 10.0.0.2
 
 # Capture everywhere else, then send.
 for h in green up blue; do
@@ -39,5 +39,5 @@ check_eq "the trunk saw none" 0 "$(count up)"
 check_eq "blue (red's own VLAN) saw none either" 0 "$(count blue)"
 check_eq "the switch counted 7 tagged frames dropped on red's access port" 7 \
 	"$(swq '{"cmd":"stats"}' 'port(r, "red-sw")["drop_reasons"].get("tagged-on-access", 0)')"
-check "red still reaches blue" pings red 10.0.0.2
+check "red still reaches blue" reaches red 10.0.0.2
 finish

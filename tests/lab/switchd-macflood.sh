@@ -13,8 +13,8 @@ sw_host evil
 SW_FDB='{"size": 4096}'
 sw_config '{"name":"red-sw"}' '{"name":"blue-sw"}' '{"name":"green-sw"}' '{"name":"evil-sw"}'
 check "the switch starts" sw_start
-check "red reaches blue" pings red 10.0.0.2
-check "blue reaches green" pings blue 10.0.0.3
+check "red reaches blue" reaches red 10.0.0.2
+check "blue reaches green" reaches blue 10.0.0.3
 learned() { swq '{"cmd":"fdb"}' "sorted(e['port'] for e in r['entries'] if e['mac'] in ('$(mac_of red)', '$(mac_of blue)', '$(mac_of green)'))"; }
 check_eq "red, blue and green are learned" "['blue-sw', 'green-sw', 'red-sw']" "$(learned)"
 
@@ -34,8 +34,8 @@ echo "# fdb entries after the flood: $entries"
 check "the table is capped at its size" test "$entries" -le 4096
 check "the flood did fill it (the cap was reached)" test "$entries" -ge 3000
 check_eq "red, blue and green are still learned on their ports" "['blue-sw', 'green-sw', 'red-sw']" "$(learned)"
-check "red still reaches blue" pings red 10.0.0.2
-check "blue still reaches green" pings blue 10.0.0.3
+check "red still reaches blue" reaches red 10.0.0.2
+check "blue still reaches green" reaches blue 10.0.0.3
 check_eq "the ping went straight to blue, not flooded to evil (capture timed out empty)" 124 "$(
 	in_node evil timeout 3 tcpdump -nli evil-eth0 -c 1 icmp >/dev/null 2>&1 &
 	sleep 1; in_node red ping -c3 -i0.2 -W1 10.0.0.2 >/dev/null; wait $!; echo $?)" 

@@ -16,8 +16,8 @@ sw_host blue 172.16.10.5/24
 sw_config '{"name":"red-sw"}' '{"name":"blue-sw"}'
 check "--detach returns once the switch forwards" sw_start
 # No waiting: forwarding must already work when --detach returned.
-check "red pings blue at once" in_node red ping -c1 -W1 172.16.10.5
-check "blue pings red" pings blue 172.16.10.1
+check "red reaches blue at once" in_node red ping -c1 -W1 172.16.10.5
+check "blue pings red" reaches blue 172.16.10.1
 check "the pid file names the daemon" test "$(cat "$SW_PID")" -gt 1 -a -d "/proc/$(cat "$SW_PID")"
 check_eq "the control socket is private (0600)" 600 "$(stat -c %a "$SW_SOCK")"
 check_eq "status: the switch's name" sw0 "$(swq '{"cmd":"status"}' 'r["switch"]')"
@@ -28,7 +28,7 @@ check_eq "fdb: red's address learned on red-sw" red-sw \
 	"$(swq '{"cmd":"fdb"}' "[e['port'] for e in r['entries'] if e['mac'] == '$(mac_of red)'][0]")"
 check_out "the log says the ports were attached" "port blue-sw attached" cat "$SW_LOG"
 check_fail "a second daemon on the same pid file is refused" sw_start
-check "the first one still forwards" pings red 172.16.10.5
+check "the first one still forwards" reaches red 172.16.10.5
 
 pid=$(cat "$SW_PID")
 kill -TERM "$pid"

@@ -10,7 +10,7 @@ sw_host red 172.16.10.1/24
 sw_host blue 172.16.10.5/24
 sw_config '{"name":"red-sw"}' '{"name":"blue-sw"}'
 check "the switch starts" sw_start
-check "red reaches blue" pings red 172.16.10.5
+check "red reaches blue" reaches red 172.16.10.5
 old=$(cat "$SW_PID")
 kill -9 "$old"
 for _ in $(seq 50); do kill -0 "$old" 2>/dev/null || break; sleep 0.1; done

@@ -36,7 +36,7 @@ check_eq "no receive errors (no frame was cut)" 0 "$(swq '{"cmd":"stats"}' 'r["t
 check_eq "every frame red sent reached blue" \
 	"$(swq '{"cmd":"stats"}' 'port(r, "red-sw")["rx_packets"] - port(r, "red-sw")["drops"]')" \
 	"$(swq '{"cmd":"stats"}' 'port(r, "blue-sw")["tx_packets"]')"
-check "and the switch still forwards" pings red 172.16.10.5
+check "and the switch still forwards" reaches red 172.16.10.5
 
 # The same through a VLAN trunk between two switches: switch 1 pushes tag
 # 10 onto red's super-frames (moving the vnet header's checksum offset by
@@ -51,7 +51,7 @@ echo '{"switch": "sw2", "ports": [{"name": "tb", "trunk": [10], "native": 0}, {"
 check "switch 2 starts (trunk tb, blue)" "$NSLAB_SWITCHD" --config "$T_DIR/sw2.json" \
 	--control "$T_DIR/sw2.sock" --pidfile "$T_DIR/sw2.pid" --log "$T_DIR/sw2.log" --detach
 at_exit 'kill $(cat "$T_DIR/sw2.pid")'
-check "red pings blue across the trunk" pings red 172.16.10.5
+check "red reaches blue across the trunk" reaches red 172.16.10.5
 in_node blue iperf3 -s -1 -D -p 5202 >/dev/null 2>&1
 at_exit "pkill -f 'iperf3 -s -1 -D -p 5202'"
 sleep 0.3

@@ -17,15 +17,15 @@ sw_config '{"name":"red-sw","vlan":10}' '{"name":"blue-sw","vlan":10}' \
 	'{"name":"green-sw","vlan":20}' '{"name":"yellow-sw","vlan":20}' \
 	'{"name":"up-sw","trunk":[10,20],"native":1}' '{"name":"plain-sw"}'
 check "the switch starts" sw_start
-check "red reaches blue (VLAN 10)" pings red 10.0.0.2
-check "green reaches yellow (VLAN 20)" pings green 10.0.0.4
+check "red reaches blue (VLAN 10)" reaches red 10.0.0.2
+check "green reaches yellow (VLAN 20)" reaches green 10.0.0.4
 check "red does not reach green (10 vs 20)" no_ping red 10.0.0.3
 check "blue does not reach yellow (10 vs 20)" no_ping blue 10.0.0.4
 check "the trunk reaches red tagged 10, answered tagged 10" trunk_ping up 10 10.0.0.10 red 10.0.0.1
 check "the trunk reaches green tagged 20, answered tagged 20" trunk_ping up 20 10.0.0.20 green 10.0.0.3
 check_fail "the trunk's VLAN 10 does not reach green" trunk_ping up 10 10.0.0.10 green 10.0.0.3
 check_fail "VLAN 30 is not carried by the trunk" trunk_ping up 30 10.0.0.30 red 10.0.0.1
-check "native VLAN 1 untagged: up reaches plain" pings up 10.0.1.8
+check "native VLAN 1 untagged: up reaches plain" reaches up 10.0.1.8
 check "plain (VLAN 1) does not reach red" in_node plain bash -c '! ping -c2 -i0.2 -W1 10.0.0.1'
 check_eq "ports: up-sw is a trunk of 10, 20 with native 1" "trunk [10, 20] 1" \
 	"$(swq '{"cmd":"ports"}' '" ".join(str(port(r, "up-sw")[k]) for k in ("mode", "trunk", "native"))')"
@@ -39,7 +39,7 @@ sw_config '{"name":"red-sw","vlan":10}' '{"name":"blue-sw","vlan":10}' \
 	'{"name":"green-sw","vlan":10}' '{"name":"yellow-sw","vlan":20}' \
 	'{"name":"up-sw","trunk":[10,20],"native":1}' '{"name":"plain-sw"}'
 check_eq "reload reports green-sw changed" "['green-sw']" "$(swq '{"cmd":"reload"}' 'r["changed"]')"
-check "now red reaches green" pings red 10.0.0.3
+check "now red reaches green" reaches red 10.0.0.3
 check "and green no longer reaches yellow" no_ping green 10.0.0.4
 # A trunk without native VLAN drops untagged frames.
 sw_config '{"name":"red-sw","vlan":10}' '{"name":"blue-sw","vlan":10}' \

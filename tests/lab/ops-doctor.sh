@@ -1,0 +1,81 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# nslab doctor in the test's own namespace: it passes on a clean machine,
+# finds a firewall that drops forwarded traffic (as Docker leaves it) and
+# names a topology would take that are already taken, and says how to fix
+# each; nothing it tries is left behind.
+. "$(dirname "$0")/lib.sh"
+
+check_out "doctor --help explains it" 'Usage: nslab doctor' "$NSLAB" doctor --help
+before=$(net_snapshot)
+check_status "doctor passes on a clean namespace (0)" 0 "$NSLAB" doctor
+out=$T_DIR/clean
+cp "$T_DIR/last" "$out"
+for c in privileges netns veth bridge nftables-nat af-packet run-netns forward-policy switchd; do
+	check_out "  $c is OK" "^OK +$c " cat "$out"
+done
+check_out "  ip_forward off is a note, not a failure" '^OK +ip-forward +IPv4 forwarding is (on|off; nslab turns it on)' cat "$out"
+check_out "  a summary counts no failures" '^[0-9]+ OK, [0-9]+ warnings?, 0 failures$' cat "$out"
+check_eq "  and the namespace is as it was" "$before" "$(net_snapshot)"
+check "doctor -j: every check with a level, detail and fix" bash -c "$NSLAB doctor -j | $PY -c '
+import json, sys
+d = json.load(sys.stdin)
+names = [c[\"name\"] for c in d[\"checks\"]]
+assert len(names) == len(set(names)), names
+for c in d[\"checks\"]:
+    assert c[\"level\"] in (\"ok\", \"warn\", \"fail\"), c
+    assert c[\"detail\"], c
+    assert (c[\"level\"] == \"ok\") == (c[\"fix\"] is None), c
+s = d[\"summary\"]
+assert s[\"fail\"] == 0 and s[\"ok\"] + s[\"warn\"] == len(d[\"checks\"]), s
+'"
+
+# Docker's FORWARD chain: a base chain on the forward hook, policy drop.
+nft add table ip filter
+nft add chain ip filter FORWARD '{ type filter hook forward priority 0; policy drop; }'
+check_status "with a FORWARD policy of drop, doctor fails (1)" 1 "$NSLAB" doctor
+check_out "  naming the chain" '^FAIL +forward-policy +ip filter FORWARD drops forwarded traffic' cat "$T_DIR/last"
+check_out "  and how to let a lab through" 'fix: .*iptables -I FORWARD -s SUBNET -j ACCEPT' cat "$T_DIR/last"
+check_out "  with the lab's subnet when given the file" 'with SUBNET 172\.16\.10\.0/24' bash -c "$NSLAB doctor $TOP/examples/seed.yaml; true"
+check "  -j says fail" bash -c "$NSLAB doctor -j | $PY -c '
+import json, sys
+d = json.load(sys.stdin)
+c = [c for c in d[\"checks\"] if c[\"name\"] == \"forward-policy\"][0]
+assert c[\"level\"] == \"fail\" and \"FORWARD\" in c[\"detail\"] and c[\"fix\"], c
+assert d[\"summary\"][\"fail\"] >= 1
+'"
+nft delete table ip filter
+check_status "without it, doctor passes again (0)" 0 "$NSLAB" doctor
+
+# Strict reverse-path filtering is a warning.
+sysctl -qw net.ipv4.conf.all.rp_filter=1
+check_status "strict rp_filter only warns (0)" 0 "$NSLAB" doctor
+check_out "  with the fix" '^WARN +rp-filter .*fix: sysctl -w net\.ipv4\.conf\.all\.rp_filter=2' cat "$T_DIR/last"
+sysctl -qw net.ipv4.conf.all.rp_filter=0
+
+# A topology's names.
+check_status "doctor FILE checks the file too (0)" 0 "$NSLAB" doctor "$TOP/examples/pair.yaml"
+check_out "  its names are free" '^OK +names +lab pair.s 2 namespaces and 0 interfaces on the host are free' cat "$T_DIR/last"
+ip netns add red
+ip link add blue-eth0 type veth peer name nslab-tp0
+check_status "a namespace and an interface that are taken fail (1)" 1 "$NSLAB" doctor "$TOP/examples/seed.yaml"
+check_out "  naming both" '^FAIL +names +lab seed needs names that are taken: namespace red, interface blue-eth0' cat "$T_DIR/last"
+check_status "in a sandbox only the namespace counts (1)" 1 "$NSLAB" doctor --sandbox "$TOP/examples/seed.yaml"
+check_out "  naming red alone" 'names that are taken: namespace red;' cat "$T_DIR/last"
+ip netns del red
+ip link del blue-eth0
+check "the seed comes up" "$NSLAB" up --sandbox
+check_status "a running lab's own names are not clashes (0)" 0 "$NSLAB" doctor --sandbox "$TOP/examples/seed.yaml"
+check_out "  its 6 namespaces are its own" '^OK +names +lab seed.s 6 namespaces are free' cat "$T_DIR/last"
+check_status "another lab's hosts are (1)" 1 "$NSLAB" doctor --sandbox "$TOP/examples/pair.yaml"
+check_out "  red and blue are taken" 'namespace red, namespace blue' cat "$T_DIR/last"
+check "nslab down" "$NSLAB" down seed
+
+bad=$(write_topo bad <<'YAML'
+hosts:
+  a: {switch: nowhere, ip: 10.0.0.1/24}
+YAML
+)
+check_status "a bad topology fails (1)" 1 "$NSLAB" doctor "$bad"
+check_out "  with the parser's line" "^FAIL +topology +.*bad\\.yaml:2:" cat "$T_DIR/last"
+check_eq "nothing doctor did is left" "$before" "$(net_snapshot)"
+finish
