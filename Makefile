@@ -63,7 +63,18 @@ FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 REPLAY_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/tests/replay_%)
 
 PROGS := $(BUILD)/nslab $(if $(wildcard src/switch/switchd.c),$(BUILD)/nslab-switchd)
-all: $(PROGS)
+# Man pages are written once, as doc/*.md, and turned into roff here.
+MANS := $(BUILD)/man/nslab.8 $(BUILD)/man/nslab-switchd.8 $(BUILD)/man/nslab-topology.5
+MAN_DATE := $(shell git log -1 --format=%cs 2>/dev/null || date +%F)
+all: $(PROGS) $(MANS)
+
+$(BUILD)/man/nslab.8: doc/nslab.md scripts/md2man
+$(BUILD)/man/nslab-switchd.8: doc/nslab-switchd.md scripts/md2man
+$(BUILD)/man/nslab-topology.5: doc/topology.md scripts/md2man
+$(MANS):
+	@mkdir -p $(dir $@)
+	$(E) "  MAN     $@"
+	$(Q)python3 scripts/md2man $(subst .,,$(suffix $@)) $(MAN_DATE) <$< >$@
 
 # Tests include their helpers (isolate.h) by plain name.
 $(BUILD)/tests/%.o: CPPFLAGS += -Itests/unit
@@ -137,7 +148,7 @@ lint:
 install: all
 	install -D -m 0755 $(BUILD)/nslab $(DESTDIR)$(PREFIX)/sbin/nslab
 	install -D -m 0755 $(BUILD)/nslab-switchd $(DESTDIR)$(PREFIX)/sbin/nslab-switchd
-	for m in doc/*.[58]; do [ -f "$$m" ] || continue; s=$${m##*.}; \
+	for m in $(MANS); do s=$${m##*.}; \
 	  install -D -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/$$(basename $$m); done
 	[ ! -f doc/nslab.bash-completion ] || install -D -m 0644 doc/nslab.bash-completion \
 	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions/nslab

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
+#include <linux/if.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -293,6 +294,52 @@ static void warn_host(struct lab_run *r, const struct topo *t, const struct plan
 			 r->meta.name);
 }
 
+struct links_down {
+	uint32_t group;
+	size_t down;
+};
+
+static int count_down_cb(const struct link_info *li, void *arg)
+{
+	struct links_down *q = arg;
+
+	if (li->group == q->group && (li->flags & IFF_UP) && li->operstate != IF_OPER_UP)
+		q->down++;
+	return 0;
+}
+
+/*
+ * A link that was just brought up forwards nothing until the kernel's
+ * link watcher has run for it (dev_activate attaches its queue), which it
+ * does in batches, at most once a second; with hundreds of new links some
+ * wait that long. Return only once the lab's links are up, so whatever
+ * runs right after `up` finds a working network.
+ */
+static void wait_links_up(const struct lab_run *r)
+{
+	struct links_down q = { r->meta.group, 0 };
+	uint64_t deadline = time_mono_ns() + 5000000000ull;
+	struct nl *nl = NULL;
+	int fd = -1;
+
+	if (!r->meta.group)
+		return;
+	if (r->meta.sandbox ? netns_open(r->host_ns, &fd) || nl_open_netns(fd, &nl) : nl_open(&nl))
+		goto out;
+	do {
+		q.down = 0;
+		if (link_dump(nl, count_down_cb, &q) || !q.down)
+			break;
+		usleep(20000);
+	} while (time_mono_ns() < deadline);
+	if (q.down)
+		log_warn("%s: %zu links are still not up after 5 s", r->meta.name, q.down);
+out:
+	nl_close(nl);
+	if (fd >= 0)
+		close(fd);
+}
+
 static void log_plan(const struct plan *p)
 {
 	if (log_level() < LOG_LVL_DEBUG)
@@ -381,6 +428,8 @@ int lab_up(const struct topo *t, const struct lab_up_opts *o, struct lab_result 
 		goto out;
 	}
 	apply_fini(&ctx);
+	if (plan.n_create)
+		wait_links_up(&r);
 	rc = journal_compact(r.journal, &plan.next);
 	if (!rc && o->src)
 		rc = state_save_topo(r.meta.name, o->src, o->src_len);
