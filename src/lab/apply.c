@@ -248,7 +248,7 @@ static int create_bridge(struct apply_ctx *ctx, const struct obj *o)
 }
 
 /* After the bridges exist (and only then: a name that was taken must not
- * get our marks), mark them and bring them up. */
+ * get our marks), mark them. They come up last (bridges_up). */
 static int mark_bridge(struct apply_ctx *ctx, const struct obj *o)
 {
 	char label[LABEL_MAX], alias[64];
@@ -261,8 +261,7 @@ static int mark_bridge(struct apply_ctx *ctx, const struct obj *o)
 	snprintf(label, sizeof(label), "%s: %s: setting it up", ns_label(ctx, o->ns), o->name);
 	return link_set(c->nl,
 			&(struct link_change){ .name = o->name, .alias = alias, .set_group = true,
-					       .group = (uint32_t)obj_get_long(o->attrs, "group", 0),
-					       .set_up = true, .up = true },
+					       .group = (uint32_t)obj_get_long(o->attrs, "group", 0) },
 			label);
 }
 
@@ -741,9 +740,39 @@ static int run(struct apply_ctx *ctx, const struct plan *p)
 	return rc;
 }
 
+/*
+ * A bridge brought up with no port up has no carrier, and its transmit
+ * queue is attached only when the kernel's link watcher next runs, up to a
+ * second later (dev_activate waits for carrier; a bridge's carrier event is
+ * not urgent). Brought up once its ports are, it has carrier at once and
+ * carries traffic from the start.
+ */
+static int bridges_up(struct apply_ctx *ctx)
+{
+	int rc = 0;
+
+	for (size_t i = 0; !rc && i < ctx->made.n; i++) {
+		const struct obj *o = ctx->made.v[i];
+		char label[LABEL_MAX];
+		struct nsctx *c;
+
+		if (o->kind != OBJ_BRIDGE)
+			continue;
+		rc = ns_get(ctx, o->ns, &c);
+		snprintf(label, sizeof(label), "%s: %s: setting it up", ns_label(ctx, o->ns), o->name);
+		if (!rc)
+			rc = link_set(c->nl,
+				      &(struct link_change){ .name = o->name, .set_up = true, .up = true },
+				      label);
+	}
+	return rc ? rc : flush_all(ctx);
+}
+
 int apply_run(struct apply_ctx *ctx, const struct plan *p)
 {
-	return run(ctx, p);
+	int rc = run(ctx, p);
+
+	return rc ? rc : bridges_up(ctx);
 }
 
 int apply_rollback(struct apply_ctx *ctx)

@@ -16,11 +16,11 @@
 #include "common/log.h"
 #include "common/util.h"
 #include "kernel/link.h"
-#include "kernel/nat.h"
 #include "kernel/netns.h"
 #include "kernel/nl.h"
 #include "kernel/route.h"
 #include "lab/apply.h"
+#include "lab/checks.h"
 #include "lab/desired.h"
 #include "lab/journal.h"
 #include "lab/plan.h"
@@ -272,8 +272,8 @@ static int preflight(struct lab_run *r, const struct plan *p)
 
 static void warn_host(struct lab_run *r, const struct topo *t, const struct plan *p)
 {
-	char what[128];
-	bool drop = false, gw = false, v6fwd = false;
+	struct checks c;
+	bool gw = false, v6fwd = false;
 
 	if (r->meta.sandbox)
 		return;
@@ -282,12 +282,14 @@ static void warn_host(struct lab_run *r, const struct topo *t, const struct plan
 	for (size_t i = 0; i < p->n; i++)
 		v6fwd |= p->v[i].op == PLAN_CREATE && p->v[i].obj->kind == OBJ_SYSCTL &&
 			 !strcmp(p->v[i].obj->name, "net.ipv6.conf.all.forwarding");
-	if (gw && nat_forward_drop(-1, &drop, what, sizeof(what)) == 0 && drop)
-		log_warn("%s: the host's firewall drops forwarded traffic (%s has policy drop, as "
-			 "Docker sets it), so hosts will not get past the gateway; nslab does not "
-			 "change it. To let the lab through: iptables -I FORWARD -s SUBNET -j ACCEPT "
-			 "and the same with -d, for each gateway subnet",
-			 r->meta.name, what);
+	/* The same check as `nslab doctor`; here it warns and changes nothing. */
+	checks_init(&c);
+	if (gw && checks_forward_drop(&c, -1, t) == 0)
+		for (size_t i = 0; i < c.n; i++)
+			if (c.v[i].level != CHECK_OK)
+				log_warn("%s: %s; %s", r->meta.name, c.v[i].detail,
+					 c.v[i].fix ? c.v[i].fix : "");
+	checks_free(&c);
 	if (v6fwd)
 		log_warn("%s: turning on IPv6 forwarding on the host; interfaces that take their "
 			 "address from router advertisements stop doing so unless accept_ra=2",
@@ -303,7 +305,10 @@ static int count_down_cb(const struct link_info *li, void *arg)
 {
 	struct links_down *q = arg;
 
-	if (li->group == q->group && (li->flags & IFF_UP) && li->operstate != IF_OPER_UP)
+	/* Veths only: a bridge's operstate lags (its carrier event is not
+	 * urgent) but it forwards already (apply.c, bridges_up). */
+	if (li->group == q->group && (li->flags & IFF_UP) && li->operstate != IF_OPER_UP &&
+	    strcmp(li->kind, "bridge"))
 		q->down++;
 	return 0;
 }
