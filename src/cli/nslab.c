@@ -65,17 +65,50 @@ int cli_fail(int rc)
 	return EXIT_FAIL;
 }
 
+/* -q and -v, wherever they stand; true if arg was one. */
+static bool global_option(const char *arg)
+{
+	if (!strcmp(arg, "-q") || !strcmp(arg, "--quiet"))
+		cli_quiet = true;
+	else if (!strcmp(arg, "-v") || !strcmp(arg, "--verbose"))
+		cli_verbose++;
+	else if (!strcmp(arg, "-vv"))
+		cli_verbose += 2;
+	else
+		return false;
+	return true;
+}
+
+/*
+ * People write `nslab up -q` as often as `nslab -q up`, so the global
+ * options are taken out of a command's arguments too — but never out of a
+ * command line a node is to run (after `--`, or after exec's NODE).
+ */
+static int strip_global_options(int argc, char **argv)
+{
+	bool is_exec = !strcmp(argv[0], "exec");
+	int out = 1;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--") || (is_exec && argv[i][0] != '-')) {
+			while (i < argc)
+				argv[out++] = argv[i++];
+			break;
+		}
+		if (!global_option(argv[i]))
+			argv[out++] = argv[i];
+	}
+	argv[out] = NULL;
+	return out;
+}
+
 int main(int argc, char **argv)
 {
 	int i = 1;
 
 	for (; i < argc && argv[i][0] == '-'; i++) {
-		if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet")) {
-			cli_quiet = true;
-		} else if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose")) {
-			cli_verbose++;
-		} else if (!strcmp(argv[i], "-vv")) {
-			cli_verbose += 2;
+		if (global_option(argv[i])) {
+			continue;
 		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			usage(stdout);
 			return EXIT_OK;
@@ -87,11 +120,12 @@ int main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	log_setup("nslab", cli_quiet ? LOG_LVL_ERR : cli_verbose ? LOG_LVL_DEBUG : LOG_LVL_INFO);
 	if (i >= argc) {
 		usage(stderr);
 		return EXIT_USAGE;
 	}
+	argc = i + strip_global_options(argc - i, argv + i);
+	log_setup("nslab", cli_quiet ? LOG_LVL_ERR : cli_verbose ? LOG_LVL_DEBUG : LOG_LVL_INFO);
 	if (!strcmp(argv[i], "help")) {
 		if (i + 1 < argc) {
 			char *args[] = { argv[i + 1], "--help", NULL };

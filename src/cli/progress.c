@@ -56,10 +56,14 @@ void progress_summary(FILE *f, const struct topo *t, const struct lab_result *r,
 			plural(t->n_hosts, "host", "hosts"), t->n_switches,
 			plural(t->n_switches, "switch", "switches"));
 	} else if (!r->existed) {
-		fprintf(f, "%s: up in %.2f s%s: %zu %s, %zu %s, %zu %s (%zu objects)\n", t->name, s,
+		char links[48] = "";
+
+		if (t->n_links)
+			snprintf(links, sizeof(links), ", %zu %s", t->n_links,
+				 plural(t->n_links, "link", "links"));
+		fprintf(f, "%s: up in %.2f s%s: %zu %s, %zu %s%s (%zu objects)\n", t->name, s,
 			sandbox ? " in a sandbox" : "", t->n_hosts, plural(t->n_hosts, "host", "hosts"),
-			t->n_switches, plural(t->n_switches, "switch", "switches"), t->n_links,
-			plural(t->n_links, "link", "links"), r->created);
+			t->n_switches, plural(t->n_switches, "switch", "switches"), links, r->created);
 	} else {
 		fprintf(f, "%s: updated in %.2f s: %zu made, %zu changed, %zu removed, %zu unchanged\n",
 			t->name, s, r->created, r->updated, r->deleted, r->kept);

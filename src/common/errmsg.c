@@ -50,10 +50,10 @@ int err_ctx(int rc, const char *fmt, ...)
 	vsnprintf(pre, sizeof(pre), fmt, ap);
 	va_end(ap);
 	memcpy(old, err.ctx, sizeof(old));
-	if (old[0])
-		snprintf(err.ctx, sizeof(err.ctx), "%s: %s", pre, old);
-	else
-		snprintf(err.ctx, sizeof(err.ctx), "%s", pre);
+	/* A context too long for the buffer is cut, not refused: the start,
+	 * which names the object, is the part worth keeping. */
+	if (snprintf(err.ctx, sizeof(err.ctx), old[0] ? "%s: %s" : "%s", pre, old) < 0)
+		err.ctx[0] = '\0';
 	return rc;
 }
 

@@ -87,11 +87,12 @@ static int open_locked(const char *key, char *path, size_t len, int *lockfd)
 	rc = netns_self_ino(&ino);
 	if (rc)
 		return rc;
-	snprintf(dir, sizeof(dir), "%s/.host", state_root());
+	if ((size_t)snprintf(dir, sizeof(dir), "%s/.host", state_root()) >= sizeof(dir) - sizeof("/lock"))
+		return err_set(-ENAMETOOLONG, "state directory %s", state_root());
 	rc = fs_mkdir_p(dir, 0700);
 	if (rc)
 		return err_set(rc, "creating %s", dir);
-	snprintf(lock, sizeof(lock), "%s/lock", dir);
+	snprintf(lock, sizeof(lock), "%.*s/lock", (int)(sizeof(lock) - sizeof("/lock")), dir);
 	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return err_set(-errno, "opening %s", lock);
@@ -100,7 +101,10 @@ static int open_locked(const char *key, char *path, size_t len, int *lockfd)
 		close(fd);
 		return err_set(rc, "locking %s", lock);
 	}
-	snprintf(path, len, "%s/sysctl-%lu-%s", dir, ino, key);
+	if ((size_t)snprintf(path, len, "%s/sysctl-%lu-%s", dir, ino, key) >= len) {
+		close(fd);
+		return err_set(-ENAMETOOLONG, "state file for %s", key);
+	}
 	*lockfd = fd;
 	return 0;
 }

@@ -154,19 +154,27 @@ static pid_t read_pid(const char *lab, const char *sw)
 	return pid > 0 && pid <= INT_MAX ? (pid_t)pid : 0;
 }
 
-/* Whether pid is a live nslab-switchd (not a recycled pid). */
+/*
+ * Whether pid is a live nslab-switchd (not a recycled pid). A zombie is not
+ * live: the daemon has closed its ports, and it may stay a zombie for a
+ * while, since whoever inherits it (init on some machines) reaps lazily.
+ */
 static bool is_switchd(pid_t pid)
 {
-	char path[64], *comm;
+	char path[64], *stat, *name, *end;
 	bool yes;
 
 	if (pid <= 0 || kill(pid, 0))
 		return false;
-	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
-	if (fs_read_file(path, 256, &comm, NULL))
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (fs_read_file(path, 4096, &stat, NULL))
 		return false;
-	yes = !strncmp(comm, "nslab-switchd", 13);
-	free(comm);
+	/* "pid (comm) S ...": comm may hold spaces and parentheses. */
+	name = strchr(stat, '(');
+	end = strrchr(stat, ')');
+	yes = name && end && end > name && end[1] == ' ' && end[2] != 'Z' && end[2] != 'X' &&
+	      !strncmp(name + 1, "nslab-switchd", 13);
+	free(stat);
 	return yes;
 }
 

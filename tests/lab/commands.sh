@@ -21,6 +21,10 @@ check_eq "  and changes nothing" "" "$(ip netns list)"
 check_status "a missing file exits 2" 2 "$NSLAB" up --sandbox /nonexistent.yaml
 
 check "the seed comes up" "$NSLAB" up --sandbox
+check_eq "up -q after the command is quiet" "" "$("$NSLAB" up -q --sandbox 2>&1)"
+check_out "  and -v there is verbose" 'seed:' "$NSLAB" up --sandbox -v
+check_out "exec leaves a node command's -v to it" '^-v x$' "$NSLAB" exec red echo -v x
+check_out "  even after --" '^-q$' "$NSLAB" exec red -- echo -q
 check_status "exec passes the exit status through" 3 "$NSLAB" exec red sh -c 'exit 3'
 check_out "exec runs inside the node" '172\.16\.10\.1/24' "$NSLAB" exec red ip -o addr show eth0
 check_out "exec sets NSLAB_LAB and NSLAB_NODE" '^seed blue$' "$NSLAB" exec blue sh -c 'echo $NSLAB_LAB $NSLAB_NODE'
