@@ -143,7 +143,7 @@ $(FUZZ_BUILD)/fuzz/%: $(FUZZ_BUILD)/tests/fuzz/%.o $(FUZZ_BUILD)/libnslab.a
 lint:
 	clang-tidy --quiet $(LIB_SRCS) $(SW_SRCS) $(CLI_SRCS) src/switch/switchd.c -- $(CPPFLAGS) -std=c17
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
-	  --suppress=missingIncludeSystem -D_GNU_SOURCE -Isrc src
+	  --suppress=missingIncludeSystem -D_GNU_SOURCE -Isrc --include=/usr/include/jansson.h src
 
 install: all
 	install -D -m 0755 $(BUILD)/nslab $(DESTDIR)$(PREFIX)/sbin/nslab

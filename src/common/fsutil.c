@@ -79,12 +79,16 @@ int fs_read_file(const char *path, size_t max, char **bufp, size_t *lenp)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
+	buf = malloc(cap);
+	if (!buf) {
+		rc = -ENOMEM;
+		goto out;
+	}
 	for (;;) {
 		ssize_t n;
 
-		if (!buf || len + 1 >= cap) {
-			if (buf)
-				cap *= 2;
+		if (len + 1 >= cap) {
+			cap *= 2;
 			nbuf = realloc(buf, cap);
 			if (!nbuf) {
 				rc = -ENOMEM;

@@ -387,7 +387,7 @@ struct dump_ctx {
 static int dump_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct dump_ctx *d = data;
-	struct link_info li;
+	struct link_info li = { 0 };
 
 	if (nlh->nlmsg_type != RTM_NEWLINK)
 		return MNL_CB_OK;

@@ -99,7 +99,7 @@ static bool is_group_member(const struct apply_ctx *ctx, const struct obj *o)
  */
 static bool owned_link(struct apply_ctx *ctx, struct nsctx *c, const struct obj *o)
 {
-	struct link_info li;
+	struct link_info li = { 0 };
 	char alias[64], peer[32];
 
 	if (strcmp(c->name, OBJ_NS_HOST))

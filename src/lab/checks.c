@@ -620,7 +620,7 @@ static int uplinks(struct checks *c, const struct topo *t, struct nl *nl)
 {
 	bool default_needed = false;
 	int ifindex, rc = 0;
-	struct link_info li;
+	struct link_info li = { 0 };
 
 	for (size_t s = 0; !rc && s < t->n_switches; s++) {
 		const struct topo_switch *sw = &t->switches[s];
@@ -691,7 +691,7 @@ int checks_names(struct checks *c, const struct topo *t, bool sandbox)
 	for (size_t i = 0; i < want.n; i++) {
 		const struct obj *o = want.v[i];
 		char peer[32], peer_ns[128];
-		struct link_info li;
+		struct link_info li = { 0 };
 
 		if (o->kind == OBJ_NETNS) {
 			n_ns++;

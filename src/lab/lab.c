@@ -253,7 +253,7 @@ static int preflight(struct lab_run *r, const struct plan *p)
 		obj_get(o->attrs, "peer_ns", peer_ns, sizeof(peer_ns));
 		for (int end = 0; !rc && end < 2; end++) {
 			const char *ns = end ? peer_ns : o->ns, *name = end ? peer : o->name;
-			struct link_info li;
+			struct link_info li = { 0 };
 
 			if (strcmp(ns, OBJ_NS_HOST) || !*name)
 				continue;
