@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include <libmnl/libmnl.h>
 #include <linux/if_link.h>
+#include <linux/ip.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 
@@ -245,6 +246,24 @@ int link_set(struct nl *nl, const struct link_change *c, const char *label)
 		mnl_attr_put_u8(nlh, IFLA_INET6_ADDR_GEN_MODE,
 				c->ipv6_ll ? IN6_ADDR_GEN_MODE_EUI64 : IN6_ADDR_GEN_MODE_NONE);
 		mnl_attr_nest_end(nlh, in6);
+		mnl_attr_nest_end(nlh, spec);
+		if (!c->set_up && !c->set_master && !c->alias && !c->set_group && !c->mtu && !c->mac &&
+		    !c->set_ipv4_off)
+			return 0;
+	}
+	if (c->set_ipv4_off) {
+		struct nlattr *spec, *in4, *conf;
+
+		nlh = setlink_begin(nl, c, 0, label);
+		if (!nlh)
+			return -ENOMEM;
+		spec = mnl_attr_nest_start(nlh, IFLA_AF_SPEC);
+		in4 = mnl_attr_nest_start(nlh, AF_INET);
+		conf = mnl_attr_nest_start(nlh, IFLA_INET_CONF);
+		mnl_attr_put_u32(nlh, IPV4_DEVCONF_ARP_IGNORE, 8);
+		mnl_attr_put_u32(nlh, IPV4_DEVCONF_RP_FILTER, 1);
+		mnl_attr_nest_end(nlh, conf);
+		mnl_attr_nest_end(nlh, in4);
 		mnl_attr_nest_end(nlh, spec);
 		if (!c->set_up && !c->set_master && !c->alias && !c->set_group && !c->mtu && !c->mac)
 			return 0;

@@ -77,6 +77,14 @@ struct link_change {
 	 * the DAD and MLD packets that the bridge floods to every port. */
 	bool set_ipv6_ll;
 	bool ipv6_ll;
+	/* Keep the host's IPv4 stack off the link (IFLA_INET_CONF, a request
+	 * of its own too): arp_ignore 8, answer no ARP, and rp_filter 1, take
+	 * in no packet whose source is not routed back through it. A port of
+	 * nslab-switchd is an ordinary interface of the host, not a bridge
+	 * port: without this, the host answers ARP for its own addresses (the
+	 * gateway's) on every port with the port's MAC, and takes broadcasts
+	 * in twice, once from the port and once from the switch. */
+	bool set_ipv4_off;
 };
 int link_set(struct nl *nl, const struct link_change *c, const char *label);
 

@@ -285,7 +285,7 @@ static int parse_vids(const char *s, uint16_t *vids, size_t max, size_t *n)
 
 static int setup_port(struct apply_ctx *ctx, const struct obj *o)
 {
-	char master[32], alias[64], ll[8], pvid_s[16], vids_s[20000], label[LABEL_MAX];
+	char master[32], alias[64], ll[8], ipv4[8], pvid_s[16], vids_s[20000], label[LABEL_MAX];
 	struct link_change ch = { .name = o->name };
 	struct nsctx *c;
 	int rc, mi = 0;
@@ -299,6 +299,8 @@ static int setup_port(struct apply_ctx *ctx, const struct obj *o)
 		ch.set_ipv6_ll = true;
 		ch.ipv6_ll = false;
 	}
+	if (obj_get(o->attrs, "ipv4", ipv4, sizeof(ipv4)) && !strcmp(ipv4, "off"))
+		ch.set_ipv4_off = true;
 	if (obj_get(o->attrs, "master", master, sizeof(master)) && strcmp(master, "-")) {
 		rc = nsctx_ifindex(c, master, &mi);
 		if (rc)

@@ -56,7 +56,7 @@ static int nslab_add_switch(const struct topo *t, const struct topo_switch *sw,
 	 * address; the switch's own end, like every port, has none. */
 	snprintf(veth, sizeof(veth), "alias=%s master=-", alias);
 	rc = objvec_add(out, OBJ_PORT, env->host_ns, sw->name, veth);
-	snprintf(veth, sizeof(veth), "alias=%s master=- ll=off", alias);
+	snprintf(veth, sizeof(veth), "alias=%s master=- ll=off ipv4=off", alias);
 	if (!rc)
 		rc = objvec_add(out, OBJ_PORT, env->host_ns, port, veth);
 	if (rc)
@@ -82,7 +82,8 @@ static int nslab_add_port(const struct topo *t, const struct topo_switch *sw,
 	char attrs[128], alias[64];
 
 	desired_alias(env->lab, alias, sizeof(alias));
-	snprintf(attrs, sizeof(attrs), "alias=%s master=- ll=off", alias);
+	/* ipv4=off: see link_change.set_ipv4_off. */
+	snprintf(attrs, sizeof(attrs), "alias=%s master=- ll=off ipv4=off", alias);
 	return objvec_add(out, OBJ_PORT, env->host_ns, ifc->peer, attrs);
 }
 

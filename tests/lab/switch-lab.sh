@@ -17,6 +17,27 @@ for a in red blue green yellow; do
 	check "$a reaches the gateway" pings $a 172.16.10.254
 done
 check "blue reaches the internet through NAT" pings blue 198.51.100.1
+gw_mac=$(ip -n nslab-seed -j link show v-net-0 | $PY -c 'import json,sys; print(json.load(sys.stdin)[0]["address"])')
+check_out "red knows the gateway by the gateway's own MAC (the host answers no ARP on ports)" \
+	"172\.16\.10\.254 dev eth0 lladdr $gw_mac" ip -n red neigh show 172.16.10.254
+check_eq "  and the host side learnt no neighbour on a switch port" "" \
+	"$(ip -n nslab-seed neigh show | grep -v ' dev \(v-net-0\|eth0\) ')"
+# One UDP broadcast from red: the host side's socket gets it once (through
+# the switch to v-net-0), not once more from red's port.
+bcast_count() {
+	ip netns exec nslab-seed $PY -c '
+import socket,sys,time
+s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind(("0.0.0.0",9999)); s.settimeout(0.5)
+print("ready",flush=True); n=0
+try:
+    while True: s.recv(100); n+=1
+except socket.timeout: pass
+print(n)' | { read -r _; ip netns exec red $PY -c '
+import socket
+s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.setsockopt(socket.SOL_SOCKET,socket.SO_BROADCAST,1)
+s.sendto(b"x",("172.16.10.255",9999))'; cat; }
+}
+check_eq "a broadcast reaches the host side once, not once more per port" 1 "$(bcast_count)"
 check_out "switch ports lists every port with its host" 'yellow-eth0 +up +1 .*yellow:eth0' "$NSLAB" switch v-net-0 ports
 check "switch fdb -j has the hosts' MACs on their ports" bash -c "$NSLAB switch v-net-0 fdb -j | $PY -c '
 import json,sys,subprocess
