@@ -182,19 +182,23 @@ static void annotate_host_iface(const struct topo *t, const struct topo_host *h,
 static const char *connects(json_t *ifo, char *buf, size_t len)
 {
 	const char *sw = json_string_value(json_object_get(ifo, "switch"));
+	const char *port = json_string_value(json_object_get(ifo, "peer"));
 	const char *link = json_string_value(json_object_get(ifo, "link"));
 	const char *role = json_string_value(json_object_get(ifo, "role"));
 	json_t *vlan = json_object_get(ifo, "vlan"), *trunk = json_object_get(ifo, "trunk");
 
+	/* The port is named so that `tcpdump -i PORT` on the host side is
+	 * one look away; VLAN 1 untagged, the common case, goes unsaid. */
 	if (sw && json_is_array(trunk)) {
 		char vids[200];
 
 		out_cell(ifo, "trunk", vids, sizeof(vids));
-		snprintf(buf, len, "%s trunk %s", sw, vids);
+		snprintf(buf, len, "%s port %s trunk %s", sw, port ? port : "?", vids);
 	} else if (sw && json_integer_value(vlan) > 1) {
-		snprintf(buf, len, "%s vlan %lld", sw, (long long)json_integer_value(vlan));
+		snprintf(buf, len, "%s port %s vlan %lld", sw, port ? port : "?",
+			 (long long)json_integer_value(vlan));
 	} else if (sw) {
-		snprintf(buf, len, "%s", sw);
+		snprintf(buf, len, "%s port %s", sw, port ? port : "?");
 	} else if (link) {
 		snprintf(buf, len, "link to %s", link);
 	} else if (role) {
@@ -247,9 +251,12 @@ static json_t *host_side_names(const struct labsel *ls)
 	json_t *want = json_object();
 	char dev[TOPO_IFNAMSIZ], role[128];
 
+	bool nat = false;
+
 	for (size_t s = 0; s < ls->topo->n_switches; s++) {
 		const struct topo_switch *sw = &ls->topo->switches[s];
 
+		nat |= sw->nat;
 		switch_kind_of(sw)->gateway_dev(sw, dev, sizeof(dev));
 		snprintf(role, sizeof(role), "%s of %s", sw->n_gateways ? "gateway" : "host side",
 			 sw->name);
@@ -258,7 +265,7 @@ static json_t *host_side_names(const struct labsel *ls)
 			json_object_set_new(want, sw->uplink, json_string("uplink (NAT)"));
 	}
 	if (ls->meta.sandbox)
-		json_object_set_new(want, SANDBOX_UPLINK, json_string("uplink (NAT)"));
+		json_object_set_new(want, SANDBOX_UPLINK, json_string(nat ? "uplink (NAT)" : "uplink"));
 	return want;
 }
 

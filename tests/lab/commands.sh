@@ -37,7 +37,8 @@ check_status "exec of an unknown node fails (1)" 1 "$NSLAB" exec nosuchnode true
 check_out "ls shows the lab" 'seed +sandbox' "$NSLAB" ls
 check "ls -j is JSON with the lab's fields" bash -c \
 	"$NSLAB ls -j | $PY -c 'import json,sys; l=json.load(sys.stdin); assert l[0][\"name\"]==\"seed\" and l[0][\"mode\"]==\"sandbox\" and l[0][\"hosts\"]==4 and l[0][\"switches\"]==1, l'"
-check_out "show lists every host interface with its address" 'yellow +eth0 +UP .*172\.16\.10\.20/24 +v-net-0' "$NSLAB" show
+check_out "show lists every host interface with its address and switch port" 'yellow +eth0 +UP .*172\.16\.10\.20/24 +v-net-0 port yellow-eth0$' "$NSLAB" show
+check_out "  and the sandbox's uplink as the NAT's" '^host +eth0 .* uplink \(NAT\)$' "$NSLAB" show
 check "show -j has nodes, interfaces and addresses" bash -c \
 	"$NSLAB show -j | $PY -c '
 import json,sys
