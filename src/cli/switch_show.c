@@ -175,7 +175,7 @@ static int daemon_call(const struct labsel *ls, const struct topo_switch *sw, co
 
 static int daemon_state(const struct labsel *ls, const struct topo_switch *sw, json_t **out)
 {
-	json_t *ports = NULL, *fdb = NULL, *stats = NULL, *p, *s, *rows;
+	json_t *ports = NULL, *fdb = NULL, *stats = NULL, *flows = NULL, *p, *s, *rows;
 	size_t i, k;
 	int rc;
 
@@ -184,6 +184,8 @@ static int daemon_state(const struct labsel *ls, const struct topo_switch *sw, j
 		rc = daemon_call(ls, sw, "fdb", &fdb);
 	if (!rc)
 		rc = daemon_call(ls, sw, "stats", &stats);
+	if (!rc)
+		rc = daemon_call(ls, sw, "flows", &flows);
 	if (rc)
 		goto out;
 	rows = json_array();
@@ -203,9 +205,11 @@ static int daemon_state(const struct labsel *ls, const struct topo_switch *sw, j
 			port_owner(ls->topo, sw, name, row);
 		json_array_append_new(rows, row);
 	}
-	*out = json_pack("{s:s, s:s, s:o, s:O}", "switch", sw->name, "kind", "nslab", "ports", rows,
-			 "fdb", json_object_get(fdb, "entries") ?: json_array());
+	*out = json_pack("{s:s, s:s, s:o, s:O, s:O}", "switch", sw->name, "kind", "nslab", "ports", rows,
+			 "fdb", json_object_get(fdb, "entries") ?: json_array(), "flows",
+			 json_object_get(flows, "flows") ?: json_array());
 out:
+	json_decref(flows);
 	json_decref(ports);
 	json_decref(fdb);
 	json_decref(stats);
@@ -225,6 +229,11 @@ static const struct out_col fdb_cols[] = {
 	{ "MAC", "mac", false }, { "VLAN", "vlan", true }, { "PORT", "port", false },
 	{ "AGE", "age", true },
 };
+static const struct out_col flow_cols[] = {
+	{ "IN", "in", false },		 { "OUT", "out", false },	{ "SRC", "src", false },
+	{ "DST", "dst", false },	 { "VLAN", "vlan", true },	{ "PACKETS", "packets", true },
+	{ "BYTES", "bytes", true },	 { "IDLE", "idle", true },
+};
 static const struct out_col stat_cols[] = {
 	{ "PORT", "name", false },
 	{ "RX-PKTS", "stats.rx_packets", true }, { "RX-BYTES", "stats.rx_bytes", true },
@@ -235,12 +244,25 @@ static const struct out_col stat_cols[] = {
 void switch_print(json_t *st, enum switch_view view, bool json)
 {
 	json_t *ports = json_object_get(st, "ports"), *fdb = json_object_get(st, "fdb");
+	json_t *flows = json_object_get(st, "flows");
 
 	if (json) {
 		if (view == SWITCH_VIEW_ALL)
 			out_json(stdout, st);
+		else if (view == SWITCH_VIEW_FLOWS)
+			out_json(stdout, flows ? flows : json_array());
 		else
 			out_json(stdout, view == SWITCH_VIEW_FDB ? fdb : ports);
+		return;
+	}
+	if (view == SWITCH_VIEW_FLOWS) {
+		if (!flows)
+			printf("%s is a Linux bridge: the kernel forwards every frame, by no flows\n",
+			       json_string_value(json_object_get(st, "switch")));
+		else if (json_array_size(flows))
+			out_table(stdout, flows, flow_cols, sizeof(flow_cols) / sizeof(flow_cols[0]));
+		else
+			printf("no flow is forwarded by the kernel\n");
 		return;
 	}
 	if (view == SWITCH_VIEW_ALL)
@@ -260,6 +282,10 @@ void switch_print(json_t *st, enum switch_view view, bool json)
 		printf("\n");
 	if (view == SWITCH_VIEW_ALL || view == SWITCH_VIEW_STATS)
 		out_table(stdout, ports, stat_cols, sizeof(stat_cols) / sizeof(stat_cols[0]));
+	if (view == SWITCH_VIEW_ALL && flows)
+		printf("\n%zu %s forwarded by the kernel (nslab switch %s flows)\n",
+		       json_array_size(flows), json_array_size(flows) == 1 ? "flow" : "flows",
+		       json_string_value(json_object_get(st, "switch")));
 }
 
 int show_switch(const struct labsel *ls, const struct topo_switch *sw, bool json)

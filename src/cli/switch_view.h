@@ -9,7 +9,13 @@
 struct labsel;
 struct topo_switch;
 
-enum switch_view { SWITCH_VIEW_ALL, SWITCH_VIEW_PORTS, SWITCH_VIEW_FDB, SWITCH_VIEW_STATS };
+enum switch_view {
+	SWITCH_VIEW_ALL,
+	SWITCH_VIEW_PORTS,
+	SWITCH_VIEW_FDB,
+	SWITCH_VIEW_STATS,
+	SWITCH_VIEW_FLOWS,
+};
 
 /* {"switch", "kind", "ports": [{name, state, vlan|trunk, host, mac, stats:{...}}],
  *  "fdb": [{mac, vlan, port, age}]}. Caller decrefs. */

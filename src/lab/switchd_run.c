@@ -131,6 +131,12 @@ int switchd_write_config(const char *lab, const struct obj *o)
 		json_object_set_new(fdb, "aging", json_integer(aging));
 	json_object_set_new(cfg, "switch", json_string(o->name));
 	json_object_set_new(cfg, "fdb", fdb);
+	{
+		char fast[8];
+
+		if (obj_get(o->attrs, "fast_path", fast, sizeof(fast)) && !strcmp(fast, "off"))
+			json_object_set_new(cfg, "fast_path", json_false());
+	}
 	json_object_set_new(cfg, "ports", pj);
 	text = json_dumps(cfg, JSON_INDENT(1));
 	json_decref(cfg);

@@ -10,6 +10,7 @@
 #include "common/errmsg.h"
 #include "common/log.h"
 #include "common/util.h"
+#include "switch/fastpath.h"
 #include "switch/sw.h"
 
 static void emit(struct strbuf *out, json_t *reply)
@@ -62,6 +63,16 @@ static json_t *cmd_status(struct sw *sw)
 	json_object_set_new(r, "fdb", json_pack("{s:I,s:I,s:I}", "entries", (json_int_t)fdb_count(sw->fdb),
 						"size", (json_int_t)fdb_size(sw->fdb), "aging",
 						(json_int_t)fdb_aging(sw->fdb)));
+	if (sw->fastpath) {
+		uint64_t packets, bytes;
+
+		fp_totals(sw->fastpath, &packets, &bytes);
+		json_object_set_new(r, "fast_path",
+				    json_pack("{s:I,s:I,s:I}", "flows", (json_int_t)fp_count(sw->fastpath),
+					      "packets", (json_int_t)packets, "bytes", (json_int_t)bytes));
+	} else {
+		json_object_set_new(r, "fast_path", json_false());
+	}
 	return r;
 }
 
@@ -94,9 +105,11 @@ static json_t *cmd_ports(struct sw *sw)
 		if (!p)
 			continue;
 		mac_str(p->mac, mac);
-		json_array_append_new(arr, vlan_json(&p->vlan, json_pack("{s:s,s:i,s:s,s:s}", "name", p->name,
-									 "ifindex", p->ifindex, "mac", mac,
-									 "state", state_name(p->state))));
+		json_array_append_new(arr, vlan_json(&p->vlan, json_pack("{s:s,s:i,s:s,s:s,s:b}", "name",
+									 p->name, "ifindex", p->ifindex,
+									 "mac", mac, "state",
+									 state_name(p->state), "fast_path",
+									 p->fast)));
 	}
 	json_object_set_new(r, "ports", arr);
 	return r;
@@ -146,6 +159,33 @@ static json_t *stats_json(const struct port_stats *s, json_t *o)
 					    json_integer((json_int_t)s->drops[i]));
 	json_object_set_new(o, "drop_reasons", why);
 	return o;
+}
+
+static void flow_one(const struct fp_flow_info *f, void *arg)
+{
+	struct fdb_dump *d = arg;
+	struct port *in = f->in < d->sw->max_index ? d->sw->ports[f->in] : NULL;
+	struct port *out = f->out < d->sw->max_index ? d->sw->ports[f->out] : NULL;
+	char src[18], dst[18];
+
+	mac_str(f->src, src);
+	mac_str(f->dst, dst);
+	json_array_append_new(d->arr, json_pack("{s:s,s:s,s:s,s:s,s:i,s:I,s:I,s:I}", "in",
+						in ? in->name : "?", "out", out ? out->name : "?",
+						"src", src, "dst", dst, "vlan", f->vid, "packets",
+						(json_int_t)f->packets, "bytes", (json_int_t)f->bytes,
+						"idle", (json_int_t)f->idle));
+}
+
+/* The flows the kernel forwards for the switch (fastpath.h). */
+static json_t *cmd_flows(struct sw *sw)
+{
+	struct fdb_dump d = { sw, json_array() };
+	json_t *r = ok();
+
+	fp_foreach(sw->fastpath, now_s(), flow_one, &d);
+	json_object_set_new(r, "flows", d.arr);
+	return r;
 }
 
 static json_t *cmd_stats(struct sw *sw)
@@ -203,7 +243,7 @@ static json_t *cmd_fdb_flush(struct sw *sw, json_t *req)
 		vid = (uint16_t)json_integer_value(jv);
 	}
 	r = ok();
-	json_object_set_new(r, "removed", json_integer(fdb_flush(sw->fdb, port, vid)));
+	json_object_set_new(r, "removed", json_integer(sw_fdb_flush(sw, port, vid)));
 	return r;
 }
 
@@ -264,6 +304,9 @@ void ctl_cmd_handle(struct sw *sw, const char *line, size_t len, struct strbuf *
 		return;
 	}
 	c = json_string_value(cmd);
+	/* What the kernel forwarded counts, and keeps its sources alive,
+	 * before anything is shown. */
+	fp_poll(sw->fastpath, sw, now_s());
 	if (!strcmp(c, "status"))
 		r = cmd_status(sw);
 	else if (!strcmp(c, "ports"))
@@ -272,12 +315,14 @@ void ctl_cmd_handle(struct sw *sw, const char *line, size_t len, struct strbuf *
 		r = cmd_fdb(sw);
 	else if (!strcmp(c, "stats"))
 		r = cmd_stats(sw);
+	else if (!strcmp(c, "flows"))
+		r = cmd_flows(sw);
 	else if (!strcmp(c, "fdb-flush"))
 		r = cmd_fdb_flush(sw, req);
 	else if (!strcmp(c, "reload"))
 		r = cmd_reload(sw);
 	else
-		r = fail("unknown command \"%.64s\" (status, ports, fdb, stats, fdb-flush, reload)", c);
+		r = fail("unknown command \"%.64s\" (status, ports, fdb, flows, stats, fdb-flush, reload)", c);
 	json_decref(req);
 	emit(out, r ? r : json_pack("{s:b,s:s}", "ok", 0, "error", "out of memory"));
 }

@@ -5,6 +5,7 @@
  * destination goes out of its port, anything else floods to the VLAN's
  * other member ports; each output applies that port's egress rules.
  */
+#include "switch/fastpath.h"
 #include "switch/pipeline.h"
 #include "switch/sw.h"
 
@@ -37,7 +38,9 @@ void normal_process(struct sw *sw, const struct pl_pkt *pkt, uint32_t now)
 		in->st.drops[DROP_BAD_SOURCE]++;
 		return;
 	}
-	fdb_learn(sw->fdb, vid, f->src, in->index, now);
+	/* A station that moved takes the flows through its old port with it. */
+	if (fdb_learn(sw->fdb, vid, f->src, in->index, now) == FDB_MOVED && sw->fastpath)
+		fp_validate(sw->fastpath, sw, now);
 
 	if (!mac_is_multicast(f->dst)) {
 		out = fdb_lookup(sw->fdb, vid, f->dst, now);
@@ -46,7 +49,15 @@ void normal_process(struct sw *sw, const struct pl_pkt *pkt, uint32_t now)
 			return;
 		}
 		if (out != FDB_NO_PORT && out < sw->max_index && sw->ports[out]) {
-			pl_output_vlan(sw, pkt, sw->ports[out], vid);
+			struct port *o = sw->ports[out];
+
+			pl_output_vlan(sw, pkt, o, vid);
+			/* Untagged between access ports of one VLAN: the
+			 * kernel can take this flow from here on. */
+			if (sw->fastpath && in->fast && o->fast && in->vlan.mode == VLAN_MODE_ACCESS &&
+			    o->vlan.mode == VLAN_MODE_ACCESS && o->vlan.vid == vid &&
+			    !frame_is_tagged(f))
+				fp_offer(sw->fastpath, in, o, vid, f->src, f->dst, now);
 			return;
 		}
 	}

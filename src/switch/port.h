@@ -108,6 +108,7 @@ struct port {
 	bool tx_queued; /* on the switch's list of ports to flush */
 	int tx_errno;   /* last hard send error (ENXIO, ENETDOWN), 0 if none */
 	struct port_stats st;
+	bool fast; /* hooked to the fast path (fastpath.h) */
 };
 
 /* Opening and closing a packet socket with a ring each wait for an RCU

@@ -10,6 +10,7 @@
 #include "common/errmsg.h"
 #include "common/log.h"
 #include "common/util.h"
+#include "switch/fastpath.h"
 
 static void detach_many(struct sw *sw, struct port **ports, size_t n);
 
@@ -53,6 +54,7 @@ void sw_free(struct sw *sw)
 			detach_many(sw, all, n);
 		free(all);
 	}
+	fp_free(sw->fastpath);
 	fdb_free(sw->fdb);
 	free(sw->ports);
 	free(sw->txq);
@@ -60,6 +62,66 @@ void sw_free(struct sw *sw)
 	free(sw->big_block);
 	free(sw->config_path);
 	free(sw);
+}
+
+static void port_fast_on(struct sw *sw, struct port *p)
+{
+	/* Without the hooks a port still forwards, all through its ring. */
+	int rc = fp_port_attach(sw->fastpath, p);
+
+	if (rc)
+		log_warn("port %s: no fast path: %s", p->name, err_text(rc));
+}
+
+static void port_fast_off(struct sw *sw, struct port *p)
+{
+	if (sw->fastpath)
+		fp_port_detach(sw->fastpath, sw, p);
+}
+
+void sw_set_fast_path(struct sw *sw, bool on)
+{
+	int rc;
+
+	on = on && !sw->fast_path_off;
+	if (on == (sw->fastpath != NULL))
+		return;
+	if (!on) {
+		for (unsigned i = 0; i < sw->max_index; i++)
+			if (sw->ports[i])
+				port_fast_off(sw, sw->ports[i]);
+		fp_commit(sw->fastpath);
+		fp_free(sw->fastpath);
+		sw->fastpath = NULL;
+		log_info("fast path off: every frame through the switch");
+		return;
+	}
+	rc = fp_new(0, &sw->fastpath);
+	if (rc) {
+		log_warn("no fast path, every frame through the switch: %s", err_text(rc));
+		return;
+	}
+	{
+		struct port **all = calloc(sw->max_index + 1, sizeof(*all));
+		size_t n = 0;
+
+		for (unsigned i = 0; i < sw->max_index; i++)
+			if (sw->ports[i] && all)
+				all[n++] = sw->ports[i];
+			else if (sw->ports[i])
+				port_fast_on(sw, sw->ports[i]);
+		fp_ports_attach(sw->fastpath, all, n);
+		free(all);
+	}
+	log_info("fast path on: known unicast flows between access ports go by the kernel");
+}
+
+uint32_t sw_fdb_flush(struct sw *sw, uint16_t port, uint16_t vid)
+{
+	uint32_t n = fdb_flush(sw->fdb, port, vid);
+
+	fp_validate(sw->fastpath, sw, (uint32_t)(time_mono_ns() / 1000000000u));
+	return n;
 }
 
 struct port *sw_port(const struct sw *sw, const char *name)
@@ -158,7 +220,7 @@ static int attach_open(struct sw *sw, struct port *p, const struct vlan_port *vp
 	p->index = (uint16_t)idx;
 	p->vlan = *vp;
 	/* Stale entries of a previous port in this slot would misdirect. */
-	fdb_flush(sw->fdb, p->index, 0);
+	sw_fdb_flush(sw, p->index, 0);
 	sw->ports[idx] = p;
 	sw->n_ports++;
 	if (idx + 1 > sw->max_index)
@@ -172,6 +234,8 @@ static int attach_open(struct sw *sw, struct port *p, const struct vlan_port *vp
 		port_close(p);
 		return rc;
 	}
+	if (sw->fastpath)
+		port_fast_on(sw, p);
 	if (rebuild && (rc = sw_rebuild(sw))) {
 		sw_detach(sw, p);
 		return err_set(rc, "%s", p->name);
@@ -203,9 +267,10 @@ int sw_attach(struct sw *sw, const char *name, const struct vlan_port *vp, unsig
 /* Take ports out of the switch without closing them. */
 static void unhook(struct sw *sw, struct port *p)
 {
+	port_fast_off(sw, p);
 	if (sw->hooks.port_removed)
 		sw->hooks.port_removed(sw->hooks.arg, p);
-	fdb_flush(sw->fdb, p->index, 0);
+	sw_fdb_flush(sw, p->index, 0);
 	sw->ports[p->index] = NULL;
 	sw->n_ports--;
 	while (sw->max_index && !sw->ports[sw->max_index - 1])
@@ -229,6 +294,7 @@ void sw_detach(struct sw *sw, struct port *p)
 	if (!p)
 		return;
 	unhook(sw, p);
+	fp_commit(sw->fastpath);
 	rebuild_or_prune(sw);
 	port_close(p);
 }
@@ -238,6 +304,7 @@ static void detach_many(struct sw *sw, struct port **ports, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		unhook(sw, ports[i]);
+	fp_commit(sw->fastpath);
 	rebuild_or_prune(sw);
 	port_close_many(ports, n);
 }
@@ -245,7 +312,7 @@ static void detach_many(struct sw *sw, struct port **ports, size_t n)
 void sw_set_vlan(struct sw *sw, struct port *p, const struct vlan_port *vp)
 {
 	p->vlan = *vp;
-	fdb_flush(sw->fdb, p->index, 0);
+	sw_fdb_flush(sw, p->index, 0);
 	sw_rebuild(sw);
 }
 
@@ -332,12 +399,14 @@ int sw_apply(struct sw *sw, const struct swconf *conf, json_t *added, json_t *re
 			add_name(changed, p->name);
 			log_info("port %s: VLAN settings changed", p->name);
 			p->vlan = cp->vlan;
-			fdb_flush(sw->fdb, p->index, 0);
+			sw_fdb_flush(sw, p->index, 0);
 		}
 	}
 	if (n_gone)
 		detach_many(sw, gone, n_gone);
 	rc = sw_rebuild(sw);
+	if (!rc)
+		sw_set_fast_path(sw, !conf->no_fast_path);
 out:
 	free(reqs);
 	free(gone);

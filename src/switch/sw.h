@@ -12,6 +12,7 @@
 #ifndef NSLAB_SWITCH_SW_H
 #define NSLAB_SWITCH_SW_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "switch/fdb.h"
@@ -46,6 +47,8 @@ struct sw {
 	uint8_t *big[PORT_BIG_MAX];
 	uint8_t *big_block;
 	struct pl_hook hook; /* flow tables before NORMAL; none yet */
+	struct fastpath *fastpath; /* kernel-forwarded flows; NULL: none */
+	bool fast_path_off;        /* never (the daemon's --no-fast-path) */
 	struct sw_hooks hooks;
 	unsigned gone; /* ports seen failing in the data path, to reap */
 };
@@ -62,11 +65,17 @@ void sw_detach(struct sw *sw, struct port *p);
 /* Change a port's VLAN settings; its learned addresses go. */
 void sw_set_vlan(struct sw *sw, struct port *p, const struct vlan_port *vp);
 struct port *sw_port(const struct sw *sw, const char *name);
+/* Turn the fast path (fastpath.h) on or off, for every port; sw_apply
+ * does, as the configuration says. Where the kernel cannot, it stays off,
+ * with a warning in the log. */
+void sw_set_fast_path(struct sw *sw, bool on);
+/* fdb_flush, and the fast path's flows that relied on the entries go too. */
+uint32_t sw_fdb_flush(struct sw *sw, uint16_t port, uint16_t vid);
 /* Recompute the per-VLAN member lists (after any port change). */
 int sw_rebuild(struct sw *sw);
 
 /* Make the switch match conf: attach new ports, detach removed ones, apply
- * changed VLAN settings, FDB size and aging. All-or-nothing for attaching:
+ * changed VLAN settings, FDB size and aging, the fast path. All-or-nothing for attaching:
  * if a new port cannot be opened, the ones attached by this call are
  * detached again and nothing else changes. The names added, removed and
  * changed are appended to the three JSON arrays (may be NULL). */

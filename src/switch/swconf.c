@@ -149,7 +149,7 @@ static int parse_fdb(json_t *o, const char *origin, struct swconf *c)
 
 static int parse_root(json_t *root, const char *origin, struct swconf *c)
 {
-	static const char *const keys[] = { "switch", "fdb", "ports", NULL };
+	static const char *const keys[] = { "switch", "fdb", "fast_path", "ports", NULL };
 	json_t *v, *ports;
 	int rc;
 
@@ -168,6 +168,12 @@ static int parse_root(json_t *root, const char *origin, struct swconf *c)
 	v = json_object_get(root, "fdb");
 	if (v && (rc = parse_fdb(v, origin, c)))
 		return rc;
+	v = json_object_get(root, "fast_path");
+	if (v) {
+		if (!json_is_boolean(v))
+			return bad(origin, "fast_path", "must be true or false");
+		c->no_fast_path = !json_is_true(v);
+	}
 	ports = json_object_get(root, "ports");
 	if (!ports)
 		return 0;

@@ -4,6 +4,7 @@
  *
  *   {"switch": "v-net-0",
  *    "fdb": {"size": 8192, "aging": 300},
+ *    "fast_path": true,
  *    "ports": [{"name": "red-eth0"},
  *              {"name": "blue-eth0", "vlan": 10},
  *              {"name": "up-eth0", "trunk": [10, 20], "native": 1}]}
@@ -17,6 +18,7 @@
 #define NSLAB_SWITCH_SWCONF_H
 
 #include <net/if.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -35,6 +37,7 @@ struct swconf {
 	char name[64];
 	uint32_t fdb_size;
 	uint32_t aging;
+	bool no_fast_path; /* "fast_path": false */
 	size_t n_ports;
 	struct swconf_port *ports;
 };

@@ -23,6 +23,7 @@
 #include "common/log.h"
 #include "switch/ctl.h"
 #include "switch/ev.h"
+#include "switch/fastpath.h"
 #include "switch/pidfile.h"
 #include "switch/pipeline.h"
 #include "switch/sw.h"
@@ -37,7 +38,8 @@
 
 static const char usage[] =
 	"Usage: " PROG " --config FILE [--control SOCK] [--log FILE] [--pidfile FILE]\n"
-	"                     [--detach] [--poll-us N] [--linger-us N] [-v] [--help]\n"
+	"                     [--detach] [--poll-us N] [--linger-us N] [--no-fast-path]\n"
+	"                     [-v] [--help]\n"
 	"\n"
 	"A userspace L2 learning switch with VLANs, moving frames between network\n"
 	"interfaces (the switch-side ends of veth pairs) through AF_PACKET rings.\n"
@@ -58,6 +60,8 @@ static const char usage[] =
 	"                   (exit 0), or print why not (exit 1)\n"
 	"  --poll-us N      after frames, keep polling N us before sleeping (default 0)\n"
 	"  --linger-us N    under load, wait N us between batches (default 200, 0 off)\n"
+	"  --no-fast-path   forward every frame here; by default known unicast flows\n"
+	"                   between access ports are handed to the kernel (BPF)\n"
 	"  -v, --verbose    debug messages\n"
 	"  -h, --help       this text\n"
 	"\n"
@@ -173,9 +177,12 @@ static void tick(struct ev *ev, int fd, uint32_t events, void *arg)
 	(void)arg;
 	if (read(fd, &n, sizeof(n)) < 0 && errno != EAGAIN)
 		return;
+	fp_poll(d.sw->fastpath, d.sw, now_s());
 	aged = fdb_age(d.sw->fdb, now_s());
-	if (aged)
+	if (aged) {
 		log_debug("aged out %u addresses", aged);
+		fp_validate(d.sw->fastpath, d.sw, now_s());
+	}
 	/* Ports that are down are looked at again (gone? back up?). The
 	 * kernel's ring-drop counts are read when stats are asked for, not
 	 * here: a syscall per port per second adds up with many ports. */
@@ -252,7 +259,7 @@ static void teardown(void)
 
 struct opts {
 	const char *config, *control, *log, *pidfile;
-	bool detach, verbose;
+	bool detach, verbose, no_fast_path;
 };
 
 static int start(const struct opts *o, struct swconf *conf, char *config_abs)
@@ -269,6 +276,7 @@ static int start(const struct opts *o, struct swconf *conf, char *config_abs)
 		return err_set(-ENOMEM, "starting");
 	d.sw->config_path = config_abs;
 	d.sw->hooks = (struct sw_hooks){ port_added, port_removed, NULL };
+	d.sw->fast_path_off = o->no_fast_path;
 	rc = setup_signals();
 	if (rc)
 		return rc;
@@ -354,6 +362,7 @@ int main(int argc, char **argv)
 		{ "detach", no_argument, NULL, 'd' },
 		{ "poll-us", required_argument, NULL, 'P' },
 		{ "linger-us", required_argument, NULL, 'L' },
+		{ "no-fast-path", no_argument, NULL, 'F' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -374,6 +383,7 @@ int main(int argc, char **argv)
 		case 'p': o.pidfile = optarg; break;
 		case 'd': o.detach = true; break;
 		case 'v': o.verbose = true; break;
+		case 'F': o.no_fast_path = true; break;
 		case 'P':
 		case 'L': {
 			char *end;

@@ -12,7 +12,8 @@
 #include <sys/socket.h>
 
 static const char *const root_keys[] = { "name", "switches", "hosts", "links", "expect", NULL };
-static const char *const switch_keys[] = { "kind", "gateway", "nat", "uplink", "mtu", "fdb", NULL };
+static const char *const switch_keys[] = { "kind", "gateway", "nat", "uplink", "mtu", "fdb",
+					   "fast_path", NULL };
 static const char *const fdb_keys[] = { "size", "aging", NULL };
 
 #define FDB_SIZE_MIN 16
@@ -243,7 +244,7 @@ static void parse_switch(struct topo_pctx *ctx, const struct topo_ynode *key,
 		return;
 	if (val->type != TOPO_YMAP) {
 		topo_report(ctx, val->pos, "switch '%s' must be a mapping of %s, not %s; write e.g. '%s: {gateway: 172.16.10.254/24}'",
-			    topo_q(key->str), "kind, gateway, nat, uplink, mtu, fdb", topo_ydesc(val),
+			    topo_q(key->str), "kind, gateway, nat, uplink, mtu, fdb, fast_path", topo_ydesc(val),
 			    topo_q(key->str));
 		return;
 	}
@@ -270,6 +271,16 @@ static void parse_switch(struct topo_pctx *ctx, const struct topo_ynode *key,
 	}
 	if ((n = topo_ymap_get(val, "fdb", NULL)))
 		parse_fdb(ctx, sw, n, where);
+	if ((n = topo_ymap_get(val, "fast_path", NULL))) {
+		bool on = true;
+
+		if (topo_yget_bool(ctx, n, "fast_path", where, &on)) {
+			sw->no_fast_path = !on;
+			if (sw->kind == TOPO_SWITCH_BRIDGE)
+				topo_report(ctx, n->pos, "'fast_path' %s is a setting of nslab-switchd; the Linux bridge (kind: bridge) forwards in the kernel anyway: remove it",
+					    where);
+		}
+	}
 
 	if (sw->nat && nat_n && !sw->n_gateways && !topo_ymap_get(val, "gateway", NULL))
 		topo_report(ctx, nat_n->pos, "'nat: true' %s needs a gateway to masquerade; add e.g. 'gateway: 172.16.10.254/24'",

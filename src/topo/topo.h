@@ -78,6 +78,7 @@ struct topo_switch {
 	unsigned mtu;               /* 0: the kernel's default */
 	unsigned fdb_size;          /* MAC table cap; 0: the switch's default */
 	unsigned fdb_aging;         /* seconds; 0: the switch's default */
+	bool no_fast_path;          /* nslab: every frame through the daemon */
 	struct topo_pos pos;
 };
 

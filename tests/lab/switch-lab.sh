@@ -59,7 +59,10 @@ ident() { echo "$(stat -L -c %i /run/netns/red) $(ip -n red -o link show eth0 | 
 id0=$(ident)
 kill -9 "$(pgrep -x nslab-switchd)"
 sleep 0.2
-check "with the daemon killed, red no longer reaches blue" no_ping red 172.16.10.5
+# Flows the daemon had handed to the kernel would go on; a new neighbour
+# needs its ARP broadcast switched.
+ip -n red neigh flush all
+check "with the daemon killed, red no longer finds blue" no_ping red 172.16.10.5
 t0=$(date +%s%N)
 check_out "up restarts it, and only it" 'updated .*1 made, 0 changed, 1 removed' "$NSLAB" up --sandbox
 check "red reaches blue again at once" in_node red ping -c1 -W1 172.16.10.5
@@ -96,6 +99,29 @@ sed -i 's/vlan: 20/vlan: 10/' "$vl"
 check "moving c to VLAN 10 is applied in place" "$NSLAB" up --sandbox "$vl"
 check "now a reaches c" pings a 10.0.0.3
 check "down" "$NSLAB" down vl
+
+nf=$(write_topo nf <<'YAML'
+switches:
+  sw: {gateway: 10.0.0.254/24}
+hosts:
+  a: {switch: sw, ip: 10.0.0.1/24}
+  b: {switch: sw, ip: 10.0.0.2/24}
+YAML
+)
+check "a lab on the default switch" "$NSLAB" up --sandbox "$nf"
+check "a reaches b" in_node a ping -c3 -i0.05 -W1 10.0.0.2
+check_out "switch flows lists what the kernel forwards for the switch" '^a-eth0 +b-eth0 +[0-9a-f:]{17} +[0-9a-f:]{17} +1 +[1-9]' \
+	"$NSLAB" switch sw flows
+check "  and -j the same as JSON" bash -c "$NSLAB switch sw flows -j | $PY -c '
+import json,sys
+f=[x for x in json.load(sys.stdin) if x[\"in\"]==\"a-eth0\"]
+assert f and f[0][\"out\"]==\"b-eth0\" and f[0][\"vlan\"]==1 and f[0][\"packets\"]>0, f
+'"
+sed -i 's|sw: {gateway: 10.0.0.254/24}|sw: {gateway: 10.0.0.254/24, fast_path: false}|' "$nf"
+check "fast_path: false, applied to the running switch" "$NSLAB" up --sandbox "$nf"
+check "  a still reaches b" in_node a ping -c3 -i0.05 -W1 10.0.0.2
+check_out "  with no flow in the kernel" 'no flow is forwarded by the kernel' "$NSLAB" switch sw flows
+check "down" "$NSLAB" down nf
 
 # The same file on the Linux bridge behaves the same.
 br=$T_DIR/seedbr.yaml

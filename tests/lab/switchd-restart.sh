@@ -1,23 +1,28 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The daemon is killed with SIGKILL, leaving its pid file and control
-# socket behind. Started again with the same files, it replaces them and
-# forwards again at once.
+# socket behind. The flows it had handed to the kernel keep forwarding, as
+# Open vSwitch's datapath does while ovs-vswitchd is down, but nothing new
+# is switched. Started again with the same files, it replaces them, takes
+# the kernel's flows back and forwards again at once.
 . "$(dirname "$0")/switchd-lib.sh"
 
 quiet_ns
 sw_host red 172.16.10.1/24
 sw_host blue 172.16.10.5/24
-sw_config '{"name":"red-sw"}' '{"name":"blue-sw"}'
+sw_host green 172.16.10.9/24
+sw_config '{"name":"red-sw"}' '{"name":"blue-sw"}' '{"name":"green-sw"}'
 check "the switch starts" sw_start
 check "red reaches blue" reaches red 172.16.10.5
+check "  on the fast path" test "$(swq '{"cmd":"status"}' 'r["fast_path"]["flows"]')" -ge 2
 old=$(cat "$SW_PID")
 kill -9 "$old"
 for _ in $(seq 50); do kill -0 "$old" 2>/dev/null || break; sleep 0.1; done
 check_fail "kill -9: the daemon is gone" kill -0 "$old"
 check "its socket file is left behind" test -S "$SW_SOCK"
 check "its pid file is left behind" test -s "$SW_PID"
-check "red no longer reaches blue" no_ping red 172.16.10.5
+check "red still reaches blue: the kernel keeps the flows it had" in_node red ping -c2 -i0.2 -W1 172.16.10.5
+check "red does not reach green: nothing new is switched" no_ping red 172.16.10.9
 start=$(date +%s%N)
 check "a restart with the same files succeeds" sw_start
 check "red reaches blue with the first ping (1 s timeout)" in_node red ping -c1 -W1 172.16.10.5
@@ -25,4 +30,7 @@ echo "# restart to first answered ping: $(( ($(date +%s%N) - start) / 1000000 ))
 check "the pid file names the new daemon" test "$(cat "$SW_PID")" != "$old"
 check "the socket answers" sw_alive
 check_eq "the fdb starts afresh and relearns" 2 "$(swq '{"cmd":"fdb"}' 'len(r["entries"])')"
+check "red reaches green now" reaches red 172.16.10.9
+check_eq "the kernel's flows are the new daemon's: blue's answers to red, learned afresh" 1 \
+	"$(swq '{"cmd":"flows"}' "len([f for f in r['flows'] if f['in'] == 'blue-sw' and f['out'] == 'red-sw'])")"
 finish

@@ -1,0 +1,378 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "switch/fastpath.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "common/errmsg.h"
+#include "common/log.h"
+#include "kernel/nl.h"
+#include "kernel/tc.h"
+#include "switch/fastpath_bpf.h"
+#include "switch/sw.h"
+
+struct fp_flow {
+	struct fp_key key;
+	uint32_t out_ifindex;
+	uint16_t in, out, vid;
+	uint32_t active;         /* when it last carried traffic (or was made) */
+	uint64_t packets, bytes; /* the kernel's counters as last read */
+};
+
+struct fastpath {
+	struct fp_bpf bpf;
+	struct nl *nl; /* the daemon's namespace, for the ports' tc hooks */
+	struct fp_flow *flows; /* [max], the first n in use */
+	uint32_t n, max;
+	/* open addressing over flows: index + 1, 0 = empty; rebuilt on
+	 * removal, which is rare next to lookups */
+	uint32_t *tab;
+	uint32_t mask, seed;
+	bool full_said;
+	uint64_t packets, bytes;
+};
+
+static uint32_t key_hash(const struct fastpath *fp, const struct fp_key *k)
+{
+	const uint8_t *b = (const uint8_t *)k;
+	uint32_t h = 2166136261u ^ fp->seed;
+
+	for (size_t i = 0; i < sizeof(*k); i++)
+		h = (h ^ b[i]) * 16777619u;
+	return h ^ (h >> 15);
+}
+
+static void tab_insert(struct fastpath *fp, uint32_t i)
+{
+	uint32_t s = key_hash(fp, &fp->flows[i].key) & fp->mask;
+
+	while (fp->tab[s])
+		s = (s + 1) & fp->mask;
+	fp->tab[s] = i + 1;
+}
+
+static int tab_find(const struct fastpath *fp, const struct fp_key *k)
+{
+	for (uint32_t s = key_hash(fp, k) & fp->mask; fp->tab[s]; s = (s + 1) & fp->mask)
+		if (!memcmp(&fp->flows[fp->tab[s] - 1].key, k, sizeof(*k)))
+			return (int)fp->tab[s] - 1;
+	return -1;
+}
+
+static void tab_rebuild(struct fastpath *fp)
+{
+	memset(fp->tab, 0, (size_t)(fp->mask + 1) * sizeof(*fp->tab));
+	for (uint32_t i = 0; i < fp->n; i++)
+		tab_insert(fp, i);
+}
+
+int fp_new(uint32_t max, struct fastpath **out)
+{
+	struct fastpath *fp = calloc(1, sizeof(*fp));
+	uint32_t slots = 2;
+	int rc;
+
+	*out = NULL;
+	if (!fp)
+		return err_set(-ENOMEM, "fast path");
+	fp->bpf.map_fd = fp->bpf.tc_fd = fp->bpf.sock_fd = -1;
+	fp->max = max ? max : FP_DEFAULT_FLOWS;
+	while (slots < fp->max * 2)
+		slots *= 2;
+	fp->mask = slots - 1;
+	fp->flows = calloc(fp->max, sizeof(*fp->flows));
+	fp->tab = calloc(slots, sizeof(*fp->tab));
+	if (!fp->flows || !fp->tab) {
+		rc = err_set(-ENOMEM, "fast path");
+		goto fail;
+	}
+	if (getrandom(&fp->seed, sizeof(fp->seed), GRND_NONBLOCK) != sizeof(fp->seed))
+		fp->seed = (uint32_t)(uintptr_t)fp;
+	rc = fp_bpf_open(&fp->bpf, fp->max);
+	if (!rc)
+		rc = nl_open(&fp->nl);
+	if (rc)
+		goto fail;
+	*out = fp;
+	return 0;
+fail:
+	fp_free(fp);
+	return rc;
+}
+
+void fp_free(struct fastpath *fp)
+{
+	if (!fp)
+		return;
+	nl_close(fp->nl);
+	fp_bpf_close(&fp->bpf);
+	free(fp->flows);
+	free(fp->tab);
+	free(fp);
+}
+
+static void queue_hook(struct fastpath *fp, const struct port *p)
+{
+	char label[64];
+
+	snprintf(label, sizeof(label), "%s: fast path", p->name);
+	/* A qdisc left by a daemon that was killed holds its programs and
+	 * stale flows: start from none. */
+	tc_clsact_del(fp->nl, p->ifindex, label);
+	tc_clsact_add(fp->nl, p->ifindex, label);
+	tc_ingress_bpf(fp->nl, p->ifindex, fp->bpf.tc_fd, "nslab-switchd", label);
+}
+
+static int hook_socket(struct fastpath *fp, struct port *p)
+{
+	if (setsockopt(p->fd, SOL_SOCKET, SO_ATTACH_BPF, &fp->bpf.sock_fd, sizeof(fp->bpf.sock_fd)))
+		return err_set(-errno, "%s: fast path: socket filter", p->name);
+	return 0;
+}
+
+int fp_port_attach(struct fastpath *fp, struct port *p)
+{
+	char label[64];
+	int rc;
+
+	queue_hook(fp, p);
+	rc = nl_flush(fp->nl);
+	if (!rc)
+		rc = hook_socket(fp, p);
+	if (rc) {
+		snprintf(label, sizeof(label), "%s: fast path", p->name);
+		tc_clsact_del(fp->nl, p->ifindex, label);
+		nl_flush(fp->nl);
+	}
+	p->fast = !rc;
+	return rc;
+}
+
+void fp_ports_attach(struct fastpath *fp, struct port **ports, size_t n)
+{
+	size_t ok = 0;
+
+	/* One batch for all: a thousand ports hooked in milliseconds. */
+	for (size_t i = 0; i < n; i++)
+		queue_hook(fp, ports[i]);
+	if (nl_flush(fp->nl)) {
+		/* Someone failed: find out who, one by one. */
+		for (size_t i = 0; i < n; i++)
+			if (fp_port_attach(fp, ports[i]))
+				log_warn("%s", err_text(-1));
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		int rc = hook_socket(fp, ports[i]);
+
+		ports[i]->fast = !rc;
+		if (rc)
+			log_warn("%s", err_text(rc));
+		ok += !rc;
+	}
+	(void)ok;
+}
+
+static struct port *port_at(const struct sw *sw, uint16_t i)
+{
+	return sw && i < sw->max_index ? sw->ports[i] : NULL;
+}
+
+/* Fold what the kernel counted for f since the last look into the ports'
+ * counters; whether it carried anything. */
+static bool fold(struct fastpath *fp, struct sw *sw, struct fp_flow *f)
+{
+	struct port *in = port_at(sw, f->in), *out = port_at(sw, f->out);
+	struct fp_value v;
+	uint64_t dp, db;
+
+	if (fp_bpf_lookup(&fp->bpf, &f->key, &v))
+		return false;
+	dp = v.packets - f->packets;
+	db = v.bytes - f->bytes;
+	f->packets = v.packets;
+	f->bytes = v.bytes;
+	if (!dp)
+		return false;
+	fp->packets += dp;
+	fp->bytes += db;
+	if (in && (uint32_t)in->ifindex == f->key.ifindex) {
+		in->st.rx_packets += dp;
+		in->st.rx_bytes += db;
+	}
+	if (out && (uint32_t)out->ifindex == f->out_ifindex) {
+		out->st.tx_packets += dp;
+		out->st.tx_bytes += db;
+	}
+	return true;
+}
+
+/* Drop flows for which keep() is false: their last counts folded in, then
+ * out of the kernel's map. */
+static void drop_flows(struct fastpath *fp, struct sw *sw,
+		       bool (*keep)(const struct fp_flow *f, void *arg), void *arg)
+{
+	uint32_t w = 0;
+
+	for (uint32_t i = 0; i < fp->n; i++) {
+		if (keep(&fp->flows[i], arg)) {
+			fp->flows[w++] = fp->flows[i];
+			continue;
+		}
+		fold(fp, sw, &fp->flows[i]);
+		fp_bpf_delete(&fp->bpf, &fp->flows[i].key);
+	}
+	if (w != fp->n) {
+		fp->n = w;
+		fp->full_said = false;
+		tab_rebuild(fp);
+	}
+}
+
+static bool not_on_port(const struct fp_flow *f, void *arg)
+{
+	const struct port *p = arg;
+
+	return f->key.ifindex != (uint32_t)p->ifindex && f->out_ifindex != (uint32_t)p->ifindex;
+}
+
+void fp_port_detach(struct fastpath *fp, struct sw *sw, struct port *p)
+{
+	char label[64];
+
+	if (!p->fast)
+		return;
+	drop_flows(fp, sw, not_on_port, p);
+	snprintf(label, sizeof(label), "%s: fast path", p->name);
+	tc_clsact_del(fp->nl, p->ifindex, label);
+	p->fast = false;
+}
+
+void fp_commit(struct fastpath *fp)
+{
+	/* Unhooking ports that are gone, with their qdiscs, is no error. */
+	if (fp && nl_flush(fp->nl))
+		err_clear();
+}
+
+void fp_offer(struct fastpath *fp, const struct port *in, const struct port *out, uint16_t vid,
+	      const uint8_t src[6], const uint8_t dst[6], uint32_t now)
+{
+	struct fp_key k = { .ifindex = (uint32_t)in->ifindex };
+	struct fp_value v = { .out_ifindex = (uint32_t)out->ifindex };
+	struct fp_flow *f;
+	int rc;
+
+	if (fp->n >= fp->max)
+		return;
+	memcpy(k.dst, dst, 6);
+	memcpy(k.src, src, 6);
+	if (tab_find(fp, &k) >= 0)
+		return;
+	rc = fp_bpf_update(&fp->bpf, &k, &v);
+	if (rc) {
+		if (!fp->full_said)
+			log_warn("fast path: offloading a flow: %s", strerror(-rc));
+		fp->full_said = true;
+		return;
+	}
+	f = &fp->flows[fp->n];
+	*f = (struct fp_flow){ .key = k, .out_ifindex = v.out_ifindex, .in = in->index,
+			       .out = out->index, .vid = vid, .active = now };
+	tab_insert(fp, fp->n++);
+}
+
+struct check_ctx {
+	struct sw *sw;
+	uint32_t now;
+};
+
+static bool agrees(const struct fp_flow *f, void *arg)
+{
+	const struct check_ctx *c = arg;
+	const struct port *in = port_at(c->sw, f->in), *out = port_at(c->sw, f->out);
+
+	return in && out && (uint32_t)in->ifindex == f->key.ifindex &&
+	       (uint32_t)out->ifindex == f->out_ifindex && in->vlan.mode == VLAN_MODE_ACCESS &&
+	       out->vlan.mode == VLAN_MODE_ACCESS && in->vlan.vid == f->vid &&
+	       out->vlan.vid == f->vid && fdb_lookup(c->sw->fdb, f->vid, f->key.dst, c->now) == f->out &&
+	       fdb_lookup(c->sw->fdb, f->vid, f->key.src, c->now) == f->in;
+}
+
+void fp_validate(struct fastpath *fp, struct sw *sw, uint32_t now)
+{
+	struct check_ctx c = { sw, now };
+
+	if (fp && fp->n)
+		drop_flows(fp, sw, agrees, &c);
+}
+
+static bool busy(const struct fp_flow *f, void *arg)
+{
+	const struct check_ctx *c = arg;
+
+	return c->now - f->active < fdb_aging(c->sw->fdb);
+}
+
+void fp_poll(struct fastpath *fp, struct sw *sw, uint32_t now)
+{
+	struct check_ctx c = { sw, now };
+
+	if (!fp)
+		return;
+	for (uint32_t i = 0; i < fp->n; i++) {
+		struct fp_flow *f = &fp->flows[i];
+
+		if (!fold(fp, sw, f))
+			continue;
+		f->active = now;
+		/* The source is alive where the flow says: what the slow path
+		 * would have learned from these frames. */
+		fdb_learn(sw->fdb, f->vid, f->key.src, f->in, now);
+	}
+	drop_flows(fp, sw, busy, &c);
+	fp_validate(fp, sw, now);
+}
+
+static bool none(const struct fp_flow *f, void *arg)
+{
+	(void)f;
+	(void)arg;
+	return false;
+}
+
+void fp_flush(struct fastpath *fp, struct sw *sw)
+{
+	if (fp)
+		drop_flows(fp, sw, none, NULL);
+}
+
+uint32_t fp_count(const struct fastpath *fp)
+{
+	return fp ? fp->n : 0;
+}
+
+void fp_totals(const struct fastpath *fp, uint64_t *packets, uint64_t *bytes)
+{
+	*packets = fp ? fp->packets : 0;
+	*bytes = fp ? fp->bytes : 0;
+}
+
+void fp_foreach(const struct fastpath *fp, uint32_t now,
+		void (*fn)(const struct fp_flow_info *f, void *arg), void *arg)
+{
+	for (uint32_t i = 0; fp && i < fp->n; i++) {
+		const struct fp_flow *f = &fp->flows[i];
+		struct fp_flow_info fi = { .in = f->in, .out = f->out, .vid = f->vid,
+					   .packets = f->packets, .bytes = f->bytes,
+					   .idle = now - f->active };
+
+		memcpy(fi.src, f->key.src, 6);
+		memcpy(fi.dst, f->key.dst, 6);
+		fn(&fi, arg);
+	}
+}

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The fast path: known unicast flows between access ports of one VLAN,
+ * forwarded by the kernel, as Open vSwitch's datapath caches the decisions
+ * of its userspace. The first frames of a flow take the slow path (the
+ * ring, NORMAL); when NORMAL finds the destination on an access port of the
+ * same VLAN and the frame untagged, it offers the flow here, and from then
+ * on the kernel redirects that flow's frames port to port (fastpath_bpf.h).
+ *
+ * The switch keeps authority: a flow lives only while the FDB agrees with
+ * it. A MAC that moves, an entry that ages out or is flushed, a port that
+ * goes or changes VLAN, and the flows that depend on it are removed at once
+ * (fp_validate), and their frames come back to the slow path. The kernel's
+ * per-flow counters are folded into the ports' counters and refresh the
+ * source's FDB entry (fp_poll, every second and before stats are shown), so
+ * counters and aging read as if every frame had crossed the switch.
+ *
+ * Tagged frames, trunk ports, floods and everything NORMAL would drop
+ * always take the slow path; so do all frames when the kernel lacks BPF
+ * (fp_new fails and the daemon runs without the fast path).
+ */
+#ifndef NSLAB_SWITCH_FASTPATH_H
+#define NSLAB_SWITCH_FASTPATH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct fastpath;
+struct port;
+struct sw;
+
+#define FP_DEFAULT_FLOWS 8192
+
+/* max flows at once (the kernel map's size; 0: FP_DEFAULT_FLOWS). Fails
+ * (-errno, errmsg set) where the kernel has no BPF or no memory. */
+int fp_new(uint32_t max, struct fastpath **out);
+void fp_free(struct fastpath *fp);
+
+/* Hook a port's ingress (a clsact qdisc with the tc program) and its
+ * receive socket (the filter) to the fast path; p->fast says whether it
+ * is. The many-ports form sends one netlink batch for all and logs the
+ * ports it could not hook. A hook outlives the daemon if it is killed
+ * (the flows it had keep forwarding, as Open vSwitch's datapath does); the
+ * next daemon on the port replaces it. */
+int fp_port_attach(struct fastpath *fp, struct port *p);
+void fp_ports_attach(struct fastpath *fp, struct port **ports, size_t n);
+/* Unhook a port (before its socket closes): its flows go now, its qdisc
+ * with the next fp_commit (the interface may be gone by then). */
+void fp_port_detach(struct fastpath *fp, struct sw *sw, struct port *p);
+void fp_commit(struct fastpath *fp);
+
+/* NORMAL decided that an untagged frame src -> dst on VLAN vid goes from
+ * port in to port out, both access ports: offload the flow. Cheap when the
+ * flow is known or the table is full. */
+void fp_offer(struct fastpath *fp, const struct port *in, const struct port *out, uint16_t vid,
+	      const uint8_t src[6], const uint8_t dst[6], uint32_t now);
+/* Remove every flow the FDB and the ports no longer agree with. */
+void fp_validate(struct fastpath *fp, struct sw *sw, uint32_t now);
+/* Fold the kernel's counters into the ports' and refresh the FDB for
+ * flows that carried traffic; flows idle for the aging time go. */
+void fp_poll(struct fastpath *fp, struct sw *sw, uint32_t now);
+/* Remove every flow. */
+void fp_flush(struct fastpath *fp, struct sw *sw);
+
+uint32_t fp_count(const struct fastpath *fp);
+
+struct fp_flow_info {
+	uint16_t in, out, vid;   /* port indexes and VLAN */
+	uint8_t src[6], dst[6];
+	uint64_t packets, bytes; /* forwarded by the kernel (as of fp_poll) */
+	uint32_t idle;           /* seconds since it last carried traffic */
+};
+void fp_foreach(const struct fastpath *fp, uint32_t now,
+		void (*fn)(const struct fp_flow_info *f, void *arg), void *arg);
+/* Frames and bytes the kernel forwarded since the daemon started. */
+void fp_totals(const struct fastpath *fp, uint64_t *packets, uint64_t *bytes);
+
+#endif

@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "switch/fastpath_bpf.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <linux/pkt_cls.h>
+
+#include "common/errmsg.h"
+#include "common/util.h"
+
+#define PROG_MAX 48
+
+/* A program being written; jumps to MISS are patched when it ends. */
+struct asm_buf {
+	struct bpf_insn in[PROG_MAX];
+	unsigned n;
+	unsigned miss_jumps[8];
+	unsigned n_miss;
+};
+
+static void emit(struct asm_buf *a, uint8_t code, uint8_t dst, uint8_t src, int16_t off, int32_t imm)
+{
+	if (a->n < PROG_MAX)
+		a->in[a->n] = (struct bpf_insn){ .code = code, .dst_reg = dst, .src_reg = src,
+						 .off = off, .imm = imm };
+	a->n++;
+}
+
+/* A conditional jump (op against imm) to the miss label. */
+static void jmp_miss(struct asm_buf *a, uint8_t op, uint8_t reg, int32_t imm)
+{
+	if (a->n_miss < ARRAY_SIZE(a->miss_jumps))
+		a->miss_jumps[a->n_miss++] = a->n;
+	emit(a, BPF_JMP | op | BPF_K, reg, 0, 0, imm);
+}
+
+static void bind_miss(struct asm_buf *a)
+{
+	for (unsigned i = 0; i < a->n_miss; i++)
+		a->in[a->miss_jumps[i]].off = (int16_t)(a->n - a->miss_jumps[i] - 1);
+}
+
+/*
+ * The part both programs share: r0 = the flow's map value, or a jump to
+ * miss when the frame is tagged, too short, or of no offloaded flow.
+ * r6 keeps the context (LD_ABS needs it there).
+ */
+static void emit_lookup(struct asm_buf *a, int map_fd)
+{
+	emit(a, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_6, BPF_REG_1, 0, 0);
+	emit(a, BPF_LDX | BPF_W | BPF_MEM, BPF_REG_0, BPF_REG_6,
+	     offsetof(struct __sk_buff, vlan_present), 0);
+	jmp_miss(a, BPF_JNE, BPF_REG_0, 0);
+	/* A tag still in the data (the kernel normally takes it out of band
+	 * before either hook) is not ours either. */
+	emit(a, BPF_LD | BPF_H | BPF_ABS, 0, 0, 0, 12);
+	jmp_miss(a, BPF_JEQ, BPF_REG_0, ETH_P_8021Q);
+	jmp_miss(a, BPF_JEQ, BPF_REG_0, ETH_P_8021AD);
+	/* key = { ifindex, dst, src } at r10 - 16 */
+	emit(a, BPF_LDX | BPF_W | BPF_MEM, BPF_REG_2, BPF_REG_6,
+	     offsetof(struct __sk_buff, ifindex), 0);
+	emit(a, BPF_STX | BPF_W | BPF_MEM, BPF_REG_10, BPF_REG_2, -16, 0);
+	emit(a, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_1, BPF_REG_6, 0, 0);
+	emit(a, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_2, 0, 0, 0);
+	emit(a, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_3, BPF_REG_10, 0, 0);
+	emit(a, BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_3, 0, 0, -12);
+	emit(a, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_4, 0, 0, 12);
+	emit(a, BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_skb_load_bytes);
+	jmp_miss(a, BPF_JNE, BPF_REG_0, 0);
+	emit(a, BPF_LD | BPF_DW | BPF_IMM, BPF_REG_1, BPF_PSEUDO_MAP_FD, 0, map_fd);
+	emit(a, 0, 0, 0, 0, 0);
+	emit(a, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_2, BPF_REG_10, 0, 0);
+	emit(a, BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_2, 0, 0, -16);
+	emit(a, BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_map_lookup_elem);
+	jmp_miss(a, BPF_JEQ, BPF_REG_0, 0);
+}
+
+static void emit_tc(struct asm_buf *a, int map_fd)
+{
+	emit_lookup(a, map_fd);
+	/* count, then redirect to the egress port */
+	emit(a, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_1, 0, 0, 1);
+	emit(a, BPF_STX | BPF_DW | BPF_ATOMIC, BPF_REG_0, BPF_REG_1,
+	     offsetof(struct fp_value, packets), BPF_ADD);
+	emit(a, BPF_LDX | BPF_W | BPF_MEM, BPF_REG_1, BPF_REG_6, offsetof(struct __sk_buff, len), 0);
+	emit(a, BPF_STX | BPF_DW | BPF_ATOMIC, BPF_REG_0, BPF_REG_1,
+	     offsetof(struct fp_value, bytes), BPF_ADD);
+	emit(a, BPF_LDX | BPF_W | BPF_MEM, BPF_REG_1, BPF_REG_0,
+	     offsetof(struct fp_value, out_ifindex), 0);
+	emit(a, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_2, 0, 0, 0);
+	emit(a, BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_redirect);
+	emit(a, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+	bind_miss(a);
+	/* not ours: on to the host's stack, which ignores it (see
+	 * link_change.set_ipv4_off) while the switch takes its copy */
+	emit(a, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, TC_ACT_OK);
+	emit(a, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+}
+
+static void emit_sock(struct asm_buf *a, int map_fd)
+{
+	emit_lookup(a, map_fd);
+	/* the kernel forwards it: keep nothing */
+	emit(a, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 0);
+	emit(a, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+	bind_miss(a);
+	/* keep the whole frame */
+	emit(a, BPF_ALU | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, -1);
+	emit(a, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+}
+
+static long sys_bpf(int cmd, union bpf_attr *attr)
+{
+	return syscall(__NR_bpf, cmd, attr, sizeof(*attr));
+}
+
+static int load(enum bpf_prog_type type, const struct asm_buf *a, const char *what)
+{
+	static char log[8192];
+	union bpf_attr attr;
+	int fd;
+
+	if (a->n > PROG_MAX)
+		return err_set(-E2BIG, "%s: program too long", what);
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_type = type;
+	attr.insns = (uint64_t)(uintptr_t)a->in;
+	attr.insn_cnt = a->n;
+	attr.license = (uint64_t)(uintptr_t)"GPL";
+	memcpy(attr.prog_name, "nslab_fastpath", sizeof("nslab_fastpath"));
+	fd = (int)sys_bpf(BPF_PROG_LOAD, &attr);
+	if (fd >= 0)
+		return fd;
+	/* Load again with the verifier's log, only to say why. */
+	attr.log_buf = (uint64_t)(uintptr_t)log;
+	attr.log_size = sizeof(log);
+	attr.log_level = 1;
+	log[0] = '\0';
+	fd = (int)sys_bpf(BPF_PROG_LOAD, &attr);
+	if (fd >= 0)
+		return fd;
+	{
+		int rc = -errno;
+		char *nl = strchr(log, '\n');
+
+		if (nl)
+			*nl = '\0';
+		return err_set(rc, "loading the %s program%s%s", what, log[0] ? ": " : "", log);
+	}
+}
+
+int fp_bpf_open(struct fp_bpf *b, uint32_t max)
+{
+	struct asm_buf a;
+	union bpf_attr attr;
+	int rc;
+
+	b->map_fd = b->tc_fd = b->sock_fd = -1;
+	memset(&attr, 0, sizeof(attr));
+	attr.map_type = BPF_MAP_TYPE_HASH;
+	attr.key_size = sizeof(struct fp_key);
+	attr.value_size = sizeof(struct fp_value);
+	attr.max_entries = max;
+	memcpy(attr.map_name, "nslab_flows", sizeof("nslab_flows"));
+	b->map_fd = (int)sys_bpf(BPF_MAP_CREATE, &attr);
+	if (b->map_fd < 0)
+		return err_set(-errno, "creating the flow map");
+	memset(&a, 0, sizeof(a));
+	emit_tc(&a, b->map_fd);
+	rc = load(BPF_PROG_TYPE_SCHED_CLS, &a, "tc");
+	if (rc < 0)
+		goto fail;
+	b->tc_fd = rc;
+	memset(&a, 0, sizeof(a));
+	emit_sock(&a, b->map_fd);
+	rc = load(BPF_PROG_TYPE_SOCKET_FILTER, &a, "socket filter");
+	if (rc < 0)
+		goto fail;
+	b->sock_fd = rc;
+	return 0;
+fail:
+	fp_bpf_close(b);
+	return rc;
+}
+
+void fp_bpf_close(struct fp_bpf *b)
+{
+	if (b->sock_fd >= 0)
+		close(b->sock_fd);
+	if (b->tc_fd >= 0)
+		close(b->tc_fd);
+	if (b->map_fd >= 0)
+		close(b->map_fd);
+	b->map_fd = b->tc_fd = b->sock_fd = -1;
+}
+
+static int map_op(const struct fp_bpf *b, int cmd, const struct fp_key *k, void *v, uint64_t flags)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.map_fd = (uint32_t)b->map_fd;
+	attr.key = (uint64_t)(uintptr_t)k;
+	attr.value = (uint64_t)(uintptr_t)v;
+	attr.flags = flags;
+	return sys_bpf(cmd, &attr) ? -errno : 0;
+}
+
+int fp_bpf_update(const struct fp_bpf *b, const struct fp_key *k, const struct fp_value *v)
+{
+	return map_op(b, BPF_MAP_UPDATE_ELEM, k, (void *)v, BPF_ANY);
+}
+
+int fp_bpf_delete(const struct fp_bpf *b, const struct fp_key *k)
+{
+	return map_op(b, BPF_MAP_DELETE_ELEM, k, NULL, 0);
+}
+
+int fp_bpf_lookup(const struct fp_bpf *b, const struct fp_key *k, struct fp_value *v)
+{
+	return map_op(b, BPF_MAP_LOOKUP_ELEM, k, v, 0);
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The kernel half of the fast path: one BPF hash map of offloaded flows and
+ * the two small programs that read it, written here as eBPF instructions
+ * (no compiler needed at build time, nothing loaded from files).
+ *
+ * A flow is (ingress port's ifindex, destination MAC, source MAC) → egress
+ * port's ifindex, with packet and byte counters the kernel adds to.
+ *
+ *   - the tc program runs at each port's clsact ingress: a frame of an
+ *     offloaded flow is counted and redirected (bpf_redirect) to the egress
+ *     port, in the sender's own softirq, as the Linux bridge would;
+ *   - the socket program is the receive socket's filter: a frame of an
+ *     offloaded flow is dropped before it is copied into the ring, since
+ *     packet taps run before tc ingress and would otherwise hand the switch
+ *     a frame the kernel also forwards.
+ *
+ * Both look up the same map, so one map update switches a flow between the
+ * two paths for both hooks at once: no frame is sent twice or lost while a
+ * flow is installed or removed. Tagged frames (in band or out of band)
+ * never match; only untagged frames between access ports go this way.
+ */
+#ifndef NSLAB_SWITCH_FASTPATH_BPF_H
+#define NSLAB_SWITCH_FASTPATH_BPF_H
+
+#include <stdint.h>
+
+struct fp_key {
+	uint32_t ifindex; /* where the frame came in */
+	uint8_t dst[6];
+	uint8_t src[6];
+};
+
+struct fp_value {
+	uint32_t out_ifindex;
+	uint32_t pad;
+	uint64_t packets; /* added to by the tc program */
+	uint64_t bytes;   /* whole frames, Ethernet header included */
+};
+
+struct fp_bpf {
+	int map_fd;
+	int tc_fd;   /* BPF_PROG_TYPE_SCHED_CLS, direct action */
+	int sock_fd; /* BPF_PROG_TYPE_SOCKET_FILTER */
+};
+
+/* Create the map (max entries) and load both programs. On failure, -errno
+ * with the verifier's first line in errmsg. */
+int fp_bpf_open(struct fp_bpf *b, uint32_t max);
+void fp_bpf_close(struct fp_bpf *b);
+
+int fp_bpf_update(const struct fp_bpf *b, const struct fp_key *k, const struct fp_value *v);
+int fp_bpf_delete(const struct fp_bpf *b, const struct fp_key *k);
+int fp_bpf_lookup(const struct fp_bpf *b, const struct fp_key *k, struct fp_value *v);
+
+#endif
