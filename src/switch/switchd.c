@@ -52,7 +52,7 @@ static const char usage[] =
 	"\n"
 	"Options:\n"
 	"  --config FILE    JSON configuration: switch name, fdb size/aging, ports\n"
-	"  --control SOCK   Unix socket for requests (status, ports, fdb, stats,\n"
+	"  --control SOCK   Unix socket for requests (status, ports, fdb, flows, stats,\n"
 	"                   fdb-flush, reload), one JSON object per line\n"
 	"  --log FILE       also log to FILE (the only log once detached)\n"
 	"  --pidfile FILE   write and lock a pid file\n"
