@@ -154,8 +154,6 @@ int fp_port_attach(struct fastpath *fp, struct port *p)
 
 void fp_ports_attach(struct fastpath *fp, struct port **ports, size_t n)
 {
-	size_t ok = 0;
-
 	/* One batch for all: a thousand ports hooked in milliseconds. */
 	for (size_t i = 0; i < n; i++)
 		queue_hook(fp, ports[i]);
@@ -172,9 +170,7 @@ void fp_ports_attach(struct fastpath *fp, struct port **ports, size_t n)
 		ports[i]->fast = !rc;
 		if (rc)
 			log_warn("%s", err_text(rc));
-		ok += !rc;
 	}
-	(void)ok;
 }
 
 static struct port *port_at(const struct sw *sw, uint16_t i)
@@ -315,7 +311,8 @@ static bool busy(const struct fp_flow *f, void *arg)
 {
 	const struct check_ctx *c = arg;
 
-	return c->now - f->active < fdb_aging(c->sw->fdb);
+	/* Callers' clocks differ by a tick: a stamp a little ahead is new. */
+	return c->now <= f->active || c->now - f->active < fdb_aging(c->sw->fdb);
 }
 
 void fp_poll(struct fastpath *fp, struct sw *sw, uint32_t now)
@@ -369,7 +366,7 @@ void fp_foreach(const struct fastpath *fp, uint32_t now,
 		const struct fp_flow *f = &fp->flows[i];
 		struct fp_flow_info fi = { .in = f->in, .out = f->out, .vid = f->vid,
 					   .packets = f->packets, .bytes = f->bytes,
-					   .idle = now - f->active };
+					   .idle = now > f->active ? now - f->active : 0 };
 
 		memcpy(fi.src, f->key.src, 6);
 		memcpy(fi.dst, f->key.dst, 6);

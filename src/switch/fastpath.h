@@ -15,6 +15,11 @@
  * source's FDB entry (fp_poll, every second and before stats are shown), so
  * counters and aging read as if every frame had crossed the switch.
  *
+ * Offers come from NORMAL's decisions only. Flow tables put in front of
+ * NORMAL (sw->hook, for OpenFlow) must flush the fast path whenever they
+ * change, or offer their own exact-match decisions instead, since a frame
+ * on the fast path never reaches them.
+ *
  * Tagged frames, trunk ports, floods and everything NORMAL would drop
  * always take the slow path; so do all frames when the kernel lacks BPF
  * (fp_new fails and the daemon runs without the fast path).
