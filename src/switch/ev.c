@@ -26,6 +26,8 @@ struct ev {
 	uint64_t linger_ns;  /* sleep this long before the next wait */
 	struct ev_reg *regs; /* indexed by fd */
 	size_t cap;
+	void (*round_end)(void *arg);
+	void *round_arg;
 };
 
 struct ev *ev_new(void)
@@ -132,7 +134,15 @@ int ev_run_once(struct ev *ev, int timeout_ms)
 			continue;
 		r->fn(ev, fd, evs[i].events, r->arg);
 	}
+	if (ev->round_end)
+		ev->round_end(ev->round_arg);
 	return n;
+}
+
+void ev_on_round_end(struct ev *ev, void (*fn)(void *arg), void *arg)
+{
+	ev->round_end = fn;
+	ev->round_arg = arg;
 }
 
 int ev_run(struct ev *ev)

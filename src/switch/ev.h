@@ -47,6 +47,10 @@ void ev_linger(struct ev *ev, uint64_t ns);
  * ready. Returns how many events were dispatched, or -errno. */
 int ev_run_once(struct ev *ev, int timeout_ms);
 
+/* Call fn after the handlers of each round: work they all share, done
+ * once (the switch sends what every ready port queued). */
+void ev_on_round_end(struct ev *ev, void (*fn)(void *arg), void *arg);
+
 /* Wait and dispatch until ev_stop(); 0 or -errno. */
 int ev_run(struct ev *ev);
 void ev_stop(struct ev *ev);

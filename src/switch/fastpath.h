@@ -35,7 +35,7 @@ struct fastpath;
 struct port;
 struct sw;
 
-#define FP_DEFAULT_FLOWS 8192
+#define FP_DEFAULT_FLOWS 16384
 
 /* max flows at once (the kernel map's size; 0: FP_DEFAULT_FLOWS). Fails
  * (-errno, errmsg set) where the kernel has no BPF or no memory. */

@@ -161,10 +161,11 @@ unsigned pl_rx_batch(struct sw *sw, struct port *in, uint32_t now)
 {
 	struct tpacket2_hdr *slots[PORT_BATCH];
 	uint32_t big_lens[PORT_BIG_MAX];
-	uint32_t head = in->head;
+	uint32_t head = in->head, first = in->head;
 	unsigned n = 0, copies = 0, got = 0, b = 0;
 
-	while (n < PORT_BATCH && copies < PORT_BIG_MAX) {
+	/* Held slots still read as ready: stop short of wrapping onto them. */
+	while (n < PORT_BATCH && copies < PORT_BIG_MAX && n + in->held_n < in->frame_nr) {
 		struct tpacket2_hdr *h = port_slot(in, head);
 
 		if (!port_slot_ready(h))
@@ -186,11 +187,42 @@ unsigned pl_rx_batch(struct sw *sw, struct port *in, uint32_t now)
 			rx_one(sw, in, slots[i], NULL, 0, now);
 		}
 	}
-	/* The sends copy the frames (packet_snd), so the slots and the big
-	 * buffers can be reused right after. */
-	pl_flush(sw);
-	for (unsigned i = 0; i < n; i++)
-		port_slot_release(slots[i]);
 	in->head = head;
+	if (copies) {
+		/* The big frames' buffers serve the next batch: send now. The
+		 * sends copy the frames (packet_snd), so the slots can go back
+		 * right after. */
+		pl_round_end(sw);
+		for (unsigned i = 0; i < n; i++)
+			port_slot_release(slots[i]);
+		return n;
+	}
+	if (!in->held_n)
+		in->held_start = first;
+	in->held_n += n;
+	if (!in->held_queued) {
+		in->held_queued = true;
+		sw->rxq[sw->n_rxq++] = in;
+	}
+	/* Never hold more than half a ring: the kernel needs room meanwhile. */
+	if (in->held_n >= in->frame_nr / 2)
+		pl_round_end(sw);
 	return n;
+}
+
+void pl_round_end(struct sw *sw)
+{
+	pl_flush(sw);
+	for (unsigned i = 0; i < sw->n_rxq; i++) {
+		struct port *p = sw->rxq[i];
+		uint32_t k = p->held_start;
+
+		for (uint32_t j = 0; j < p->held_n; j++) {
+			port_slot_release(port_slot(p, k));
+			k = k + 1 == p->frame_nr ? 0 : k + 1;
+		}
+		p->held_n = 0;
+		p->held_queued = false;
+	}
+	sw->n_rxq = 0;
 }

@@ -56,8 +56,16 @@ struct pl_hook {
 };
 
 /* Receive up to one batch from port in and forward it; returns the number
- * of frames taken from the ring (0: it was empty). now: monotonic seconds. */
+ * of frames taken from the ring (0: it was empty). now: monotonic seconds.
+ * The sends are queued, and the ring slots they point into held, until
+ * pl_round_end: so that frames from every port that was ready in one
+ * round of the event loop leave each egress port in one sendmmsg, which
+ * is what makes a flood (every host's ARP or IPv6 start-up multicast at
+ * once) cost one system call per port rather than one per frame and port. */
 unsigned pl_rx_batch(struct sw *sw, struct port *in, uint32_t now);
+/* Send what the round queued and give its slots back to the kernel. Call
+ * it after each round of the event loop, and before a port is detached. */
+void pl_round_end(struct sw *sw);
 
 /* Run one frame through classify and its actions (the batch loop's body;
  * exposed for tests and fuzzing). Sends are only queued. */

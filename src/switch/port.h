@@ -103,6 +103,10 @@ struct port {
 	uint8_t *ring;
 	size_t ring_len;
 	uint32_t frame_nr, head;
+	/* slots [held_start, held_start + held_n) are read but not given back
+	 * (pl_rx_batch), and the port is on the switch's list of them */
+	uint32_t held_start, held_n;
+	bool held_queued;
 	/* transmit batch, flushed after each receive batch */
 	struct port_tx tx;
 	bool tx_queued; /* on the switch's list of ports to flush */

@@ -25,8 +25,9 @@ struct sw *sw_new(const char *name, uint32_t fdb_size, uint32_t aging)
 	sw->fdb = fdb_new(fdb_size, aging, SW_MAX_PORTS);
 	sw->ports = calloc(SW_MAX_PORTS, sizeof(struct port *));
 	sw->txq = calloc(SW_MAX_PORTS, sizeof(struct port *));
+	sw->rxq = calloc(SW_MAX_PORTS, sizeof(struct port *));
 	sw->big_block = malloc((size_t)PORT_BIG_MAX * PORT_BIG_SIZE);
-	if (!sw->fdb || !sw->ports || !sw->txq || !sw->big_block) {
+	if (!sw->fdb || !sw->ports || !sw->txq || !sw->rxq || !sw->big_block) {
 		sw_free(sw);
 		return NULL;
 	}
@@ -58,6 +59,7 @@ void sw_free(struct sw *sw)
 	fdb_free(sw->fdb);
 	free(sw->ports);
 	free(sw->txq);
+	free(sw->rxq);
 	free(sw->flood_block);
 	free(sw->big_block);
 	free(sw->config_path);
@@ -267,6 +269,8 @@ int sw_attach(struct sw *sw, const char *name, const struct vlan_port *vp, unsig
 /* Take ports out of the switch without closing them. */
 static void unhook(struct sw *sw, struct port *p)
 {
+	/* Queued sends may point into its ring. */
+	pl_round_end(sw);
 	port_fast_off(sw, p);
 	if (sw->hooks.port_removed)
 		sw->hooks.port_removed(sw->hooks.arg, p);

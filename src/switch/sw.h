@@ -43,6 +43,9 @@ struct sw {
 	/* ports with frames queued for sending in the current batch */
 	struct port **txq;
 	unsigned n_txq;
+	/* ports holding ring slots until the round ends (pl_round_end) */
+	struct port **rxq;
+	unsigned n_rxq;
 	/* whole frames too big for a ring slot, read per batch (port.h) */
 	uint8_t *big[PORT_BIG_MAX];
 	uint8_t *big_block;

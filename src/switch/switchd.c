@@ -153,6 +153,13 @@ static void port_event(struct ev *ev, int fd, uint32_t events, void *arg)
 		reap(d.sw);
 }
 
+static void round_end(void *arg)
+{
+	(void)arg;
+	if (d.sw)
+		pl_round_end(d.sw);
+}
+
 static int port_added(void *arg, struct port *p)
 {
 	(void)arg;
@@ -276,6 +283,7 @@ static int start(const struct opts *o, struct swconf *conf, char *config_abs)
 		return err_set(-ENOMEM, "starting");
 	d.sw->config_path = config_abs;
 	d.sw->hooks = (struct sw_hooks){ port_added, port_removed, NULL };
+	ev_on_round_end(d.ev, round_end, NULL);
 	d.sw->fast_path_off = o->no_fast_path;
 	rc = setup_signals();
 	if (rc)
