@@ -62,6 +62,7 @@ struct reach_run {
 	uint64_t timeout_ns;
 	struct reach_ntab *ntab;
 	size_t *order;          /* the order probes start in */
+	size_t n_order;         /* probes in order (all, or the second chances) */
 	size_t next;            /* in order: the next to start */
 	size_t *active;         /* the probes running */
 	size_t n_active;
@@ -334,7 +335,7 @@ static int poll_once(struct reach_run *r, int wait_ms)
  * ones are not held up. Returns whether it stopped at that limit. */
 static bool admit(struct reach_run *r)
 {
-	for (size_t k = 0; r->next < r->n_probes; k++) {
+	for (size_t k = 0; r->next < r->n_order; k++) {
 		size_t i = r->order[r->next];
 		uint64_t now;
 
@@ -390,6 +391,12 @@ static int order_cmp(const void *a, const void *b)
 
 	reach_ntab_pair(p, &plo, &phi);
 	reach_ntab_pair(q, &qlo, &qhi);
+	/* By distance first, (1,2), (2,3), ... then (1,3), (2,4), ...: each
+	 * window of probes is spread over every host, instead of one host
+	 * asking all others at once, which a switch port takes as a burst
+	 * of broadcasts. The pair's two probes stay side by side. */
+	if (phi - plo != qhi - qlo)
+		return phi - plo < qhi - qlo ? -1 : 1;
 	if (plo != qlo)
 		return plo < qlo ? -1 : 1;
 	if (phi != qhi)
@@ -414,13 +421,44 @@ static void close_all(struct reach_run *r)
 	free(r->resend);
 }
 
+/* Start the probes in r->order and run until each is answered or given up. */
+static int run_pass(struct reach_run *r)
+{
+	bool more = admit(r);
+	int rc = 0;
+
+	while (r->n_active || more) {
+		uint64_t now, until;
+
+		/* Replies that arrived while this process was busy count, even
+		 * if their probe's deadline has passed since. */
+		rc = poll_once(r, 0);
+		if (rc)
+			break;
+		now = time_mono_ns();
+		until = tick(r, now);
+		reach_ntab_tick(r->ntab, now);
+		rc = reach_ntab_flush(r->ntab);
+		if (rc)
+			break;
+		more = admit(r);
+		if (!r->n_active && !more)
+			break;
+		if (more || until == UINT64_MAX || until < now)
+			until = now;
+		rc = poll_once(r, (int)((until - now + 999999) / 1000000));
+		if (rc)
+			break;
+	}
+	return rc;
+}
+
 int reach_run(const int *nsfds, size_t n_src, struct reach_probe *probes, size_t n_probes,
 	      const struct reach_opts *o)
 {
 	struct reach_run r = { .probes = probes, .n_probes = n_probes, .n_src = n_src, .epfd = -1 };
 	unsigned timeout_ms = o && o->timeout_ms ? o->timeout_ms : REACH_TIMEOUT_DEFAULT_MS;
 	size_t n = n_probes ? n_probes : 1;
-	bool more;
 	int rc = 0;
 
 	if (n_probes > UINT32_MAX)
@@ -476,31 +514,25 @@ int reach_run(const int *nsfds, size_t n_src, struct reach_probe *probes, size_t
 		qsort(r.order, n_probes, sizeof(*r.order), order_cmp);
 	}
 
-	more = admit(&r);
-	while (r.n_active || more) {
-		uint64_t now, until;
-
-		/* Replies that arrived while this process was busy count, even
-		 * if their probe's deadline has passed since. */
-		rc = poll_once(&r, 0);
-		if (rc)
-			break;
-		now = time_mono_ns();
-		until = tick(&r, now);
-		rc = reach_ntab_flush(r.ntab);
-		if (rc)
-			break;
-		more = admit(&r);
-		if (!r.n_active && !more)
-			break;
-		if (more || until == UINT64_MAX || until < now)
-			until = now;
-		rc = poll_once(&r, (int)((until - now + 999999) / 1000000));
-		if (rc)
-			break;
+	r.n_order = n_probes;
+	rc = run_pass(&r);
+	if (!rc && reach_ntab_windowed(r.ntab)) {
+		/* A big run can outpace a slow switch (its broadcasts queue
+		 * up while the answers return at once): a probe that got no
+		 * answer, and no error, has one more chance, alone. */
+		r.n_order = 0;
+		r.next = 0;
+		for (size_t i = 0; i < n_probes; i++) {
+			if (probes[i].reached || probes[i].error || r.state[i] != PROBE_DONE)
+				continue;
+			r.state[i] = PROBE_WAITING;
+			r.order[r.n_order++] = i;
+		}
+		if (r.n_order)
+			rc = run_pass(&r);
 	}
 	if (!rc)
-		rc = reach_ntab_flush(r.ntab);
+		rc = reach_ntab_sweep(r.ntab);
 out:
 	close_all(&r);
 	return rc;

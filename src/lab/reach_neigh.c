@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <libmnl/libmnl.h>
 #include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
@@ -42,10 +43,12 @@ struct nent {
 	unsigned refs;          /* running probes that hold it */
 	bool pre;               /* existed before the run: never deleted */
 	bool made;              /* a probe held it since it was last deleted */
+	bool ever;              /* a probe held it during this run */
 };
 
 struct nsinfo {
 	struct nl *nl;
+	size_t seen[2];         /* entries of each family there at the start */
 	bool dirty;             /* deletions queued */
 	struct link_info *links;
 	size_t n_links, cap_links;
@@ -65,8 +68,22 @@ struct reach_ntab {
 	struct nsinfo *ns;
 	size_t n_ns;
 	size_t queued;
+	bool lagged;            /* a probe had to be sent again */
 	const int *nsfds;
+	/* Released entries, deleted once more a little later (AGAIN_MS):
+	 * one FIFO of (entry, when) per delay. */
+	struct again {
+		size_t *e;
+		uint64_t *at;
+		size_t cap, head, n;
+	} again[2];
 };
+
+/* A busy switch may deliver an ARP request or neighbour solicitation after
+ * its probe is over and its entries deleted: the target then makes its
+ * entry anew, outside the run's count, and enough of those overflow the
+ * machine's table. Entries are deleted again after these delays. */
+static const unsigned AGAIN_MS[2] = { 300, 1200 };
 
 static int fslot(int family)
 {
@@ -136,7 +153,7 @@ static size_t intern(struct reach_ntab *t, const struct reach_neigh *nb, int fam
 
 /* The entries in the kernel's table now, and gc_thresh3 (readable in the
  * initial namespace only; elsewhere the kernel's default is assumed). */
-static size_t budget_of(int family)
+static size_t budget_of(int family, size_t seen)
 {
 	const char *stat = family == AF_INET ? "/proc/net/stat/arp_cache" : "/proc/net/stat/ndisc_cache";
 	const char *thr = family == AF_INET ? "/proc/sys/net/ipv4/neigh/default/gc_thresh3"
@@ -160,6 +177,10 @@ static size_t budget_of(int family)
 			entries = 0;
 		fclose(f);
 	}
+	/* Outside the initial namespace the count cannot be read: the
+	 * entries the lab's namespaces hold are a floor for it. */
+	if (entries < seen)
+		entries = seen;
 	free_slots = thresh3 > entries ? thresh3 - entries : 0;
 	/* Half of what is free: the rest of the machine keeps room too. */
 	b = free_slots / 2;
@@ -191,6 +212,7 @@ static int neigh_cb(const struct neigh_info *n, void *arg)
 
 	if (n->family != AF_INET && n->family != AF_INET6)
 		return 0;
+	ni->seen[fslot(n->family)]++;
 	for (size_t i = 0; i < ni->n_links; i++) {
 		if (ni->links[i].ifindex != n->ifindex)
 			continue;
@@ -268,13 +290,31 @@ int reach_ntab_new(const int *nsfds, size_t n_ns, const struct reach_probe *prob
 	for (size_t i = 0; i < t->n; i++)
 		counts[fslot(t->v[i].family)]++;
 	for (int f = 0; f < 2; f++) {
-		t->budget[f] = budget_of(f ? AF_INET6 : AF_INET);
+		t->budget[f] = budget_of(f ? AF_INET6 : AF_INET, 0);
 		t->windowed |= counts[f] > t->budget[f];
 	}
 	if (t->windowed) {
+		size_t seen[2] = { 0, 0 };
+
 		rc = prepare(t);
 		if (rc)
 			goto fail;
+		/* Entries left in the lab's namespaces (by the lab's traffic,
+		 * or late answers to an earlier run) fill the same table. */
+		for (size_t i = 0; i < t->n_ns; i++)
+			for (int f = 0; f < 2; f++)
+				seen[f] += t->ns[i].seen[f];
+		for (int f = 0; f < 2; f++)
+			t->budget[f] = budget_of(f ? AF_INET6 : AF_INET, seen[f]);
+		for (int a = 0; a < 2; a++) {
+			t->again[a].cap = 2 * t->n + 1;
+			t->again[a].e = malloc(t->again[a].cap * sizeof(*t->again[a].e));
+			t->again[a].at = malloc(t->again[a].cap * sizeof(*t->again[a].at));
+			if (!t->again[a].e || !t->again[a].at) {
+				rc = -ENOMEM;
+				goto fail;
+			}
+		}
 	}
 	*out = t;
 	return 0;
@@ -292,6 +332,10 @@ void reach_ntab_free(struct reach_ntab *t)
 		free(t->ns[i].links);
 	}
 	free(t->ns);
+	for (int a = 0; a < 2; a++) {
+		free(t->again[a].e);
+		free(t->again[a].at);
+	}
 	free(t->v);
 	free(t->slots);
 	free(t->pe);
@@ -334,6 +378,7 @@ bool reach_ntab_admit(struct reach_ntab *t, size_t i)
 		if (!t->v[e].refs++ && !t->v[e].pre) {
 			t->inuse[fslot(t->v[e].family)]++;
 			t->v[e].made = true;
+			t->v[e].ever = true;
 		}
 	}
 	return true;
@@ -372,9 +417,20 @@ void reach_ntab_release(struct reach_ntab *t, size_t i)
 			continue;
 		t->inuse[fslot(ent->family)]--;
 		if (ent->made) {
+			uint64_t now = time_mono_ns();
+
 			t->unflushed[fslot(ent->family)]++;
 			delete_entry(t, ent);
 			ent->made = false;
+			for (int a = 0; a < 2; a++) {
+				struct again *q = &t->again[a];
+
+				if (q->n == q->cap)
+					continue;
+				q->e[(q->head + q->n) % q->cap] = e;
+				q->at[(q->head + q->n) % q->cap] = now + AGAIN_MS[a] * 1000000ull;
+				q->n++;
+			}
 		}
 	}
 }
@@ -390,6 +446,7 @@ void reach_ntab_renew(struct reach_ntab *t, size_t i)
 	ent = &t->v[e];
 	if (ent->pre || !ent->made || !ent->ifindex)
 		return;
+	t->lagged = true;
 	/* Deleted now, not queued: the resend that follows must find no
 	 * entry, so that it makes a new one and sends a new ARP request or
 	 * neighbour solicitation. The entry stays counted as in use. */
@@ -399,6 +456,55 @@ void reach_ntab_renew(struct reach_ntab *t, size_t i)
 	rc = nl_flush(t->ns[ent->ns].nl);
 	if (rc && !t->err)
 		t->err = rc;
+}
+
+void reach_ntab_tick(struct reach_ntab *t, uint64_t now)
+{
+	for (int a = 0; t->windowed && a < 2; a++) {
+		struct again *q = &t->again[a];
+
+		while (q->n && q->at[q->head] <= now) {
+			struct nent *e = &t->v[q->e[q->head]];
+
+			/* Held again meanwhile: its next release deletes it. */
+			if (!e->refs && !e->pre)
+				delete_entry(t, e);
+			q->head = (q->head + 1) % q->cap;
+			q->n--;
+		}
+	}
+}
+
+static int sweep_once(struct reach_ntab *t)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		struct nent *e = &t->v[i];
+
+		if (e->ever && !e->pre && !e->refs && e->ifindex)
+			delete_entry(t, e);
+	}
+	return reach_ntab_flush(t);
+}
+
+int reach_ntab_sweep(struct reach_ntab *t)
+{
+	int rc;
+
+	if (!t->windowed)
+		return 0;
+	/* An ARP request that reached its target late (a busy switch)
+	 * makes the target's entry after the run deleted it: the run's
+	 * entries go once more, whatever became of them, and where probes
+	 * had to be resent, once more after the stragglers had time to
+	 * arrive. */
+	rc = sweep_once(t);
+	if (!rc && t->lagged) {
+		struct timespec ts = { 0, 300 * 1000000L };
+
+		nanosleep(&ts, NULL);
+		rc = sweep_once(t);
+	}
+	return rc;
 }
 
 int reach_ntab_flush(struct reach_ntab *t)

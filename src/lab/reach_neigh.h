@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct reach_probe;
 struct reach_ntab;
@@ -34,6 +35,12 @@ void reach_ntab_release(struct reach_ntab *t, size_t i);
 void reach_ntab_renew(struct reach_ntab *t, size_t i);
 /* Send the queued deletions and wait for the kernel's answers. */
 int reach_ntab_flush(struct reach_ntab *t);
+/* Delete again the entries released a while ago whose time has come
+ * (reach_neigh.c says why); queued for the next flush. */
+void reach_ntab_tick(struct reach_ntab *t, uint64_t now);
+/* At the end of a windowed run: delete every entry the run made again,
+ * including those the kernel made anew after their first deletion. */
+int reach_ntab_sweep(struct reach_ntab *t);
 
 /* A key ordering probes so that those sharing entries are neighbours:
  * the two hosts of the pair, lower first. */

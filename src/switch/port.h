@@ -73,7 +73,7 @@
 
 /* Receive ring memory per port, adapting to the number of ports: the ring
  * pages are mapped into the daemon, so they are resident memory. */
-#define PORT_RING_TOTAL (16u << 20) /* shared by all ports... */
+#define PORT_RING_TOTAL (32u << 20) /* shared by all ports... */
 #define PORT_RING_MIN (128u << 10)  /* ...but never below 64 slots */
 #define PORT_RING_MAX (4u << 20)    /* ...nor above 2048 slots */
 #define PORT_RCVBUF (4u << 20)      /* the queue of frames over a slot */
