@@ -144,9 +144,14 @@ int fp_port_attach(struct fastpath *fp, struct port *p)
 	if (!rc)
 		rc = hook_socket(fp, p);
 	if (rc) {
+		/* Undo what went in, keeping the words of what failed. */
+		char *why = strdup(err_text(rc));
+
 		snprintf(label, sizeof(label), "%s: fast path", p->name);
 		tc_clsact_del(fp->nl, p->ifindex, label);
 		nl_flush(fp->nl);
+		err_msg(rc, "%s", why ? why : "fast path");
+		free(why);
 	}
 	p->fast = !rc;
 	return rc;
@@ -159,9 +164,12 @@ void fp_ports_attach(struct fastpath *fp, struct port **ports, size_t n)
 		queue_hook(fp, ports[i]);
 	if (nl_flush(fp->nl)) {
 		/* Someone failed: find out who, one by one. */
-		for (size_t i = 0; i < n; i++)
-			if (fp_port_attach(fp, ports[i]))
-				log_warn("%s", err_text(-1));
+		for (size_t i = 0; i < n; i++) {
+			int rc = fp_port_attach(fp, ports[i]);
+
+			if (rc)
+				log_warn("%s", err_text(rc));
+		}
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
