@@ -2,6 +2,7 @@
 #include "switch/ev.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <sys/timerfd.h>
@@ -16,6 +17,7 @@ struct ev_reg {
 	ev_fn fn;
 	void *arg;
 	uint32_t gen; /* tells a stale event for a reused fd from a live one */
+	bool bulk;    /* dispatched after the others of its round */
 };
 
 struct ev {
@@ -28,6 +30,7 @@ struct ev {
 	size_t cap;
 	void (*round_end)(void *arg);
 	void *round_arg;
+	int watch_fd; /* looked at between bulk handlers; -1: none */
 };
 
 struct ev *ev_new(void)
@@ -36,6 +39,7 @@ struct ev *ev_new(void)
 
 	if (!ev)
 		return NULL;
+	ev->watch_fd = -1;
 	ev->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (ev->epfd < 0) {
 		free(ev);
@@ -64,13 +68,22 @@ int ev_add(struct ev *ev, int fd, uint32_t events, ev_fn fn, void *arg)
 		return -ENOMEM;
 	for (size_t i = old; i < ev->cap; i++)
 		ev->regs[i] = (struct ev_reg){ 0 };
-	ev->regs[fd] = (struct ev_reg){ fn, arg, ++ev->gen };
+	ev->regs[fd] = (struct ev_reg){ fn, arg, ++ev->gen, false };
 	e.data.u64 = (uint64_t)ev->regs[fd].gen << 32 | (uint32_t)fd;
 	if (epoll_ctl(ev->epfd, EPOLL_CTL_ADD, fd, &e)) {
 		ev->regs[fd].fn = NULL;
 		return -errno;
 	}
 	return 0;
+}
+
+int ev_add_bulk(struct ev *ev, int fd, uint32_t events, ev_fn fn, void *arg)
+{
+	int rc = ev_add(ev, fd, events, fn, arg);
+
+	if (!rc)
+		ev->regs[fd].bulk = true;
+	return rc;
 }
 
 int ev_mod(struct ev *ev, int fd, uint32_t events)
@@ -122,21 +135,47 @@ int ev_run_once(struct ev *ev, int timeout_ms)
 
 	if (n < 0)
 		return errno == EINTR ? 0 : -errno;
-	for (int i = 0; i < n && !ev->stop; i++) {
-		int fd = (int)(uint32_t)evs[i].data.u64;
-		uint32_t gen = (uint32_t)(evs[i].data.u64 >> 32);
-		struct ev_reg *r;
+	/* Two passes: signals, the timer and control requests first, then
+	 * the bulk (ports), so that a flood keeping every port busy cannot
+	 * hold up a stop or a request for a whole round. */
+	for (int pass = 0; pass < 2; pass++) {
+		for (int i = 0; i < n && !ev->stop; i++) {
+			int fd = (int)(uint32_t)evs[i].data.u64;
+			uint32_t gen = (uint32_t)(evs[i].data.u64 >> 32);
+			struct ev_reg *r;
 
-		if ((size_t)fd >= ev->cap)
-			continue;
-		r = &ev->regs[fd];
-		if (!r->fn || r->gen != gen)
-			continue;
-		r->fn(ev, fd, evs[i].events, r->arg);
+			if ((size_t)fd >= ev->cap)
+				continue;
+			r = &ev->regs[fd];
+			if (!r->fn || r->gen != gen || r->bulk != (pass == 1))
+				continue;
+			if (pass == 1 && ev->watch_fd >= 0) {
+				/* A signal that came during the round is not
+				 * kept waiting for the rest of it. */
+				struct pollfd w = { .fd = ev->watch_fd, .events = POLLIN };
+				struct ev_reg *wr = &ev->regs[ev->watch_fd];
+
+				if (poll(&w, 1, 0) == 1 && wr->fn)
+					wr->fn(ev, ev->watch_fd, EPOLLIN, wr->arg);
+				if (ev->stop)
+					break;
+				/* It may have reloaded: ports gone, the table
+				 * grown. */
+				r = &ev->regs[fd];
+				if (!r->fn || r->gen != gen)
+					continue;
+			}
+			r->fn(ev, fd, evs[i].events, r->arg);
+		}
 	}
 	if (ev->round_end)
 		ev->round_end(ev->round_arg);
 	return n;
+}
+
+void ev_watch(struct ev *ev, int fd)
+{
+	ev->watch_fd = fd;
 }
 
 void ev_on_round_end(struct ev *ev, void (*fn)(void *arg), void *arg)

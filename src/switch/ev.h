@@ -47,6 +47,14 @@ void ev_linger(struct ev *ev, uint64_t ns);
  * ready. Returns how many events were dispatched, or -errno. */
 int ev_run_once(struct ev *ev, int timeout_ms);
 
+/* ev_add for a bulk source (a switch port): in each round, its handler
+ * runs after those of every other ready descriptor. */
+int ev_add_bulk(struct ev *ev, int fd, uint32_t events, ev_fn fn, void *arg);
+
+/* Look at registered fd between bulk handlers too, and run its handler as
+ * soon as it is ready (the daemon's signals: a stop during a flood). */
+void ev_watch(struct ev *ev, int fd);
+
 /* Call fn after the handlers of each round: work they all share, done
  * once (the switch sends what every ready port queued). */
 void ev_on_round_end(struct ev *ev, void (*fn)(void *arg), void *arg);

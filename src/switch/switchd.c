@@ -165,7 +165,7 @@ static int port_added(void *arg, struct port *p)
 	(void)arg;
 	log_info("port %s attached (ifindex %d, %zu KiB ring, %s)", p->name, p->ifindex,
 		 p->ring_len >> 10, p->vlan.mode == VLAN_MODE_ACCESS ? "access" : "trunk");
-	return ev_add(d.ev, p->fd, EPOLLIN, port_event, p);
+	return ev_add_bulk(d.ev, p->fd, EPOLLIN, port_event, p);
 }
 
 static void port_removed(void *arg, struct port *p)
@@ -234,6 +234,7 @@ static void on_signal(struct ev *ev, int fd, uint32_t events, void *arg)
 static int setup_signals(void)
 {
 	sigset_t set;
+	int rc;
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
@@ -245,7 +246,10 @@ static int setup_signals(void)
 	d.sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (d.sigfd < 0)
 		return err_set(-errno, "signalfd");
-	return ev_add(d.ev, d.sigfd, EPOLLIN, on_signal, NULL);
+	rc = ev_add(d.ev, d.sigfd, EPOLLIN, on_signal, NULL);
+	if (!rc)
+		ev_watch(d.ev, d.sigfd);
+	return rc;
 }
 
 static void teardown(void)
