@@ -115,14 +115,15 @@ static json_t *cmd_ports(struct sw *sw)
 	return r;
 }
 
-struct fdb_dump {
+/* An array filled from one of the switch's tables (fdb, flows). */
+struct dump {
 	struct sw *sw;
 	json_t *arr;
 };
 
 static void fdb_one(const struct fdb_entry_info *e, void *arg)
 {
-	struct fdb_dump *d = arg;
+	struct dump *d = arg;
 	struct port *p = e->port < d->sw->max_index ? d->sw->ports[e->port] : NULL;
 	char mac[18];
 
@@ -133,7 +134,7 @@ static void fdb_one(const struct fdb_entry_info *e, void *arg)
 
 static json_t *cmd_fdb(struct sw *sw)
 {
-	struct fdb_dump d = { sw, json_array() };
+	struct dump d = { sw, json_array() };
 	json_t *r = ok();
 
 	fdb_foreach(sw->fdb, now_s(), fdb_one, &d);
@@ -163,7 +164,7 @@ static json_t *stats_json(const struct port_stats *s, json_t *o)
 
 static void flow_one(const struct fp_flow_info *f, void *arg)
 {
-	struct fdb_dump *d = arg;
+	struct dump *d = arg;
 	struct port *in = f->in < d->sw->max_index ? d->sw->ports[f->in] : NULL;
 	struct port *out = f->out < d->sw->max_index ? d->sw->ports[f->out] : NULL;
 	char src[18], dst[18];
@@ -180,7 +181,7 @@ static void flow_one(const struct fp_flow_info *f, void *arg)
 /* The flows the kernel forwards for the switch (fastpath.h). */
 static json_t *cmd_flows(struct sw *sw)
 {
-	struct fdb_dump d = { sw, json_array() };
+	struct dump d = { sw, json_array() };
 	json_t *r = ok();
 
 	fp_foreach(sw->fastpath, now_s(), flow_one, &d);

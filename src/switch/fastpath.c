@@ -315,12 +315,13 @@ void fp_validate(struct fastpath *fp, struct sw *sw, uint32_t now)
 		drop_flows(fp, sw, agrees, &c);
 }
 
-static bool busy(const struct fp_flow *f, void *arg)
+/* Carried traffic within the aging time, and still agrees with the FDB. */
+static bool live(const struct fp_flow *f, void *arg)
 {
 	const struct check_ctx *c = arg;
 
 	/* Callers' clocks differ by a tick: a stamp a little ahead is new. */
-	return c->now <= f->active || c->now - f->active < fdb_aging(c->sw->fdb);
+	return (c->now <= f->active || c->now - f->active < fdb_aging(c->sw->fdb)) && agrees(f, arg);
 }
 
 void fp_poll(struct fastpath *fp, struct sw *sw, uint32_t now)
@@ -339,21 +340,7 @@ void fp_poll(struct fastpath *fp, struct sw *sw, uint32_t now)
 		 * would have learned from these frames. */
 		fdb_learn(sw->fdb, f->vid, f->key.src, f->in, now);
 	}
-	drop_flows(fp, sw, busy, &c);
-	fp_validate(fp, sw, now);
-}
-
-static bool none(const struct fp_flow *f, void *arg)
-{
-	(void)f;
-	(void)arg;
-	return false;
-}
-
-void fp_flush(struct fastpath *fp, struct sw *sw)
-{
-	if (fp)
-		drop_flows(fp, sw, none, NULL);
+	drop_flows(fp, sw, live, &c);
 }
 
 uint32_t fp_count(const struct fastpath *fp)

@@ -16,8 +16,8 @@
  * counters and aging read as if every frame had crossed the switch.
  *
  * Offers come from NORMAL's decisions only. Flow tables put in front of
- * NORMAL (sw->hook, for OpenFlow) must flush the fast path whenever they
- * change, or offer their own exact-match decisions instead, since a frame
+ * NORMAL (sw->hook, for OpenFlow) must take the fast path's flows back
+ * whenever they change, or offer their own exact-match decisions instead, since a frame
  * on the fast path never reaches them.
  *
  * Tagged frames, trunk ports, floods and everything NORMAL would drop
@@ -65,8 +65,6 @@ void fp_validate(struct fastpath *fp, struct sw *sw, uint32_t now);
 /* Fold the kernel's counters into the ports' and refresh the FDB for
  * flows that carried traffic; flows idle for the aging time go. */
 void fp_poll(struct fastpath *fp, struct sw *sw, uint32_t now);
-/* Remove every flow. */
-void fp_flush(struct fastpath *fp, struct sw *sw);
 
 uint32_t fp_count(const struct fastpath *fp);
 

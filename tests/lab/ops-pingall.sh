@@ -55,7 +55,11 @@ kind=bridge
 if ! ip link add nslab-vlt type bridge vlan_filtering 1 2>/dev/null; then kind=nslab; fi
 ip link del nslab-vlt 2>/dev/null
 echo "# switch kind for the VLAN labs: $kind"
-good=$(write_topo vlans-good <<YAML
+# vlans_topo NAME [EXPECT-LINE...]: two VLANs on one switch, whose hosts
+# are expected not to reach across, plus the expectations given.
+vlans_topo() {
+	local name=$1; shift
+	write_topo "$name" <<YAML
 name: vlans
 switches:
   sw0: {kind: $kind}
@@ -67,8 +71,10 @@ hosts:
 expect:
   - {from: [a10, b10], to: [a20, b20], reach: false}
   - {from: [a20, b20], to: [a10, b10], reach: false}
+$(for e in "$@"; do echo "  - $e"; done)
 YAML
-)
+}
+good=$(vlans_topo vlans-good)
 check "a lab with VLANs 10 and 20 on one switch comes up" "$NSLAB" up --sandbox "$good"
 check_status "pingall: the VLANs do not reach each other, as expected (0)" 0 "$NSLAB" pingall -t 0.5
 check_out "  a10 reaches b10 and nothing of VLAN 20" '^a10 +\+ +- +-$' cat "$T_DIR/last"
@@ -86,22 +92,7 @@ assert d[\"summary\"][\"mismatches\"] == 0 and d[\"mismatches\"] == []
 '"
 
 # The same lab, with a file that expects the wrong things.
-bad=$(write_topo vlans-bad <<YAML
-name: vlans
-switches:
-  sw0: {kind: $kind}
-hosts:
-  a10: {switch: sw0, vlan: 10, ip: 10.50.0.1/24}
-  b10: {switch: sw0, vlan: 10, ip: 10.50.0.2/24}
-  a20: {switch: sw0, vlan: 20, ip: 10.50.0.3/24}
-  b20: {switch: sw0, vlan: 20, ip: 10.50.0.4/24}
-expect:
-  - {from: [a10, b10], to: [a20, b20], reach: false}
-  - {from: [a20, b20], to: [a10, b10], reach: false}
-  - {from: a10, to: a20}
-  - {from: b20, to: a20, reach: false}
-YAML
-)
+bad=$(vlans_topo vlans-bad '{from: a10, to: a20}' '{from: b20, to: a20, reach: false}')
 check "the lab is reconciled with the wrong expectations" "$NSLAB" up --sandbox "$bad"
 check_status "pingall finds the broken expectations (1)" 1 "$NSLAB" pingall -t 0.5
 check_out "  names a10 -> a20" '^  a10 -> a20: not reached, expected to$' cat "$T_DIR/last"
