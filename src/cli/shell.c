@@ -55,7 +55,7 @@ static const struct builtin builtins[] = {
 	{ "pingall", pingall_main, LAB_OPT, "pingall [-4|-6] [-j] [-t S]   who reaches whom" },
 	{ "ping", ping_main, LAB_OPT, "ping [-c N] [-4|-6] A B        ping B from A" },
 	{ "show", show_main, LAB_POSITIONAL, "show [NODE|SWITCH|host]      the lab, a node, a switch" },
-	{ "switch", switch_main, LAB_OPT, "switch SW [ports|fdb|stats|flows]  a switch's own state" },
+	{ "switch", switch_main, LAB_OPT, "switch SW [ports|fdb|stats|flows|mdb]  a switch's own state" },
 	{ "graph", graph_main, LAB_OPT, "graph [-f dot|mermaid]       the topology as a graph" },
 	{ "exec", exec_main, LAB_OPT, "exec NODE [CMD...]           a command or a shell in NODE" },
 	{ "ls", ls_main, LAB_NONE, "ls                           running labs" },
@@ -341,7 +341,7 @@ static void cand_nodes(const struct shell *sh, struct cands *c, const char *pref
 static void candidates(const struct shell *sh, char **words, int idx, const char *prefix,
 		       struct cands *c)
 {
-	static const char *const views[] = { "ports", "fdb", "stats", "flows" };
+	static const char *const views[] = { "ports", "fdb", "stats", "flows", "mdb" };
 
 	if (idx == 0) {
 		for (size_t i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++)

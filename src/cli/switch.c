@@ -19,13 +19,16 @@
 
 static void help(void)
 {
-	printf("Usage: nslab switch [-j] [-l LAB] SWITCH [ports | fdb | stats | flows]\n"
+	printf("Usage: nslab switch [-j] [-l LAB] SWITCH [ports | fdb | stats | flows | mdb]\n"
 	       "       nslab switch [-l LAB] SWITCH fdb flush [--port PORT] [--vlan VLAN]\n\n"
 	       "A switch's own state: its ports (VLAN or trunk, and the host behind\n"
 	       "each), its MAC table (MAC, VLAN, port, age in seconds) and its per-port\n"
 	       "counters. With no view, all three. `flows` lists the known unicast\n"
 	       "flows nslab-switchd has handed to the kernel (its fast path), with\n"
-	       "what the kernel forwarded for each. `fdb flush` empties the MAC table\n"
+	       "what the kernel forwarded for each. `mdb` lists the IPv6 multicast\n"
+	       "listeners the hosts reported (group, VLAN, port, seconds left), by which\n"
+	       "nslab-switchd sends a group's traffic to its listeners only (MLD\n"
+	       "snooping). `fdb flush` empties the MAC table\n"
 	       "(or the entries of one port or VLAN), and the flows that relied on it;\n"
 	       "the switch learns again from traffic.\n\n"
 	       "  -j, --json      JSON\n"
@@ -129,8 +132,10 @@ int switch_main(int argc, char **argv)
 		v = SWITCH_VIEW_STATS;
 	else if (!strcmp(view, "flows"))
 		v = SWITCH_VIEW_FLOWS;
+	else if (!strcmp(view, "mdb"))
+		v = SWITCH_VIEW_MDB;
 	else
-		return cli_usage_error("switch", "unknown view '%s' (ports, fdb, stats, flows)", view);
+		return cli_usage_error("switch", "unknown view '%s' (ports, fdb, stats, flows, mdb)", view);
 	if (optind + 2 < argc) {
 		if (v != SWITCH_VIEW_FDB || strcmp(argv[optind + 2], "flush"))
 			return cli_usage_error("switch", "unknown action '%s'", argv[optind + 2]);

@@ -175,7 +175,7 @@ static int daemon_call(const struct labsel *ls, const struct topo_switch *sw, co
 
 static int daemon_state(const struct labsel *ls, const struct topo_switch *sw, json_t **out)
 {
-	json_t *ports = NULL, *fdb = NULL, *stats = NULL, *flows = NULL, *p, *s, *rows;
+	json_t *ports = NULL, *fdb = NULL, *stats = NULL, *flows = NULL, *mdb = NULL, *p, *s, *rows;
 	size_t i, k;
 	int rc;
 
@@ -186,6 +186,8 @@ static int daemon_state(const struct labsel *ls, const struct topo_switch *sw, j
 		rc = daemon_call(ls, sw, "stats", &stats);
 	if (!rc)
 		rc = daemon_call(ls, sw, "flows", &flows);
+	if (!rc)
+		rc = daemon_call(ls, sw, "mdb", &mdb);
 	if (rc)
 		goto out;
 	rows = json_array();
@@ -205,10 +207,13 @@ static int daemon_state(const struct labsel *ls, const struct topo_switch *sw, j
 			port_owner(ls->topo, sw, name, row);
 		json_array_append_new(rows, row);
 	}
-	*out = json_pack("{s:s, s:s, s:o, s:O, s:O}", "switch", sw->name, "kind", "nslab", "ports", rows,
-			 "fdb", json_object_get(fdb, "entries") ?: json_array(), "flows",
-			 json_object_get(flows, "flows") ?: json_array());
+	*out = json_pack("{s:s, s:s, s:o, s:O, s:O, s:O, s:b}", "switch", sw->name, "kind", "nslab",
+			 "ports", rows, "fdb", json_object_get(fdb, "entries") ?: json_array(), "flows",
+			 json_object_get(flows, "flows") ?: json_array(), "mdb",
+			 json_object_get(mdb, "groups") ?: json_array(), "mld_snooping",
+			 json_is_true(json_object_get(mdb, "snooping")));
 out:
+	json_decref(mdb);
 	json_decref(flows);
 	json_decref(ports);
 	json_decref(fdb);
@@ -234,6 +239,10 @@ static const struct out_col flow_cols[] = {
 	{ "DST", "dst", false },	 { "VLAN", "vlan", true },	{ "PACKETS", "packets", true },
 	{ "BYTES", "bytes", true },	 { "IDLE", "idle", true },
 };
+static const struct out_col mdb_cols[] = {
+	{ "GROUP", "group", false }, { "VLAN", "vlan", true }, { "PORT", "port", false },
+	{ "EXPIRES", "expires", true },
+};
 static const struct out_col stat_cols[] = {
 	{ "PORT", "name", false },
 	{ "RX-PKTS", "stats.rx_packets", true }, { "RX-BYTES", "stats.rx_bytes", true },
@@ -244,13 +253,16 @@ static const struct out_col stat_cols[] = {
 void switch_print(json_t *st, enum switch_view view, bool json)
 {
 	json_t *ports = json_object_get(st, "ports"), *fdb = json_object_get(st, "fdb");
-	json_t *flows = json_object_get(st, "flows");
+	json_t *flows = json_object_get(st, "flows"), *mdb = json_object_get(st, "mdb");
+	const char *name = json_string_value(json_object_get(st, "switch"));
 
 	if (json) {
 		if (view == SWITCH_VIEW_ALL)
 			out_json(stdout, st);
 		else if (view == SWITCH_VIEW_FLOWS)
 			out_json(stdout, flows ? flows : json_array());
+		else if (view == SWITCH_VIEW_MDB)
+			out_json(stdout, mdb ? mdb : json_array());
 		else
 			out_json(stdout, view == SWITCH_VIEW_FDB ? fdb : ports);
 		return;
@@ -263,6 +275,18 @@ void switch_print(json_t *st, enum switch_view view, bool json)
 			out_table(stdout, flows, flow_cols, sizeof(flow_cols) / sizeof(flow_cols[0]));
 		else
 			printf("no flow is forwarded by the kernel\n");
+		return;
+	}
+	if (view == SWITCH_VIEW_MDB) {
+		if (!mdb)
+			printf("%s is a Linux bridge, its multicast snooping off: it floods multicast to every port\n",
+			       name);
+		else if (!json_is_true(json_object_get(st, "mld_snooping")))
+			printf("MLD snooping is off on %s: IPv6 multicast floods to every port\n", name);
+		else if (json_array_size(mdb))
+			out_table(stdout, mdb, mdb_cols, sizeof(mdb_cols) / sizeof(mdb_cols[0]));
+		else
+			printf("no port has reported an IPv6 multicast listener\n");
 		return;
 	}
 	if (view == SWITCH_VIEW_ALL)
@@ -286,6 +310,9 @@ void switch_print(json_t *st, enum switch_view view, bool json)
 		printf("\n%zu %s forwarded by the kernel (nslab switch %s flows)\n",
 		       json_array_size(flows), json_array_size(flows) == 1 ? "flow" : "flows",
 		       json_string_value(json_object_get(st, "switch")));
+	if (view == SWITCH_VIEW_ALL && mdb)
+		printf("%zu IPv6 multicast %s (nslab switch %s mdb)\n", json_array_size(mdb),
+		       json_array_size(mdb) == 1 ? "listener" : "listeners", name);
 }
 
 int show_switch(const struct labsel *ls, const struct topo_switch *sw, bool json)

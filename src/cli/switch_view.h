@@ -15,10 +15,12 @@ enum switch_view {
 	SWITCH_VIEW_FDB,
 	SWITCH_VIEW_STATS,
 	SWITCH_VIEW_FLOWS,
+	SWITCH_VIEW_MDB,
 };
 
 /* {"switch", "kind", "ports": [{name, state, vlan|trunk, host, mac, stats:{...}}],
- *  "fdb": [{mac, vlan, port, age}]}. Caller decrefs. */
+ *  "fdb": [{mac, vlan, port, age}]}, and for kind nslab "flows", "mdb" and
+ *  "mld_snooping". Caller decrefs. */
 int switch_state(const struct labsel *ls, const struct topo_switch *sw, json_t **out);
 void switch_print(json_t *st, enum switch_view view, bool json);
 

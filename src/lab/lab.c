@@ -296,53 +296,93 @@ static void warn_host(struct lab_run *r, const struct topo *t, const struct plan
 			 r->meta.name);
 }
 
+#define LINKS_NUDGE_MAX 8
+
 struct links_down {
 	uint32_t group;
+	bool mine_only; /* the machine's own namespace: only the lab's links */
 	size_t down;
+	/* veths to ask about by name: the first few of the namespace */
+	char nudge[LINKS_NUDGE_MAX][IF_NAMESIZE];
+	size_t n_nudge;
 };
 
 static int count_down_cb(const struct link_info *li, void *arg)
 {
 	struct links_down *q = arg;
 
-	/* Veths only: a bridge's operstate lags (its carrier event is not
-	 * urgent) but it forwards already (apply.c, bridges_up). */
-	if (li->group == q->group && (li->flags & IFF_UP) && li->operstate != IF_OPER_UP &&
-	    strcmp(li->kind, "bridge"))
+	if (!(li->flags & IFF_UP) || (q->mine_only && li->group != q->group) ||
+	    li->operstate == IF_OPER_UP)
+		return 0;
+	/* Veths of the lab's group not up yet (a bridge's operstate lags,
+	 * its carrier event is not urgent, but it forwards already: apply.c,
+	 * bridges_up), and a veth with a carrier whose event the kernel's
+	 * link watcher has not handled yet (operstate not up): until it has,
+	 * its transmit queue is the kernel's noop, which drops what is sent
+	 * (a host's first ARP request). */
+	if ((q->group && li->group == q->group && strcmp(li->kind, "bridge")) ||
+	    (!strcmp(li->kind, "veth") && li->carrier)) {
 		q->down++;
+		if (li->carrier && q->n_nudge < LINKS_NUDGE_MAX)
+			snprintf(q->nudge[q->n_nudge++], IF_NAMESIZE, "%s", li->name);
+	}
 	return 0;
 }
 
 /*
  * A link that was just brought up forwards nothing until the kernel's
- * link watcher has run for it (dev_activate attaches its queue), which it
- * does in batches, at most once a second; with hundreds of new links some
- * wait that long. Return only once the lab's links are up, so whatever
- * runs right after `up` finds a working network.
+ * link watcher has run for it (dev_activate attaches its queue). The
+ * watcher takes 200 links at a time and then the rest a hundred a second,
+ * so with a thousand new veths some ends wait seconds. Asking the kernel
+ * about one link (RTM_GETLINK by name, not a dump) runs the watcher for it
+ * there and then (rtnl_getlink: linkwatch_sync_dev). So: find the links
+ * not up yet in every namespace this run touched, ask about each, and
+ * return once the lab's links are up, so that whatever runs right after
+ * `up` finds a working network.
  */
-static void wait_links_up(const struct lab_run *r)
+static void wait_links_up(const struct lab_run *r, struct apply_ctx *ctx)
 {
-	struct links_down q = { r->meta.group, 0 };
 	uint64_t deadline = time_mono_ns() + 5000000000ull;
-	struct nl *nl = NULL;
-	int fd = -1;
+	struct nsctx **pending = calloc(ctx->ns.n + 1, sizeof(*pending));
+	size_t n = 0, down = 0;
 
-	if (!r->meta.group)
+	if (!pending)
 		return;
-	if (r->meta.sandbox ? netns_open(r->host_ns, &fd) || nl_open_netns(fd, &nl) : nl_open(&nl))
-		goto out;
-	do {
-		q.down = 0;
-		if (link_dump(nl, count_down_cb, &q) || !q.down)
+	for (size_t i = 0; i < ctx->ns.n; i++)
+		if (ctx->ns.v[i] && ctx->ns.v[i]->nl)
+			pending[n++] = ctx->ns.v[i];
+	while (n) {
+		size_t k = 0;
+
+		down = 0;
+		for (size_t i = 0; i < n; i++) {
+			struct links_down q = { .group = r->meta.group,
+						.mine_only = !strcmp(pending[i]->name, OBJ_NS_HOST) };
+			size_t still = 0;
+
+			if (link_dump(pending[i]->nl, count_down_cb, &q) || !q.down)
+				continue;
+			still = q.down - q.n_nudge;
+			for (size_t j = 0; j < q.n_nudge; j++) {
+				struct link_info li;
+
+				if (link_get(pending[i]->nl, q.nudge[j], &li) == 0 &&
+				    li.operstate != IF_OPER_UP)
+					still++;
+			}
+			if (still) {
+				pending[k++] = pending[i];
+				down += still;
+			}
+		}
+		n = k;
+		if (!n || time_mono_ns() >= deadline)
 			break;
 		usleep(20000);
-	} while (time_mono_ns() < deadline);
-	if (q.down)
-		log_warn("%s: %zu links are still not up after 5 s", r->meta.name, q.down);
-out:
-	nl_close(nl);
-	if (fd >= 0)
-		close(fd);
+	}
+	if (n)
+		log_warn("%s: %zu links are still not up after 5 s", r->meta.name, down);
+	free(pending);
 }
 
 static void log_plan(const struct plan *p)
@@ -432,9 +472,9 @@ int lab_up(const struct topo *t, const struct lab_up_opts *o, struct lab_result 
 		err_msg(rc, "%s", why);
 		goto out;
 	}
-	apply_fini(&ctx);
 	if (plan.n_create)
-		wait_links_up(&r);
+		wait_links_up(&r, &ctx);
+	apply_fini(&ctx);
 	rc = journal_compact(r.journal, &plan.next);
 	if (!rc && o->src)
 		rc = state_save_topo(r.meta.name, o->src, o->src_len);

@@ -136,6 +136,8 @@ int switchd_write_config(const char *lab, const struct obj *o)
 
 		if (obj_get(o->attrs, "fast_path", fast, sizeof(fast)) && !strcmp(fast, "off"))
 			json_object_set_new(cfg, "fast_path", json_false());
+		if (obj_get(o->attrs, "mld_snooping", fast, sizeof(fast)) && !strcmp(fast, "off"))
+			json_object_set_new(cfg, "mld_snooping", json_false());
 	}
 	json_object_set_new(cfg, "ports", pj);
 	text = json_dumps(cfg, JSON_INDENT(1));
@@ -164,29 +166,69 @@ static pid_t read_pid(const char *lab, const char *sw)
  * Whether pid is a live nslab-switchd (not a recycled pid). A zombie is not
  * live: the daemon has closed its ports, and it may stay a zombie for a
  * while, since whoever inherits it (init on some machines) reaps lazily.
+ * Nor is a daemon that is dying (killed, exiting): right after `kill -9`
+ * it still runs for milliseconds, closing its sockets.
  */
-static bool is_switchd(pid_t pid)
+#define TASK_PF_EXITING 0x4u /* include/linux/sched.h */
+
+enum daemon_state { DAEMON_NONE, DAEMON_DYING, DAEMON_LIVE };
+
+static bool sigkill_pending(pid_t pid)
 {
-	char path[64], *stat, *name, *end;
-	bool yes;
+	char path[64], *st, *p;
+	bool yes = false;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if (fs_read_file(path, 16384, &st, NULL))
+		return false;
+	for (p = st; p && !yes; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (!strncmp(p, "SigPnd:", 7) || !strncmp(p, "ShdPnd:", 7))
+			yes = (strtoull(p + 7, NULL, 16) >> (SIGKILL - 1)) & 1;
+	free(st);
+	return yes;
+}
+
+static enum daemon_state daemon_state(pid_t pid)
+{
+	char path[64], *stat, *name, *end, *f;
+	enum daemon_state ds = DAEMON_NONE;
+	unsigned long flags;
 
 	if (pid <= 0 || kill(pid, 0))
-		return false;
+		return DAEMON_NONE;
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
 	if (fs_read_file(path, 4096, &stat, NULL))
-		return false;
-	/* "pid (comm) S ...": comm may hold spaces and parentheses. */
+		return DAEMON_NONE;
+	/* "pid (comm) S ppid pgrp session tty tpgid flags ...": comm may
+	 * hold spaces and parentheses. */
 	name = strchr(stat, '(');
 	end = strrchr(stat, ')');
-	yes = name && end && end > name && end[1] == ' ' && end[2] != 'Z' && end[2] != 'X' &&
-	      !strncmp(name + 1, "nslab-switchd", 13);
+	if (name && end && end > name && end[1] == ' ' && end[2] != 'Z' && end[2] != 'X' &&
+	    !strncmp(name + 1, "nslab-switchd)", 14)) {
+		f = end + 2;
+		for (int i = 0; f && i < 6; i++)
+			f = (f = strchr(f, ' ')) ? f + 1 : NULL;
+		flags = f ? strtoul(f, NULL, 10) : 0;
+		ds = (flags & TASK_PF_EXITING) || sigkill_pending(pid) ? DAEMON_DYING : DAEMON_LIVE;
+	}
 	free(stat);
-	return yes;
+	return ds;
 }
 
 bool switchd_alive(const char *lab, const char *sw)
 {
-	return is_switchd(read_pid(lab, sw));
+	return daemon_state(read_pid(lab, sw)) == DAEMON_LIVE;
+}
+
+/* A killed daemon holds its pid file's lock until it has closed all it
+ * had: let it finish before a new one takes over. */
+static void wait_dying(const char *lab, const char *sw)
+{
+	pid_t pid = read_pid(lab, sw);
+	uint64_t deadline = time_mono_ns() + 3000000000ull;
+
+	while (daemon_state(pid) == DAEMON_DYING && time_mono_ns() < deadline)
+		usleep(5000);
 }
 
 int switchd_start(const char *lab, const struct obj *o, int nsfd)
@@ -202,6 +244,7 @@ int switchd_start(const char *lab, const struct obj *o, int nsfd)
 	rc = switchd_write_config(lab, o);
 	if (rc)
 		return rc;
+	wait_dying(lab, o->name);
 	if (switchd_path(lab, o->name, "json", cfg, sizeof(cfg)) ||
 	    switchd_path(lab, o->name, "sock", sock, sizeof(sock)) ||
 	    switchd_path(lab, o->name, "pid", pid, sizeof(pid)) ||
@@ -292,13 +335,14 @@ int switchd_stop(const char *lab, const char *sw)
 	pid_t pid = read_pid(lab, sw);
 	char path[4096];
 
-	if (is_switchd(pid)) {
+	/* Returns once it is gone (or a zombie): its sockets are closed. */
+	if (daemon_state(pid) != DAEMON_NONE) {
 		kill(pid, SIGTERM);
-		for (int i = 0; i < 200 && is_switchd(pid); i++)
+		for (int i = 0; i < 200 && daemon_state(pid) != DAEMON_NONE; i++)
 			usleep(10000);
-		if (is_switchd(pid)) {
+		if (daemon_state(pid) != DAEMON_NONE) {
 			kill(pid, SIGKILL);
-			for (int i = 0; i < 100 && is_switchd(pid); i++)
+			for (int i = 0; i < 100 && daemon_state(pid) != DAEMON_NONE; i++)
 				usleep(10000);
 		}
 	}

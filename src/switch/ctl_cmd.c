@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "switch/ctl_cmd.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <jansson.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include "common/log.h"
 #include "common/util.h"
 #include "switch/fastpath.h"
+#include "switch/snoop.h"
 #include "switch/sw.h"
 
 static void emit(struct strbuf *out, json_t *reply)
@@ -73,6 +75,21 @@ static json_t *cmd_status(struct sw *sw)
 	} else {
 		json_object_set_new(r, "fast_path", json_false());
 	}
+	if (sw->snoop) {
+		struct snoop_info si;
+
+		snoop_get_info(sw->snoop, now_s(), &si);
+		json_object_set_new(r, "mld_snooping",
+				    json_pack("{s:b,s:I,s:I,s:I,s:I,s:b,s:I,s:I,s:I}", "querier", si.querier,
+					      "next_query", (json_int_t)si.next_query_in, "router_ports",
+					      (json_int_t)si.routers, "memberships",
+					      (json_int_t)si.memberships, "size", (json_int_t)si.size,
+					      "overflowed", si.overflowed, "reports", (json_int_t)si.reports,
+					      "queries_sent", (json_int_t)si.queries_sent, "queries_heard",
+					      (json_int_t)si.queries_heard));
+	} else {
+		json_object_set_new(r, "mld_snooping", json_false());
+	}
 	return r;
 }
 
@@ -105,11 +122,12 @@ static json_t *cmd_ports(struct sw *sw)
 		if (!p)
 			continue;
 		mac_str(p->mac, mac);
-		json_array_append_new(arr, vlan_json(&p->vlan, json_pack("{s:s,s:i,s:s,s:s,s:b}", "name",
+		json_array_append_new(arr, vlan_json(&p->vlan, json_pack("{s:s,s:i,s:s,s:s,s:b,s:b}", "name",
 									 p->name, "ifindex", p->ifindex,
 									 "mac", mac, "state",
 									 state_name(p->state), "fast_path",
-									 p->fast)));
+									 p->fast, "mld_router",
+									 sw->snoop && snoop_is_router(sw->snoop, p->index, now_s()))));
 	}
 	json_object_set_new(r, "ports", arr);
 	return r;
@@ -151,6 +169,7 @@ static json_t *stats_json(const struct port_stats *s, json_t *o)
 	json_object_set_new(o, "tx_packets", json_integer((json_int_t)s->tx_packets));
 	json_object_set_new(o, "tx_bytes", json_integer((json_int_t)s->tx_bytes));
 	json_object_set_new(o, "drops", json_integer((json_int_t)stats_drops(s)));
+	json_object_set_new(o, "snooped", json_integer((json_int_t)s->snooped));
 	json_object_set_new(o, "errors", json_integer((json_int_t)s->rx_errors + (json_int_t)s->tx_errors));
 	json_object_set_new(o, "rx_errors", json_integer((json_int_t)s->rx_errors));
 	json_object_set_new(o, "tx_errors", json_integer((json_int_t)s->tx_errors));
@@ -189,6 +208,40 @@ static json_t *cmd_flows(struct sw *sw)
 	return r;
 }
 
+static void ip6_str(const uint8_t a[16], char s[40])
+{
+	/* the shortest form (RFC 5952), as users read it elsewhere */
+	struct in6_addr in;
+
+	memcpy(&in, a, 16);
+	if (!inet_ntop(AF_INET6, &in, s, 40))
+		snprintf(s, 40, "?");
+}
+
+static void mdb_one(const struct mdb_entry_info *e, void *arg)
+{
+	struct dump *d = arg;
+	struct port *p = e->port < d->sw->max_index ? d->sw->ports[e->port] : NULL;
+	char g[40];
+
+	ip6_str(e->group, g);
+	json_array_append_new(d->arr, json_pack("{s:s,s:i,s:s,s:I}", "group", g, "vlan", e->vid, "port",
+						p ? p->name : "?", "expires", (json_int_t)e->expires_in));
+}
+
+/* The multicast groups the hosts reported (snoop.h). */
+static json_t *cmd_mdb(struct sw *sw)
+{
+	struct dump d = { sw, json_array() };
+	json_t *r = ok();
+
+	if (sw->snoop)
+		mdb_foreach(snoop_mdb(sw->snoop), now_s(), mdb_one, &d);
+	json_object_set_new(r, "groups", d.arr);
+	json_object_set_new(r, "snooping", json_boolean(sw->snoop != NULL));
+	return r;
+}
+
 static json_t *cmd_stats(struct sw *sw)
 {
 	json_t *r = ok(), *arr = json_array();
@@ -206,6 +259,7 @@ static json_t *cmd_stats(struct sw *sw)
 		tot.tx_bytes += p->st.tx_bytes;
 		tot.rx_errors += p->st.rx_errors;
 		tot.tx_errors += p->st.tx_errors;
+		tot.snooped += p->st.snooped;
 		for (int k = 0; k < DROP_MAX; k++)
 			tot.drops[k] += p->st.drops[k];
 		json_array_append_new(arr, stats_json(&p->st, json_pack("{s:s}", "name", p->name)));
@@ -318,12 +372,14 @@ void ctl_cmd_handle(struct sw *sw, const char *line, size_t len, struct strbuf *
 		r = cmd_stats(sw);
 	else if (!strcmp(c, "flows"))
 		r = cmd_flows(sw);
+	else if (!strcmp(c, "mdb"))
+		r = cmd_mdb(sw);
 	else if (!strcmp(c, "fdb-flush"))
 		r = cmd_fdb_flush(sw, req);
 	else if (!strcmp(c, "reload"))
 		r = cmd_reload(sw);
 	else
-		r = fail("unknown command \"%.64s\" (status, ports, fdb, flows, stats, fdb-flush, reload)", c);
+		r = fail("unknown command \"%.64s\" (status, ports, fdb, flows, mdb, stats, fdb-flush, reload)", c);
 	json_decref(req);
 	emit(out, r ? r : json_pack("{s:b,s:s}", "ok", 0, "error", "out of memory"));
 }

@@ -7,6 +7,7 @@
  */
 #include "switch/fastpath.h"
 #include "switch/pipeline.h"
+#include "switch/snoop.h"
 #include "switch/sw.h"
 
 static const enum drop_reason vlan_drop[] = {
@@ -61,6 +62,9 @@ void normal_process(struct sw *sw, const struct pl_pkt *pkt, uint32_t now)
 			return;
 		}
 	}
+	/* IPv6 multicast to its group's listeners only, when known. */
+	if (sw->snoop && f->dst[0] == 0x33 && f->dst[1] == 0x33 && snoop_forward(sw, pkt, vid, now))
+		return;
 	/* Broadcast, multicast and unknown unicast: every other member of
 	 * the VLAN. */
 	for (unsigned i = 0; i < sw->flood_n[vid]; i++) {

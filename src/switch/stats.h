@@ -4,7 +4,7 @@
  * (a GSO super-frame is one packet of its full length; a tag the kernel
  * carried out of band counts its 4 bytes). Every frame received is either
  * forwarded (counted in tx of the ports it left through), dropped for a
- * named reason, or an error, so the counters add up.
+ * named reason, snooped, or an error, so the counters add up.
  */
 #ifndef NSLAB_SWITCH_STATS_H
 #define NSLAB_SWITCH_STATS_H
@@ -34,6 +34,10 @@ struct port_stats {
 	uint64_t rx_errors; /* truncated frames, invalid vnet headers */
 	uint64_t tx_errors; /* frames the kernel refused */
 	uint64_t drops[DROP_MAX];
+	/* IPv6 multicast that no other port wanted (MLD snooping): a report
+	 * with no multicast router to go to, data whose only listener sent it.
+	 * Not a drop: the switch did with it what it is for. */
+	uint64_t snooped;
 };
 
 static inline uint64_t stats_drops(const struct port_stats *s)

@@ -11,6 +11,7 @@
 #include "common/log.h"
 #include "common/util.h"
 #include "switch/fastpath.h"
+#include "switch/snoop.h"
 
 static void detach_many(struct sw *sw, struct port **ports, size_t n);
 
@@ -56,6 +57,7 @@ void sw_free(struct sw *sw)
 		free(all);
 	}
 	fp_free(sw->fastpath);
+	snoop_free(sw->snoop);
 	fdb_free(sw->fdb);
 	free(sw->ports);
 	free(sw->txq);
@@ -118,11 +120,37 @@ void sw_set_fast_path(struct sw *sw, bool on)
 	log_info("fast path on: known unicast flows between access ports go by the kernel");
 }
 
+static uint32_t sw_now(void)
+{
+	return (uint32_t)(time_mono_ns() / 1000000000u);
+}
+
+int sw_set_snooping(struct sw *sw, bool on)
+{
+	if (on == (sw->snoop != NULL))
+		return 0;
+	if (!on) {
+		snoop_free(sw->snoop);
+		sw->snoop = NULL;
+		log_info("MLD snooping off: IPv6 multicast floods");
+		return 0;
+	}
+	sw->snoop = snoop_new(sw->name, sw_now());
+	if (!sw->snoop)
+		return err_set(-ENOMEM, "MLD snooping");
+	/* Whatever the ports' hosts listen to, they say so when asked. */
+	for (unsigned i = 0; i < sw->max_index; i++)
+		if (sw->ports[i])
+			snoop_port_reset(sw->snoop, (uint16_t)i);
+	log_info("MLD snooping on: IPv6 multicast goes to its listeners");
+	return 0;
+}
+
 uint32_t sw_fdb_flush(struct sw *sw, uint16_t port, uint16_t vid)
 {
 	uint32_t n = fdb_flush(sw->fdb, port, vid);
 
-	fp_validate(sw->fastpath, sw, (uint32_t)(time_mono_ns() / 1000000000u));
+	fp_validate(sw->fastpath, sw, sw_now());
 	return n;
 }
 
@@ -223,6 +251,7 @@ static int attach_open(struct sw *sw, struct port *p, const struct vlan_port *vp
 	p->vlan = *vp;
 	/* Stale entries of a previous port in this slot would misdirect. */
 	sw_fdb_flush(sw, p->index, 0);
+	snoop_port_reset(sw->snoop, p->index);
 	sw->ports[idx] = p;
 	sw->n_ports++;
 	if (idx + 1 > sw->max_index)
@@ -261,6 +290,7 @@ int sw_attach(struct sw *sw, const char *name, const struct vlan_port *vp, unsig
 	rc = attach_open(sw, p, vp, true);
 	if (rc)
 		return rc;
+	snoop_send_queries(sw, sw_now());
 	if (out)
 		*out = p;
 	return 0;
@@ -275,6 +305,7 @@ static void unhook(struct sw *sw, struct port *p)
 	if (sw->hooks.port_removed)
 		sw->hooks.port_removed(sw->hooks.arg, p);
 	sw_fdb_flush(sw, p->index, 0);
+	snoop_port_gone(sw->snoop, p->index);
 	sw->ports[p->index] = NULL;
 	sw->n_ports--;
 	while (sw->max_index && !sw->ports[sw->max_index - 1])
@@ -317,7 +348,9 @@ void sw_set_vlan(struct sw *sw, struct port *p, const struct vlan_port *vp)
 {
 	p->vlan = *vp;
 	sw_fdb_flush(sw, p->index, 0);
+	snoop_port_reset(sw->snoop, p->index);
 	sw_rebuild(sw);
+	snoop_send_queries(sw, sw_now());
 }
 
 static void add_name(json_t *arr, const char *name)
@@ -404,6 +437,7 @@ int sw_apply(struct sw *sw, const struct swconf *conf, json_t *added, json_t *re
 			log_info("port %s: VLAN settings changed", p->name);
 			p->vlan = cp->vlan;
 			sw_fdb_flush(sw, p->index, 0);
+			snoop_port_reset(sw->snoop, p->index);
 		}
 	}
 	if (n_gone)
@@ -411,6 +445,9 @@ int sw_apply(struct sw *sw, const struct swconf *conf, json_t *added, json_t *re
 	rc = sw_rebuild(sw);
 	if (!rc)
 		sw_set_fast_path(sw, !conf->no_fast_path);
+	if (!rc)
+		rc = sw_set_snooping(sw, !conf->no_mld_snooping);
+	snoop_send_queries(sw, sw_now());
 out:
 	free(reqs);
 	free(gone);

@@ -52,6 +52,7 @@ struct sw {
 	struct pl_hook hook; /* flow tables before NORMAL; none yet */
 	struct fastpath *fastpath; /* kernel-forwarded flows; NULL: none */
 	bool fast_path_off;        /* never (the daemon's --no-fast-path) */
+	struct snoop *snoop;       /* MLD snooping (snoop.h); NULL: off */
 	struct sw_hooks hooks;
 	unsigned gone; /* ports seen failing in the data path, to reap */
 };
@@ -72,6 +73,8 @@ struct port *sw_port(const struct sw *sw, const char *name);
  * does, as the configuration says. Where the kernel cannot, it stays off,
  * with a warning in the log. */
 void sw_set_fast_path(struct sw *sw, bool on);
+/* Turn MLD snooping (snoop.h) on or off; off, IPv6 multicast floods. */
+int sw_set_snooping(struct sw *sw, bool on);
 /* fdb_flush, and the fast path's flows that relied on the entries go too. */
 uint32_t sw_fdb_flush(struct sw *sw, uint16_t port, uint16_t vid);
 /* Recompute the per-VLAN member lists (after any port change). */

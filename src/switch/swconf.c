@@ -149,7 +149,7 @@ static int parse_fdb(json_t *o, const char *origin, struct swconf *c)
 
 static int parse_root(json_t *root, const char *origin, struct swconf *c)
 {
-	static const char *const keys[] = { "switch", "fdb", "fast_path", "ports", NULL };
+	static const char *const keys[] = { "switch", "fdb", "fast_path", "mld_snooping", "ports", NULL };
 	json_t *v, *ports;
 	int rc;
 
@@ -173,6 +173,12 @@ static int parse_root(json_t *root, const char *origin, struct swconf *c)
 		if (!json_is_boolean(v))
 			return bad(origin, "fast_path", "must be true or false");
 		c->no_fast_path = !json_is_true(v);
+	}
+	v = json_object_get(root, "mld_snooping");
+	if (v) {
+		if (!json_is_boolean(v))
+			return bad(origin, "mld_snooping", "must be true or false");
+		c->no_mld_snooping = !json_is_true(v);
 	}
 	ports = json_object_get(root, "ports");
 	if (!ports)

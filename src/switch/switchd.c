@@ -26,6 +26,7 @@
 #include "switch/fastpath.h"
 #include "switch/pidfile.h"
 #include "switch/pipeline.h"
+#include "switch/snoop.h"
 #include "switch/sw.h"
 
 #define PROG "nslab-switchd"
@@ -52,8 +53,8 @@ static const char usage[] =
 	"\n"
 	"Options:\n"
 	"  --config FILE    JSON configuration: switch name, fdb size/aging, ports\n"
-	"  --control SOCK   Unix socket for requests (status, ports, fdb, flows, stats,\n"
-	"                   fdb-flush, reload), one JSON object per line\n"
+	"  --control SOCK   Unix socket for requests (status, ports, fdb, flows, mdb,\n"
+	"                   stats, fdb-flush, reload), one JSON object per line\n"
 	"  --log FILE       also log to FILE (the only log once detached)\n"
 	"  --pidfile FILE   write and lock a pid file\n"
 	"  --detach         run in the background; return once every port forwards\n"
@@ -185,6 +186,7 @@ static void tick(struct ev *ev, int fd, uint32_t events, void *arg)
 	if (read(fd, &n, sizeof(n)) < 0 && errno != EAGAIN)
 		return;
 	fp_poll(d.sw->fastpath, d.sw, now_s());
+	snoop_tick(d.sw, now_s());
 	aged = fdb_age(d.sw->fdb, now_s());
 	if (aged) {
 		log_debug("aged out %u addresses", aged);

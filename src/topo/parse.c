@@ -13,7 +13,7 @@
 
 static const char *const root_keys[] = { "name", "switches", "hosts", "links", "expect", NULL };
 static const char *const switch_keys[] = { "kind", "gateway", "nat", "uplink", "mtu", "fdb",
-					   "fast_path", NULL };
+					   "fast_path", "mld_snooping", NULL };
 static const char *const fdb_keys[] = { "size", "aging", NULL };
 
 #define FDB_SIZE_MIN 16
@@ -244,7 +244,7 @@ static void parse_switch(struct topo_pctx *ctx, const struct topo_ynode *key,
 		return;
 	if (val->type != TOPO_YMAP) {
 		topo_report(ctx, val->pos, "switch '%s' must be a mapping of %s, not %s; write e.g. '%s: {gateway: 172.16.10.254/24}'",
-			    topo_q(key->str), "kind, gateway, nat, uplink, mtu, fdb, fast_path", topo_ydesc(val),
+			    topo_q(key->str), "kind, gateway, nat, uplink, mtu, fdb, fast_path, mld_snooping", topo_ydesc(val),
 			    topo_q(key->str));
 		return;
 	}
@@ -278,6 +278,16 @@ static void parse_switch(struct topo_pctx *ctx, const struct topo_ynode *key,
 			sw->no_fast_path = !on;
 			if (sw->kind == TOPO_SWITCH_BRIDGE)
 				topo_report(ctx, n->pos, "'fast_path' %s is a setting of nslab-switchd; the Linux bridge (kind: bridge) forwards in the kernel anyway: remove it",
+					    where);
+		}
+	}
+	if ((n = topo_ymap_get(val, "mld_snooping", NULL))) {
+		bool on = true;
+
+		if (topo_yget_bool(ctx, n, "mld_snooping", where, &on)) {
+			sw->no_mld_snooping = !on;
+			if (sw->kind == TOPO_SWITCH_BRIDGE)
+				topo_report(ctx, n->pos, "'mld_snooping' %s is a setting of nslab-switchd; nslab keeps the Linux bridge's (kind: bridge) multicast snooping off: remove it",
 					    where);
 		}
 	}

@@ -79,6 +79,7 @@ struct topo_switch {
 	unsigned fdb_size;          /* MAC table cap; 0: the switch's default */
 	unsigned fdb_aging;         /* seconds; 0: the switch's default */
 	bool no_fast_path;          /* nslab: every frame through the daemon */
+	bool no_mld_snooping;       /* nslab: IPv6 multicast floods */
 	struct topo_pos pos;
 };
 

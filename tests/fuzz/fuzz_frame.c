@@ -13,7 +13,8 @@
  * Ports (datagram socketpairs standing in for packet sockets): p0, p1
  * access VLAN 1, p2 trunk 10,20 native 1, p3 trunk 10 without native.
  * Whatever is sent is read back and checked: it is never shorter than an
- * Ethernet header and its vnet offsets stay inside it.
+ * Ethernet header and its vnet offsets stay inside it. MLD snooping is on,
+ * so IPv6 multicast goes through the MLD parser and the mdb (snoop.h).
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -24,6 +25,7 @@
 #include <unistd.h>
 
 #include "switch/pipeline.h"
+#include "switch/snoop.h"
 #include "switch/sw.h"
 
 #define NPORTS 4
@@ -55,7 +57,7 @@ static void setup(void)
 	vlan_port_trunk(&sw->ports[2]->vlan, vids, 2, 1);
 	vlan_port_trunk(&sw->ports[3]->vlan, vids, 1, 0);
 	sw->n_ports = sw->max_index = NPORTS;
-	if (sw_rebuild(sw))
+	if (sw_rebuild(sw) || sw_set_snooping(sw, true))
 		abort();
 }
 
@@ -115,7 +117,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	pl_process(sw, &pkt, data[15]);
 	pl_flush(sw);
 	drain();
-	if (data[14] == 0xff)
+	if (data[14] == 0xff) {
 		fdb_age(sw->fdb, 100000);
+		snoop_tick(sw, 100000u + data[13]);
+		drain();
+	}
 	return 0;
 }

@@ -133,5 +133,6 @@ for a in red blue; do
 done
 check "blue reaches the internet on the bridge" pings blue 198.51.100.1
 check_out "switch fdb shows the bridge's learnt MACs" 'red-eth0' "$NSLAB" switch v-net-0 fdb
+check_out "switch mdb on a bridge says it floods multicast" 'Linux bridge, its multicast snooping off' "$NSLAB" switch v-net-0 mdb
 check "down" "$NSLAB" down seed
 finish

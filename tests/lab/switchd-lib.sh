@@ -91,7 +91,7 @@ mac_of() { ip netns exec "$1" cat "/sys/class/net/$1-eth0/address"; }
 #   sw_config '{"name":"red-sw"}' '{"name":"blue-sw","vlan":10}'
 sw_config() {
 	local IFS=,
-	printf '{"switch": "sw0", %s"ports": [%s]}\n' "${SW_FDB:+\"fdb\": $SW_FDB, }" "$*" >"$SW_CONF"
+	printf '{"switch": "sw0", %s%s"ports": [%s]}\n' "${SW_FDB:+\"fdb\": $SW_FDB, }" "${SW_EXTRA:-}" "$*" >"$SW_CONF"
 }
 
 sw_start() { # extra daemon options

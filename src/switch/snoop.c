@@ -1,0 +1,298 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "switch/snoop.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "switch/mld.h"
+#include "switch/pipeline.h"
+#include "switch/port.h"
+#include "switch/sw.h"
+
+struct snoop {
+	struct mdb *mdb;
+	uint8_t mac[6], ll[16];
+	uint32_t *router_until; /* [SW_MAX_PORTS], 0: not a router port */
+	uint32_t routers_until; /* the latest of them: after it, none */
+	bool *due;              /* [SW_MAX_PORTS]: to be queried */
+	bool any_due;
+	uint32_t next_query, other_querier_until;
+	uint16_t *scratch; /* [SW_MAX_PORTS] */
+	/* the query, vnet header first as a ring slot holds a frame */
+	uint8_t query[PORT_VNET_LEN + MLD_QUERY_FRAME_LEN];
+	struct pl_pkt query_pkt;
+	uint64_t reports, queries_sent, queries_heard;
+};
+
+static bool after(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) > 0;
+}
+
+struct snoop *snoop_new(const char *switch_name, uint32_t now)
+{
+	struct snoop *s = calloc(1, sizeof(*s));
+	uint32_t h = 2166136261u;
+
+	if (!s)
+		return NULL;
+	s->mdb = mdb_new(MDB_DEFAULT_SIZE);
+	s->router_until = calloc(SW_MAX_PORTS, sizeof(*s->router_until));
+	s->due = calloc(SW_MAX_PORTS, sizeof(*s->due));
+	s->scratch = calloc(SW_MAX_PORTS, sizeof(*s->scratch));
+	if (!s->mdb || !s->router_until || !s->due || !s->scratch) {
+		snoop_free(s);
+		return NULL;
+	}
+	/* A locally administered address of the switch's own, the same
+	 * after a restart: the querier a host hears does not change. */
+	for (const char *c = switch_name; *c; c++)
+		h = (h ^ (uint8_t)*c) * 16777619u;
+	s->mac[0] = 0x02;
+	s->mac[1] = 0x6e; /* 'n' */
+	s->mac[2] = (uint8_t)(h >> 24);
+	s->mac[3] = (uint8_t)(h >> 16);
+	s->mac[4] = (uint8_t)(h >> 8);
+	s->mac[5] = (uint8_t)h;
+	mld_link_local(s->mac, s->ll);
+	mld_build_query(s->query + PORT_VNET_LEN, s->mac, s->ll, SNOOP_RESPONSE_MS,
+			SNOOP_QUERY_INTERVAL);
+	s->query_pkt.vnet = (struct virtio_net_hdr *)s->query;
+	s->query_pkt.data = s->query + PORT_VNET_LEN;
+	s->query_pkt.len = MLD_QUERY_FRAME_LEN;
+	frame_parse(s->query_pkt.data, s->query_pkt.len, NULL, &s->query_pkt.fr);
+	s->next_query = now + SNOOP_STARTUP_INTERVAL;
+	return s;
+}
+
+void snoop_free(struct snoop *s)
+{
+	if (!s)
+		return;
+	mdb_free(s->mdb);
+	free(s->router_until);
+	free(s->due);
+	free(s->scratch);
+	free(s);
+}
+
+const struct mdb *snoop_mdb(const struct snoop *s)
+{
+	return s->mdb;
+}
+
+bool snoop_is_router(const struct snoop *s, uint16_t port, uint32_t now)
+{
+	return port < SW_MAX_PORTS && s->router_until[port] && after(s->router_until[port], now);
+}
+
+static bool any_router(const struct snoop *s, uint32_t now)
+{
+	return s->routers_until && after(s->routers_until, now);
+}
+
+static void learn(struct snoop *s, const struct port *in, uint16_t vid, const struct mld_msg *m,
+		  uint32_t now)
+{
+	/* One host behind an access port: its done is the last word. */
+	bool fast_leave = in->vlan.mode == VLAN_MODE_ACCESS;
+	uint32_t expires = now + SNOOP_MEMBERSHIP;
+	struct mld_record r;
+	uint32_t off = 0;
+
+	s->reports++;
+	if (!m->v2) {
+		if (m->kind == MLD_REPORT && !mld_is_all_nodes(m->group) && mld_scope(m->group) >= 2)
+			mdb_join(s->mdb, vid, m->group, in->index, now, expires);
+		else if (m->kind == MLD_DONE && fast_leave)
+			mdb_leave(s->mdb, vid, m->group, in->index);
+		return;
+	}
+	while (mld_next_record(m, &off, &r)) {
+		if (mld_is_all_nodes(r.group) || mld_scope(r.group) < 2)
+			continue;
+		if (r.join)
+			mdb_join(s->mdb, vid, r.group, in->index, now, expires);
+		else if (r.leave && fast_leave)
+			mdb_leave(s->mdb, vid, r.group, in->index);
+	}
+}
+
+/* Out of the VLAN's router ports but in, and of ports[0..n) (listeners);
+ * a frame nobody takes is counted as snooped. */
+static void send_to(struct sw *sw, const struct pl_pkt *pkt, uint16_t vid, const uint16_t *ports,
+		    uint32_t n, uint32_t now)
+{
+	struct snoop *s = sw->snoop;
+	struct port *in = pkt->in;
+	unsigned sent = 0;
+
+	for (uint32_t i = 0; i < n; i++) {
+		uint16_t k = ports[i];
+
+		if (k == in->index || k >= sw->max_index || !sw->ports[k])
+			continue;
+		pl_output_vlan(sw, pkt, sw->ports[k], vid);
+		sent++;
+	}
+	if (any_router(s, now)) {
+		for (unsigned i = 0; i < sw->flood_n[vid]; i++) {
+			uint16_t k = sw->flood_ports[vid][i];
+			bool listener = false;
+
+			if (k == in->index || !snoop_is_router(s, k, now))
+				continue;
+			for (uint32_t j = 0; j < n && !listener; j++)
+				listener = ports[j] == k;
+			if (!listener) {
+				pl_output_vlan(sw, pkt, sw->ports[k], vid);
+				sent++;
+			}
+		}
+	}
+	if (!sent)
+		in->st.snooped++;
+}
+
+bool snoop_forward(struct sw *sw, const struct pl_pkt *pkt, uint16_t vid, uint32_t now)
+{
+	struct snoop *s = sw->snoop;
+	const struct frame *f = &pkt->fr;
+	struct port *in = pkt->in;
+	uint32_t l3 = f->body_off + 2u, n;
+	struct mld_msg m;
+
+	if (f->ethertype != ETHERTYPE_IPV6 || f->inner_tags || pkt->len <= l3)
+		return false;
+	mld_parse(pkt->data + l3, pkt->len - l3, pkt->vnet->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM, &m);
+	switch (m.kind) {
+	case MLD_QUERY:
+		if (memcmp(m.src, s->ll, 16)) {
+			/* Another querier: a multicast router behind in. It
+			 * wants every group; ours falls silent meanwhile. */
+			s->router_until[in->index] = now + SNOOP_OTHER_QUERIER;
+			s->routers_until = now + SNOOP_OTHER_QUERIER;
+			s->other_querier_until = now + SNOOP_OTHER_QUERIER;
+			s->queries_heard++;
+		}
+		return false;
+	case MLD_REPORT:
+	case MLD_DONE:
+		learn(s, in, vid, &m, now);
+		send_to(sw, pkt, vid, NULL, 0, now);
+		return true;
+	case MLD_DATA:
+		if (mld_is_all_nodes(m.group) || mld_scope(m.group) < 2)
+			return false;
+		n = mdb_lookup(s->mdb, vid, m.group, now, s->scratch, SW_MAX_PORTS);
+		if (n == MDB_UNREGISTERED) {
+			/* Every IPv6 router joins ff02::2 and says so (RFC
+			 * 4291 §2.8): unreported, there is no router here
+			 * for a router solicitation to reach. And a host
+			 * probing a new address sends its probe before its
+			 * own report, half the time: flooded, a lab's start
+			 * is N² copies of them, while only a host that had
+			 * the address already — and has reported its group
+			 * — could answer. */
+			if (!mld_is_all_routers(m.group) && !(m.dad && mld_is_solicited_node(m.group)))
+				return false;
+			n = 0;
+		}
+		send_to(sw, pkt, vid, s->scratch, n, now);
+		return true;
+	case MLD_NOT_IPV6_MC:
+		break;
+	}
+	return false;
+}
+
+void snoop_port_reset(struct snoop *s, uint16_t port)
+{
+	if (!s || port >= SW_MAX_PORTS)
+		return;
+	mdb_flush(s->mdb, port, 0);
+	s->router_until[port] = 0;
+	s->due[port] = true;
+	s->any_due = true;
+}
+
+void snoop_port_gone(struct snoop *s, uint16_t port)
+{
+	if (!s || port >= SW_MAX_PORTS)
+		return;
+	mdb_flush(s->mdb, port, 0);
+	s->router_until[port] = 0;
+	s->due[port] = false;
+}
+
+/* The query out of port p, once for each VLAN it carries that has other
+ * ports (where nobody else is, nobody listens). */
+static void query_port(struct sw *sw, struct port *p)
+{
+	struct snoop *s = sw->snoop;
+
+	if (p->vlan.mode == VLAN_MODE_ACCESS) {
+		pl_output_vlan(sw, &s->query_pkt, p, p->vlan.vid);
+		return;
+	}
+	for (unsigned v = 1; v <= VLAN_MAX_VID; v++)
+		if (sw->flood_n[v] > 1 && vlan_allowed(&p->vlan, (uint16_t)v))
+			pl_output_vlan(sw, &s->query_pkt, p, (uint16_t)v);
+}
+
+void snoop_send_queries(struct sw *sw, uint32_t now)
+{
+	struct snoop *s = sw->snoop;
+	bool general;
+
+	if (!s)
+		return;
+	general = !after(s->next_query, now) &&
+		  !(s->other_querier_until && after(s->other_querier_until, now));
+	if (!general && !s->any_due)
+		return;
+	for (unsigned i = 0; i < sw->max_index; i++) {
+		if (sw->ports[i] && (general || s->due[i]))
+			query_port(sw, sw->ports[i]);
+		s->due[i] = false;
+	}
+	s->any_due = false;
+	pl_flush(sw);
+	if (general) {
+		s->queries_sent++;
+		s->next_query = now + SNOOP_QUERY_INTERVAL;
+	} else if (!after(s->next_query, now)) {
+		/* Another querier speaks: look again when it may not. */
+		s->next_query = s->other_querier_until;
+	}
+}
+
+void snoop_tick(struct sw *sw, uint32_t now)
+{
+	struct snoop *s = sw->snoop;
+
+	if (!s)
+		return;
+	mdb_age(s->mdb, now);
+	if (s->routers_until && !after(s->routers_until, now)) {
+		s->routers_until = 0;
+		memset(s->router_until, 0, SW_MAX_PORTS * sizeof(*s->router_until));
+	}
+	snoop_send_queries(sw, now);
+}
+
+void snoop_get_info(const struct snoop *s, uint32_t now, struct snoop_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->querier = !(s->other_querier_until && after(s->other_querier_until, now));
+	info->next_query_in = after(s->next_query, now) ? s->next_query - now : 0;
+	for (unsigned i = 0; i < SW_MAX_PORTS && any_router(s, now); i++)
+		if (snoop_is_router(s, (uint16_t)i, now))
+			info->routers++;
+	info->memberships = mdb_count(s->mdb);
+	info->size = mdb_size(s->mdb);
+	info->overflowed = mdb_overflowed(s->mdb, now);
+	info->reports = s->reports;
+	info->queries_sent = s->queries_sent;
+	info->queries_heard = s->queries_heard;
+}
