@@ -169,10 +169,13 @@ bool snoop_forward(struct sw *sw, const struct pl_pkt *pkt, uint16_t vid, uint32
 	case MLD_QUERY:
 		if (memcmp(m.src, s->ll, 16)) {
 			/* Another querier: a multicast router behind in. It
-			 * wants every group; ours falls silent meanwhile. */
+			 * wants every group. The lower address is the
+			 * querier (RFC 3810 §7.6.2): ours falls silent
+			 * meanwhile if that is the other's. */
 			s->router_until[in->index] = now + SNOOP_OTHER_QUERIER;
 			s->routers_until = now + SNOOP_OTHER_QUERIER;
-			s->other_querier_until = now + SNOOP_OTHER_QUERIER;
+			if (memcmp(m.src, s->ll, 16) < 0)
+				s->other_querier_until = now + SNOOP_OTHER_QUERIER;
 			s->queries_heard++;
 		}
 		return false;

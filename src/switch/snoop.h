@@ -16,7 +16,8 @@
  *    a done on an access port removes the listener at once (one host
  *    behind it), on a trunk it is left to age;
  *  - a query marks its port as a router port (it gets every group and
- *    every report) and, while another querier is heard, ours is silent;
+ *    every report) and, while a querier with a lower address is heard,
+ *    ours is silent (the election of RFC 3810 §7.6.2);
  *  - data for a group someone reported goes to the listeners and router
  *    ports; data for a group nobody reported, ff02::1, and scopes below
  *    link-local flood, so nothing that worked without snooping stops —

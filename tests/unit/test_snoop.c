@@ -609,6 +609,34 @@ static void routers_get_reports_and_groups(void **state)
 	assert_false(snoop_is_router(r->sw->snoop, 3, 1001 + SNOOP_OTHER_QUERIER + 1));
 }
 
+static void the_lower_querier_wins(void **state)
+{
+	static const uint8_t HIGH[16] = { 0xfe, 0x80, [8] = 0xff, [15] = 1 };
+	struct rig *r = *state;
+	struct snoop_info si;
+	struct pkt6 p;
+
+	drain(r);
+	/* a querier with a higher address than ours: a router port, but
+	 * ours stays the querier */
+	query(&p, HIGH);
+	send6(r, 2, &p, 1000);
+	assert_int_equal(outs(r), 0x1b);
+	assert_true(snoop_is_router(r->sw->snoop, 2, 1000));
+	snoop_get_info(r->sw->snoop, 1000, &si);
+	assert_true(si.querier);
+	snoop_send_queries(r->sw, 1000 + SNOOP_STARTUP_INTERVAL);
+	assert_int_equal(outs(r), 0x1f);
+	/* a lower one: ours falls silent */
+	query(&p, LL_A);
+	send6(r, 3, &p, 1040);
+	drain(r);
+	snoop_get_info(r->sw->snoop, 1040, &si);
+	assert_false(si.querier);
+	snoop_send_queries(r->sw, 1040 + SNOOP_QUERY_INTERVAL);
+	assert_int_equal(outs(r), 0);
+}
+
 static void a_port_reset_forgets_and_is_asked(void **state)
 {
 	struct rig *r = *state;
@@ -650,6 +678,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(group_traffic_goes_to_listeners, setup, teardown),
 		cmocka_unit_test_setup_teardown(v2_records_and_trunks, setup, teardown),
 		cmocka_unit_test_setup_teardown(routers_get_reports_and_groups, setup, teardown),
+		cmocka_unit_test_setup_teardown(the_lower_querier_wins, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_port_reset_forgets_and_is_asked, setup, teardown),
 	};
 
