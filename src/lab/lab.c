@@ -357,14 +357,14 @@ static void wait_links_up(const struct lab_run *r, struct apply_ctx *ctx)
 		down = 0;
 		for (size_t i = 0; i < n; i++) {
 			struct links_down q = { .group = r->meta.group,
-						.mine_only = !strcmp(pending[i]->name, OBJ_NS_HOST) };
+						.mine_only = strcmp(pending[i]->name, OBJ_NS_HOST) == 0 };
 			size_t still = 0;
 
 			if (link_dump(pending[i]->nl, count_down_cb, &q) || !q.down)
 				continue;
 			still = q.down - q.n_nudge;
 			for (size_t j = 0; j < q.n_nudge; j++) {
-				struct link_info li;
+				struct link_info li = { 0 };
 
 				if (link_get(pending[i]->nl, q.nudge[j], &li) == 0 &&
 				    li.operstate != IF_OPER_UP)

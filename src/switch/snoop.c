@@ -167,7 +167,7 @@ bool snoop_forward(struct sw *sw, const struct pl_pkt *pkt, uint16_t vid, uint32
 	mld_parse(pkt->data + l3, pkt->len - l3, pkt->vnet->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM, &m);
 	switch (m.kind) {
 	case MLD_QUERY:
-		if (memcmp(m.src, s->ll, 16)) {
+		if (memcmp(m.src, s->ll, 16) != 0) {
 			/* Another querier: a multicast router behind in. It
 			 * wants every group. The lower address is the
 			 * querier (RFC 3810 §7.6.2): ours falls silent
