@@ -67,7 +67,11 @@ const char *out_cell(json_t *row, const char *key, char *buf, size_t len)
 
 static void print_cell(FILE *f, const char *s, size_t w, bool right, bool last)
 {
-	if (last)
+	/* A last column is not padded on the right (no trailing blanks),
+	 * but numbers still line up on theirs. */
+	if (last && right)
+		fprintf(f, "%*s\n", (int)w, s);
+	else if (last)
 		fprintf(f, "%s\n", s);
 	else
 		fprintf(f, right ? "%*s  " : "%-*s  ", (int)w, s);

@@ -248,6 +248,7 @@ static const struct out_col stat_cols[] = {
 	{ "RX-PKTS", "stats.rx_packets", true }, { "RX-BYTES", "stats.rx_bytes", true },
 	{ "TX-PKTS", "stats.tx_packets", true }, { "TX-BYTES", "stats.tx_bytes", true },
 	{ "DROPS", "stats.drops", true }, { "ERRORS", "stats.errors", true },
+	{ "SNOOPED", "stats.snooped", true },
 };
 
 void switch_print(json_t *st, enum switch_view view, bool json)
