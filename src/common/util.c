@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
 
 uint32_t hash_fnv1a(const void *data, size_t len)
@@ -21,6 +22,15 @@ uint32_t hash_fnv1a(const void *data, size_t len)
 uint32_t hash_fnv1a_str(const char *s)
 {
 	return hash_fnv1a(s, strlen(s));
+}
+
+uint64_t hash_seed(void)
+{
+	uint64_t seed;
+
+	if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) != sizeof(seed))
+		seed = time_mono_ns() * 0x9e3779b97f4a7c15ull ^ (uintptr_t)&seed;
+	return seed;
 }
 
 uint64_t time_mono_ns(void)

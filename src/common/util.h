@@ -12,6 +12,21 @@
 uint32_t hash_fnv1a(const void *data, size_t len);
 uint32_t hash_fnv1a_str(const char *s);
 
+/* For hash tables that outside input fills (MACs, groups, flows): a secret
+ * random seed per table, so that nobody can choose keys that pile into one
+ * chain, and splitmix64's finaliser, which carries every key bit into the
+ * low bits a table masks. */
+uint64_t hash_seed(void);
+static inline uint64_t hash_mix64(uint64_t h)
+{
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ull;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebull;
+	h ^= h >> 31;
+	return h;
+}
+
 /* CLOCK_MONOTONIC in nanoseconds. */
 uint64_t time_mono_ns(void);
 

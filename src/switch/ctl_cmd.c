@@ -142,7 +142,7 @@ struct dump {
 static void fdb_one(const struct fdb_entry_info *e, void *arg)
 {
 	struct dump *d = arg;
-	struct port *p = e->port < d->sw->max_index ? d->sw->ports[e->port] : NULL;
+	struct port *p = sw_port_at(d->sw, e->port);
 	char mac[18];
 
 	mac_str(e->mac, mac);
@@ -184,8 +184,7 @@ static json_t *stats_json(const struct port_stats *s, json_t *o)
 static void flow_one(const struct fp_flow_info *f, void *arg)
 {
 	struct dump *d = arg;
-	struct port *in = f->in < d->sw->max_index ? d->sw->ports[f->in] : NULL;
-	struct port *out = f->out < d->sw->max_index ? d->sw->ports[f->out] : NULL;
+	struct port *in = sw_port_at(d->sw, f->in), *out = sw_port_at(d->sw, f->out);
 	char src[18], dst[18];
 
 	mac_str(f->src, src);
@@ -221,7 +220,7 @@ static void ip6_str(const uint8_t a[16], char s[40])
 static void mdb_one(const struct mdb_entry_info *e, void *arg)
 {
 	struct dump *d = arg;
-	struct port *p = e->port < d->sw->max_index ? d->sw->ports[e->port] : NULL;
+	struct port *p = sw_port_at(d->sw, e->port);
 	char g[40];
 
 	ip6_str(e->group, g);

@@ -4,12 +4,12 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "common/errmsg.h"
 #include "common/log.h"
+#include "common/util.h"
 #include "kernel/nl.h"
 #include "kernel/tc.h"
 #include "switch/fastpath_bpf.h"
@@ -90,8 +90,7 @@ int fp_new(uint32_t max, struct fastpath **out)
 		rc = err_set(-ENOMEM, "fast path");
 		goto fail;
 	}
-	if (getrandom(&fp->seed, sizeof(fp->seed), GRND_NONBLOCK) != sizeof(fp->seed))
-		fp->seed = (uint32_t)(uintptr_t)fp;
+	fp->seed = (uint32_t)hash_seed();
 	rc = fp_bpf_open(&fp->bpf, fp->max);
 	if (!rc)
 		rc = nl_open(&fp->nl);
@@ -181,16 +180,11 @@ void fp_ports_attach(struct fastpath *fp, struct port **ports, size_t n)
 	}
 }
 
-static struct port *port_at(const struct sw *sw, uint16_t i)
-{
-	return sw && i < sw->max_index ? sw->ports[i] : NULL;
-}
-
 /* Fold what the kernel counted for f since the last look into the ports'
  * counters; whether it carried anything. */
 static bool fold(struct fastpath *fp, struct sw *sw, struct fp_flow *f)
 {
-	struct port *in = port_at(sw, f->in), *out = port_at(sw, f->out);
+	struct port *in = sw_port_at(sw, f->in), *out = sw_port_at(sw, f->out);
 	struct fp_value v;
 	uint64_t dp, db;
 
@@ -298,7 +292,7 @@ struct check_ctx {
 static bool agrees(const struct fp_flow *f, void *arg)
 {
 	const struct check_ctx *c = arg;
-	const struct port *in = port_at(c->sw, f->in), *out = port_at(c->sw, f->out);
+	const struct port *in = sw_port_at(c->sw, f->in), *out = sw_port_at(c->sw, f->out);
 
 	return in && out && (uint32_t)in->ifindex == f->key.ifindex &&
 	       (uint32_t)out->ifindex == f->out_ifindex && in->vlan.mode == VLAN_MODE_ACCESS &&

@@ -3,8 +3,8 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
-#include <time.h>
+
+#include "common/util.h"
 
 #define FDB_NIL UINT32_MAX
 
@@ -34,16 +34,7 @@ static uint64_t fdb_key(uint16_t vid, const uint8_t mac[6])
 
 static uint32_t fdb_bucket(const struct fdb *fdb, uint64_t key)
 {
-	/* A seeded multiply-xorshift mix (splitmix64's finaliser): all key
-	 * bits reach the bucket bits, and the seed is secret. */
-	uint64_t h = key ^ fdb->seed;
-
-	h ^= h >> 30;
-	h *= 0xbf58476d1ce4e5b9ull;
-	h ^= h >> 27;
-	h *= 0x94d049bb133111ebull;
-	h ^= h >> 31;
-	return (uint32_t)h & fdb->mask;
+	return (uint32_t)hash_mix64(key ^ fdb->seed) & fdb->mask;
 }
 
 struct fdb *fdb_new(uint32_t size, uint32_t aging, uint16_t max_ports)
@@ -72,8 +63,7 @@ struct fdb *fdb_new(uint32_t size, uint32_t aging, uint16_t max_ports)
 		fdb_free(fdb);
 		return NULL;
 	}
-	if (getrandom(&fdb->seed, sizeof(fdb->seed), GRND_NONBLOCK) != sizeof(fdb->seed))
-		fdb->seed = (uint64_t)time(NULL) * 0x9e3779b97f4a7c15ull ^ (uintptr_t)fdb;
+	fdb->seed = hash_seed();
 	for (uint32_t i = 0; i < nb; i++)
 		fdb->buckets[i] = FDB_NIL;
 	for (uint32_t i = 0; i < size; i++)

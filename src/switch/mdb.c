@@ -3,8 +3,8 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
-#include <time.h>
+
+#include "common/util.h"
 
 #define MDB_NIL UINT32_MAX
 
@@ -29,19 +29,12 @@ struct mdb {
 
 static uint32_t bucket(const struct mdb *mdb, uint16_t vid, const uint8_t g[16])
 {
-	uint64_t a, b, h;
+	uint64_t a, b;
 
 	memcpy(&a, g, 8);
 	memcpy(&b, g + 8, 8);
-	/* splitmix64's finaliser over the folded key, seeded in secret so
-	 * that reports cannot be chosen to pile into one chain */
-	h = (a * 0x9e3779b97f4a7c15ull) ^ b ^ ((uint64_t)vid << 32) ^ mdb->seed;
-	h ^= h >> 30;
-	h *= 0xbf58476d1ce4e5b9ull;
-	h ^= h >> 27;
-	h *= 0x94d049bb133111ebull;
-	h ^= h >> 31;
-	return (uint32_t)h & mdb->mask;
+	return (uint32_t)hash_mix64((a * 0x9e3779b97f4a7c15ull) ^ b ^ ((uint64_t)vid << 32) ^ mdb->seed) &
+	       mdb->mask;
 }
 
 struct mdb *mdb_new(uint32_t size)
@@ -64,8 +57,7 @@ struct mdb *mdb_new(uint32_t size)
 		mdb_free(mdb);
 		return NULL;
 	}
-	if (getrandom(&mdb->seed, sizeof(mdb->seed), GRND_NONBLOCK) != sizeof(mdb->seed))
-		mdb->seed = (uint64_t)time(NULL) * 0x9e3779b97f4a7c15ull ^ (uintptr_t)mdb;
+	mdb->seed = hash_seed();
 	for (uint32_t i = 0; i < nb; i++)
 		mdb->buckets[i] = MDB_NIL;
 	for (uint32_t i = 0; i < size; i++)

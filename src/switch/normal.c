@@ -44,14 +44,16 @@ void normal_process(struct sw *sw, const struct pl_pkt *pkt, uint32_t now)
 		fp_validate(sw->fastpath, sw, now);
 
 	if (!mac_is_multicast(f->dst)) {
+		struct port *o;
+
 		out = fdb_lookup(sw->fdb, vid, f->dst, now);
 		if (out == in->index) {
 			in->st.drops[DROP_LOOPBACK]++;
 			return;
 		}
-		if (out != FDB_NO_PORT && out < sw->max_index && sw->ports[out]) {
-			struct port *o = sw->ports[out];
-
+		/* FDB_NO_PORT is past every table: no port either. */
+		o = sw_port_at(sw, out);
+		if (o) {
 			pl_output_vlan(sw, pkt, o, vid);
 			/* Untagged between access ports of one VLAN: the
 			 * kernel can take this flow from here on. */

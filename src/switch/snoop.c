@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/util.h"
 #include "switch/mld.h"
 #include "switch/pipeline.h"
 #include "switch/port.h"
@@ -32,7 +33,7 @@ static bool after(uint32_t a, uint32_t b)
 struct snoop *snoop_new(const char *switch_name, uint32_t now)
 {
 	struct snoop *s = calloc(1, sizeof(*s));
-	uint32_t h = 2166136261u;
+	uint32_t h = hash_fnv1a_str(switch_name);
 
 	if (!s)
 		return NULL;
@@ -46,8 +47,6 @@ struct snoop *snoop_new(const char *switch_name, uint32_t now)
 	}
 	/* A locally administered address of the switch's own, the same
 	 * after a restart: the querier a host hears does not change. */
-	for (const char *c = switch_name; *c; c++)
-		h = (h ^ (uint8_t)*c) * 16777619u;
 	s->mac[0] = 0x02;
 	s->mac[1] = 0x6e; /* 'n' */
 	s->mac[2] = (uint8_t)(h >> 24);
@@ -128,11 +127,11 @@ static void send_to(struct sw *sw, const struct pl_pkt *pkt, uint16_t vid, const
 	unsigned sent = 0;
 
 	for (uint32_t i = 0; i < n; i++) {
-		uint16_t k = ports[i];
+		struct port *o = sw_port_at(sw, ports[i]);
 
-		if (k == in->index || k >= sw->max_index || !sw->ports[k])
+		if (!o || o == in)
 			continue;
-		pl_output_vlan(sw, pkt, sw->ports[k], vid);
+		pl_output_vlan(sw, pkt, o, vid);
 		sent++;
 	}
 	if (any_router(s, now)) {
@@ -209,23 +208,25 @@ bool snoop_forward(struct sw *sw, const struct pl_pkt *pkt, uint16_t vid, uint32
 	return false;
 }
 
-void snoop_port_reset(struct snoop *s, uint16_t port)
+/* Forget what port said; ask it again if ask. */
+static void forget(struct snoop *s, uint16_t port, bool ask)
 {
 	if (!s || port >= SW_MAX_PORTS)
 		return;
 	mdb_flush(s->mdb, port, 0);
 	s->router_until[port] = 0;
-	s->due[port] = true;
-	s->any_due = true;
+	s->due[port] = ask;
+	s->any_due |= ask;
+}
+
+void snoop_port_reset(struct snoop *s, uint16_t port)
+{
+	forget(s, port, true);
 }
 
 void snoop_port_gone(struct snoop *s, uint16_t port)
 {
-	if (!s || port >= SW_MAX_PORTS)
-		return;
-	mdb_flush(s->mdb, port, 0);
-	s->router_until[port] = 0;
-	s->due[port] = false;
+	forget(s, port, false);
 }
 
 /* The query out of port p, once for each VLAN it carries that has other

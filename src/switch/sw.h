@@ -69,6 +69,12 @@ void sw_detach(struct sw *sw, struct port *p);
 /* Change a port's VLAN settings; its learned addresses go. */
 void sw_set_vlan(struct sw *sw, struct port *p, const struct vlan_port *vp);
 struct port *sw_port(const struct sw *sw, const char *name);
+/* The port in slot i, or NULL (free, or past the table: an index a table
+ * kept may outlive its port). */
+static inline struct port *sw_port_at(const struct sw *sw, uint32_t i)
+{
+	return sw && i < sw->max_index ? sw->ports[i] : NULL;
+}
 /* Turn the fast path (fastpath.h) on or off, for every port; sw_apply
  * does, as the configuration says. Where the kernel cannot, it stays off,
  * with a warning in the log. */

@@ -21,6 +21,7 @@
 #include "switch/pipeline.h"
 #include "switch/snoop.h"
 #include "switch/sw.h"
+#include "swrig.h"
 
 /* ---- building IPv6 packets by hand ---- */
 
@@ -382,16 +383,7 @@ static int setup(void **state)
 
 	r->sw = sw_new("t", 64, 300);
 	for (int i = 0; i < NPORTS; i++) {
-		int sp[2];
-
-		assert_int_equal(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0, sp), 0);
-		r->p[i] = calloc(1, sizeof(struct port));
-		r->p[i]->fd = -1;
-		r->p[i]->txfd = sp[0];
-		r->peer[i] = sp[1];
-		r->p[i]->index = (uint16_t)i;
-		snprintf(r->p[i]->name, sizeof(r->p[i]->name), "p%d", i);
-		r->sw->ports[i] = r->p[i];
+		r->p[i] = swrig_port(r->sw, (uint16_t)i, &r->peer[i]);
 		if (i < 4)
 			vlan_port_access(&r->p[i]->vlan, 1);
 	}
