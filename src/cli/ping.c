@@ -30,7 +30,8 @@ static void help(void)
 	       "first IPv6 address with -6, or when FROM or TO has no IPv4), LAB:NODE,\n"
 	       "\"host\" (the first gateway address of the lab's switches), \"inet\" (a\n"
 	       "sandbox's internet server) or an address. FROM is a node, LAB:NODE,\n"
-	       "\"host\" or \"inet\". Options after -- go to ping as they are.\n\n"
+	       "\"host\" or \"inet\". The options below may also follow FROM and TO;\n"
+	       "those after -- go to ping as they are.\n\n"
 	       "  -l, --lab LAB      the lab (default: the one FROM is found in)\n"
 	       "  -c, --count COUNT  echoes to send (default " PING_COUNT_DEFAULT
 	       "; 0: until interrupted)\n"
@@ -110,12 +111,15 @@ int ping_main(int argc, char **argv)
 	char addr[INET6_ADDRSTRLEN + 1];
 	struct labsel_node from, to;
 	uint8_t bin[16];
-	int family = 0, c, rc, nargs, fd;
+	int family = 0, c, rc, nargs, fd, dd;
 	char **args;
 
+	/* What follows -- is ping's; our options may come before or after the
+	 * node names (nslab ping red blue -c 2), so getopt only sees up to --. */
+	for (dd = 1; dd < argc && strcmp(argv[dd], "--") != 0; dd++)
+		;
 	optind = 1;
-	/* "+": stop at the first node name; what follows -- is ping's. */
-	while ((c = getopt_long(argc, argv, "+l:c:46h", opts, NULL)) != -1) {
+	while ((c = getopt_long(dd, argv, "l:c:46h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'l':
 			lab = optarg;
@@ -138,9 +142,9 @@ int ping_main(int argc, char **argv)
 			return cli_usage_error("ping", "unknown option");
 		}
 	}
-	if (argc - optind < 2)
+	if (dd - optind < 2)
 		return cli_usage_error("ping", "ping which node from which? (nslab ping red blue)");
-	if (argc - optind > 2 && strcmp(argv[optind + 2], "--") != 0)
+	if (dd - optind > 2)
 		return cli_usage_error("ping", "too many arguments (ping's own options go after --)");
 	rc = labsel_node(argv[optind], lab, &from);
 	if (rc)
@@ -154,7 +158,7 @@ int ping_main(int argc, char **argv)
 		if (rc)
 			return cli_fail(rc);
 	}
-	nargs = argc - optind - 2 > 0 ? argc - optind - 3 : 0;
+	nargs = dd < argc ? argc - dd - 1 : 0;
 	args = calloc((size_t)nargs + 6, sizeof(*args));
 	if (!args)
 		return cli_fail(-ENOMEM);
@@ -165,7 +169,7 @@ int ping_main(int argc, char **argv)
 		args[c++] = (char *)count;
 	}
 	for (int i = 0; i < nargs; i++)
-		args[c++] = argv[optind + 3 + i];
+		args[c++] = argv[dd + 1 + i];
 	args[c++] = addr;
 	args[c] = NULL;
 	if (from.netns[0]) {

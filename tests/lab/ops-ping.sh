@@ -15,6 +15,8 @@ check_out "and for the source" 'from 172\.16\.10\.1:' "$NSLAB" ping -c1 seed:blu
 check_out "an address works as the target" 'from 172\.16\.10\.20' "$NSLAB" ping -c1 blue 172.16.10.20
 check_out "host is the gateway" 'from 172\.16\.10\.254' "$NSLAB" ping -c1 red host
 check_out "inet is the sandbox's internet" 'from 198\.51\.100\.1' "$NSLAB" ping -c1 yellow inet
+check_out "nslab's options may follow the nodes, as the issue writes it" '^2 packets transmitted, 2 received' "$NSLAB" ping red blue -c 2 -- -i 0.2
+check_out "  and after -- they are ping's (its last -c wins)" '^1 packets transmitted' "$NSLAB" ping red blue -- -c 1
 check_out "options after -- go to ping" 'from 172\.16\.10\.5' "$NSLAB" ping -c1 red blue -- -W 2
 check_status "ping's exit status comes through: nobody at .99 (1)" 1 "$NSLAB" ping -c1 red 172.16.10.99 -- -W 1
 check_status "an unknown node fails (1)" 1 "$NSLAB" ping -c1 red purple
