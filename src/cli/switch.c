@@ -152,7 +152,7 @@ int switch_main(int argc, char **argv)
 	} else if (do_flush) {
 		rc = flush(&ls, sw, port, vlan);
 	} else {
-		rc = switch_state(&ls, sw, &st);
+		rc = switch_state(&ls, sw, v, &st);
 		if (!rc) {
 			switch_print(st, v, json);
 			json_decref(st);

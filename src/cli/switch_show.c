@@ -173,7 +173,22 @@ static int daemon_call(const struct labsel *ls, const struct topo_switch *sw, co
 	return rc ? err_ctx(rc, "%s", sw->name) : 0;
 }
 
-static int daemon_state(const struct labsel *ls, const struct topo_switch *sw, json_t **out)
+/* A request newer daemons answer: one started by an older nslab lacks it,
+ * which leaves that part out (NULL) unless the view is about it. */
+static int daemon_call_newer(const struct labsel *ls, const struct topo_switch *sw, const char *cmd,
+			     bool wanted, json_t **reply)
+{
+	int rc = daemon_call(ls, sw, cmd, reply);
+
+	if (rc == -EOPNOTSUPP && !wanted) {
+		err_clear();
+		rc = 0;
+	}
+	return rc;
+}
+
+static int daemon_state(const struct labsel *ls, const struct topo_switch *sw, enum switch_view view,
+			json_t **out)
 {
 	json_t *ports = NULL, *fdb = NULL, *stats = NULL, *flows = NULL, *mdb = NULL, *p, *s, *rows;
 	size_t i, k;
@@ -185,9 +200,9 @@ static int daemon_state(const struct labsel *ls, const struct topo_switch *sw, j
 	if (!rc)
 		rc = daemon_call(ls, sw, "stats", &stats);
 	if (!rc)
-		rc = daemon_call(ls, sw, "flows", &flows);
+		rc = daemon_call_newer(ls, sw, "flows", view == SWITCH_VIEW_FLOWS, &flows);
 	if (!rc)
-		rc = daemon_call(ls, sw, "mdb", &mdb);
+		rc = daemon_call_newer(ls, sw, "mdb", view == SWITCH_VIEW_MDB, &mdb);
 	if (rc)
 		goto out;
 	rows = json_array();
@@ -207,11 +222,16 @@ static int daemon_state(const struct labsel *ls, const struct topo_switch *sw, j
 			port_owner(ls->topo, sw, name, row);
 		json_array_append_new(rows, row);
 	}
-	*out = json_pack("{s:s, s:s, s:o, s:O, s:O, s:O, s:b}", "switch", sw->name, "kind", "nslab",
-			 "ports", rows, "fdb", json_object_get(fdb, "entries") ?: json_array(), "flows",
-			 json_object_get(flows, "flows") ?: json_array(), "mdb",
-			 json_object_get(mdb, "groups") ?: json_array(), "mld_snooping",
-			 json_is_true(json_object_get(mdb, "snooping")));
+	*out = json_pack("{s:s, s:s, s:o, s:O}", "switch", sw->name, "kind", "nslab", "ports", rows,
+			 "fdb", json_object_get(fdb, "entries") ?: json_array());
+	if (*out && flows)
+		json_object_set(*out, "flows", json_object_get(flows, "flows") ?: json_array());
+	if (*out && mdb) {
+		json_object_set(*out, "mdb", json_object_get(mdb, "groups") ?: json_array());
+		json_object_set_new(*out, "mld_snooping", json_boolean(json_is_true(json_object_get(mdb, "snooping"))));
+	}
+	if (!*out)
+		rc = -ENOMEM;
 out:
 	json_decref(mdb);
 	json_decref(flows);
@@ -221,9 +241,9 @@ out:
 	return rc;
 }
 
-int switch_state(const struct labsel *ls, const struct topo_switch *sw, json_t **out)
+int switch_state(const struct labsel *ls, const struct topo_switch *sw, enum switch_view view, json_t **out)
 {
-	return sw->kind == TOPO_SWITCH_NSLAB ? daemon_state(ls, sw, out) : bridge_state(ls, sw, out);
+	return sw->kind == TOPO_SWITCH_NSLAB ? daemon_state(ls, sw, view, out) : bridge_state(ls, sw, out);
 }
 
 static const struct out_col port_cols[] = {
@@ -319,7 +339,7 @@ void switch_print(json_t *st, enum switch_view view, bool json)
 int show_switch(const struct labsel *ls, const struct topo_switch *sw, bool json)
 {
 	json_t *st;
-	int rc = switch_state(ls, sw, &st);
+	int rc = switch_state(ls, sw, SWITCH_VIEW_ALL, &st);
 
 	if (rc)
 		return rc;

@@ -20,8 +20,9 @@ enum switch_view {
 
 /* {"switch", "kind", "ports": [{name, state, vlan|trunk, host, mac, stats:{...}}],
  *  "fdb": [{mac, vlan, port, age}]}, and for kind nslab "flows", "mdb" and
- *  "mld_snooping". Caller decrefs. */
-int switch_state(const struct labsel *ls, const struct topo_switch *sw, json_t **out);
+ *  "mld_snooping" — left out when the daemon (an older one) does not know
+ *  them, unless view is about them, which then fails. Caller decrefs. */
+int switch_state(const struct labsel *ls, const struct topo_switch *sw, enum switch_view view, json_t **out);
 void switch_print(json_t *st, enum switch_view view, bool json);
 
 #endif

@@ -107,7 +107,16 @@ int swclient_call(const char *sock_path, json_t *req, int timeout_ms, json_t **r
 	if (!json_is_true(json_object_get(*reply, "ok"))) {
 		const char *e = json_string_value(json_object_get(*reply, "error"));
 
-		rc = err_msg(-EPROTO, "switch: %s", e ? e : "request failed");
+		const char *cmd = json_string_value(json_object_get(req, "cmd"));
+
+		/* A daemon started by an older nslab lacks the newer requests:
+		 * say so, with a code callers can tell from a failure. */
+		if (e && cmd && !strncmp(e, "unknown command", 15))
+			rc = err_msg(-EOPNOTSUPP,
+				     "the running nslab-switchd is older than this nslab and has no '%s' request; nslab down and nslab up restart it",
+				     cmd);
+		else
+			rc = err_msg(-EPROTO, "switch: %s", e ? e : "request failed");
 		json_decref(*reply);
 		*reply = NULL;
 		goto out;

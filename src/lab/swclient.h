@@ -6,7 +6,8 @@
 #include <jansson.h>
 
 /* Send req (a JSON object) to the daemon at sock_path and return its reply.
- * A reply {"ok": false, "error": E} becomes -EPROTO with E in errmsg.
+ * A reply {"ok": false, "error": E} becomes -EPROTO with E in errmsg, or
+ * -EOPNOTSUPP when the daemon does not know the request (an older daemon).
  * timeout_ms bounds the whole exchange. Caller json_decref()s *reply. */
 int swclient_call(const char *sock_path, json_t *req, int timeout_ms, json_t **reply);
 /* The same with {"cmd": CMD}. */
