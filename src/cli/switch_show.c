@@ -229,6 +229,9 @@ static int daemon_state(const struct labsel *ls, const struct topo_switch *sw, e
 	if (*out && mdb) {
 		json_object_set(*out, "mdb", json_object_get(mdb, "groups") ?: json_array());
 		json_object_set_new(*out, "mld_snooping", json_boolean(json_is_true(json_object_get(mdb, "snooping"))));
+		/* a daemon from before IGMP snooping floods IPv4 multicast */
+		json_object_set_new(*out, "igmp_snooping",
+				    json_boolean(json_is_true(json_object_get(mdb, "igmp_snooping"))));
 	}
 	if (!*out)
 		rc = -ENOMEM;
@@ -299,15 +302,21 @@ void switch_print(json_t *st, enum switch_view view, bool json)
 		return;
 	}
 	if (view == SWITCH_VIEW_MDB) {
+		bool mld = json_is_true(json_object_get(st, "mld_snooping"));
+		bool igmp = json_is_true(json_object_get(st, "igmp_snooping"));
+
 		if (!mdb)
 			printf("%s is a Linux bridge, its multicast snooping off: it floods multicast to every port\n",
 			       name);
-		else if (!json_is_true(json_object_get(st, "mld_snooping")))
-			printf("MLD snooping is off on %s: IPv6 multicast floods to every port\n", name);
+		else if (!mld && !igmp)
+			printf("multicast snooping is off on %s: multicast floods to every port\n", name);
 		else if (json_array_size(mdb))
 			out_table(stdout, mdb, mdb_cols, sizeof(mdb_cols) / sizeof(mdb_cols[0]));
 		else
-			printf("no port has reported an IPv6 multicast listener\n");
+			printf("no port has reported a multicast listener\n");
+		if (mdb && mld != igmp)
+			printf("%s snooping is off on %s: %s multicast floods to every port\n", mld ? "IGMP" : "MLD",
+			       name, mld ? "IPv4" : "IPv6");
 		return;
 	}
 	if (view == SWITCH_VIEW_ALL)
@@ -332,7 +341,7 @@ void switch_print(json_t *st, enum switch_view view, bool json)
 		       json_array_size(flows), json_array_size(flows) == 1 ? "flow" : "flows",
 		       json_string_value(json_object_get(st, "switch")));
 	if (view == SWITCH_VIEW_ALL && mdb)
-		printf("%zu IPv6 multicast %s (nslab switch %s mdb)\n", json_array_size(mdb),
+		printf("%zu multicast %s (nslab switch %s mdb)\n", json_array_size(mdb),
 		       json_array_size(mdb) == 1 ? "listener" : "listeners", name);
 }
 

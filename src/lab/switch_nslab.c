@@ -62,8 +62,9 @@ static int nslab_add_switch(const struct topo *t, const struct topo_switch *sw,
 	if (rc)
 		return rc;
 
-	sb_printf(&attrs, "fdb_size=%u fdb_aging=%u fast_path=%s mld_snooping=%s ports=", sw->fdb_size,
-		  sw->fdb_aging, sw->no_fast_path ? "off" : "on", sw->no_mld_snooping ? "off" : "on");
+	sb_printf(&attrs, "fdb_size=%u fdb_aging=%u fast_path=%s mld_snooping=%s igmp_snooping=%s ports=",
+		  sw->fdb_size, sw->fdb_aging, sw->no_fast_path ? "off" : "on",
+		  sw->no_mld_snooping ? "off" : "on", sw->no_igmp_snooping ? "off" : "on");
 	port_spec(&attrs, port, NULL);
 	for (size_t h = 0; h < t->n_hosts; h++)
 		for (size_t i = 0; i < t->hosts[h].n_ifaces; i++)

@@ -138,6 +138,8 @@ int switchd_write_config(const char *lab, const struct obj *o)
 			json_object_set_new(cfg, "fast_path", json_false());
 		if (obj_get(o->attrs, "mld_snooping", fast, sizeof(fast)) && !strcmp(fast, "off"))
 			json_object_set_new(cfg, "mld_snooping", json_false());
+		if (obj_get(o->attrs, "igmp_snooping", fast, sizeof(fast)) && !strcmp(fast, "off"))
+			json_object_set_new(cfg, "igmp_snooping", json_false());
 	}
 	json_object_set_new(cfg, "ports", pj);
 	text = json_dumps(cfg, JSON_INDENT(1));

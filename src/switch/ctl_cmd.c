@@ -12,6 +12,7 @@
 #include "common/log.h"
 #include "common/util.h"
 #include "switch/fastpath.h"
+#include "switch/mcast.h"
 #include "switch/snoop.h"
 #include "switch/sw.h"
 
@@ -54,6 +55,21 @@ static const char *state_name(enum port_state s)
 	return s == PORT_UP ? "up" : s == PORT_DOWN ? "down" : "gone";
 }
 
+/* A snooper's state for status; false when it is off. */
+static json_t *snoop_json(const struct snoop *s)
+{
+	struct snoop_info si;
+
+	if (!s)
+		return json_false();
+	snoop_get_info(s, now_s(), &si);
+	return json_pack("{s:b,s:I,s:I,s:I,s:I,s:b,s:I,s:I,s:I}", "querier", si.querier, "next_query",
+			 (json_int_t)si.next_query_in, "router_ports", (json_int_t)si.routers,
+			 "memberships", (json_int_t)si.memberships, "size", (json_int_t)si.size,
+			 "overflowed", si.overflowed, "reports", (json_int_t)si.reports, "queries_sent",
+			 (json_int_t)si.queries_sent, "queries_heard", (json_int_t)si.queries_heard);
+}
+
 static json_t *cmd_status(struct sw *sw)
 {
 	json_t *r = ok();
@@ -75,21 +91,8 @@ static json_t *cmd_status(struct sw *sw)
 	} else {
 		json_object_set_new(r, "fast_path", json_false());
 	}
-	if (sw->snoop) {
-		struct snoop_info si;
-
-		snoop_get_info(sw->snoop, now_s(), &si);
-		json_object_set_new(r, "mld_snooping",
-				    json_pack("{s:b,s:I,s:I,s:I,s:I,s:b,s:I,s:I,s:I}", "querier", si.querier,
-					      "next_query", (json_int_t)si.next_query_in, "router_ports",
-					      (json_int_t)si.routers, "memberships",
-					      (json_int_t)si.memberships, "size", (json_int_t)si.size,
-					      "overflowed", si.overflowed, "reports", (json_int_t)si.reports,
-					      "queries_sent", (json_int_t)si.queries_sent, "queries_heard",
-					      (json_int_t)si.queries_heard));
-	} else {
-		json_object_set_new(r, "mld_snooping", json_false());
-	}
+	json_object_set_new(r, "mld_snooping", snoop_json(sw->snoop));
+	json_object_set_new(r, "igmp_snooping", snoop_json(sw->snoop4));
 	return r;
 }
 
@@ -122,12 +125,14 @@ static json_t *cmd_ports(struct sw *sw)
 		if (!p)
 			continue;
 		mac_str(p->mac, mac);
-		json_array_append_new(arr, vlan_json(&p->vlan, json_pack("{s:s,s:i,s:s,s:s,s:b,s:b}", "name",
-									 p->name, "ifindex", p->ifindex,
-									 "mac", mac, "state",
-									 state_name(p->state), "fast_path",
-									 p->fast, "mld_router",
-									 sw->snoop && snoop_is_router(sw->snoop, p->index, now_s()))));
+		json_array_append_new(
+			arr, vlan_json(&p->vlan,
+				       json_pack("{s:s,s:i,s:s,s:s,s:b,s:b,s:b}", "name", p->name, "ifindex",
+						 p->ifindex, "mac", mac, "state", state_name(p->state),
+						 "fast_path", p->fast, "mld_router",
+						 sw->snoop && snoop_is_router(sw->snoop, p->index, now_s()),
+						 "igmp_router",
+						 sw->snoop4 && snoop_is_router(sw->snoop4, p->index, now_s()))));
 	}
 	json_object_set_new(r, "ports", arr);
 	return r;
@@ -207,13 +212,14 @@ static json_t *cmd_flows(struct sw *sw)
 	return r;
 }
 
-static void ip6_str(const uint8_t a[16], char s[40])
+/* A group as users read it elsewhere: dotted IPv4 for an IPv4-mapped one
+ * (mcast.h), else IPv6's shortest form (RFC 5952). */
+static void group_str(const uint8_t a[16], char s[40])
 {
-	/* the shortest form (RFC 5952), as users read it elsewhere */
 	struct in6_addr in;
 
 	memcpy(&in, a, 16);
-	if (!inet_ntop(AF_INET6, &in, s, 40))
+	if (!(mc_is_mapped4(a) ? inet_ntop(AF_INET, a + 12, s, 40) : inet_ntop(AF_INET6, &in, s, 40)))
 		snprintf(s, 40, "?");
 }
 
@@ -223,7 +229,7 @@ static void mdb_one(const struct mdb_entry_info *e, void *arg)
 	struct port *p = sw_port_at(d->sw, e->port);
 	char g[40];
 
-	ip6_str(e->group, g);
+	group_str(e->group, g);
 	json_array_append_new(d->arr, json_pack("{s:s,s:i,s:s,s:I}", "group", g, "vlan", e->vid, "port",
 						p ? p->name : "?", "expires", (json_int_t)e->expires_in));
 }
@@ -234,10 +240,13 @@ static json_t *cmd_mdb(struct sw *sw)
 	struct dump d = { sw, json_array() };
 	json_t *r = ok();
 
+	if (sw->snoop4)
+		mdb_foreach(snoop_mdb(sw->snoop4), now_s(), mdb_one, &d);
 	if (sw->snoop)
 		mdb_foreach(snoop_mdb(sw->snoop), now_s(), mdb_one, &d);
 	json_object_set_new(r, "groups", d.arr);
 	json_object_set_new(r, "snooping", json_boolean(sw->snoop != NULL));
+	json_object_set_new(r, "igmp_snooping", json_boolean(sw->snoop4 != NULL));
 	return r;
 }
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The multicast database: which ports have listeners for an IPv6 group,
- * per VLAN, as MLD reports said (the Linux bridge's "mdb").
+ * The multicast database: which ports have listeners for a group, per
+ * VLAN, as MLD or IGMP reports said (the Linux bridge's "mdb"); IPv4 groups
+ * are IPv4-mapped (mcast.h).
  *
  * One entry per (VLAN, group, port), with the time it expires unless a
  * report refreshes it. Entries hash by (VLAN, group) alone, so all the

@@ -12,37 +12,9 @@
 #define MLD_TYPE_DONE_V1 132
 #define MLD_TYPE_REPORT_V2 143
 #define ND_NEIGHBOR_SOLICIT 135
-
-/* RFC 3810 §5.2.12 record types */
-#define MLD2_MODE_IS_INCLUDE 1
-#define MLD2_MODE_IS_EXCLUDE 2
-#define MLD2_CHANGE_TO_INCLUDE 3
-#define MLD2_CHANGE_TO_EXCLUDE 4
-#define MLD2_ALLOW_NEW_SOURCES 5
-#define MLD2_BLOCK_OLD_SOURCES 6
+#define PIM_HELLO 0x20 /* PIM version 2, type 0 */
 
 #define MLD2_RECORD_HDR 20
-
-static uint16_t rd16(const uint8_t *p)
-{
-	return (uint16_t)((p[0] << 8) | p[1]);
-}
-
-static uint32_t sum_bytes(uint32_t sum, const uint8_t *p, size_t n)
-{
-	for (size_t i = 0; i + 1 < n; i += 2)
-		sum += rd16(p + i);
-	if (n & 1)
-		sum += (uint32_t)p[n - 1] << 8;
-	return sum;
-}
-
-static uint16_t fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)sum;
-}
 
 /* The ICMPv6 checksum over msg[len] with its pseudo-header; a message
  * that carries the right checksum sums to 0xffff. */
@@ -51,12 +23,12 @@ static uint16_t icmp6_sum(const uint8_t src[16], const uint8_t dst[16], const ui
 {
 	uint32_t sum = 0;
 
-	sum = sum_bytes(sum, src, 16);
-	sum = sum_bytes(sum, dst, 16);
+	sum = mc_sum(sum, src, 16);
+	sum = mc_sum(sum, dst, 16);
 	sum += len >> 16;
 	sum += len & 0xffff;
 	sum += NH_ICMPV6;
-	return fold(sum_bytes(sum, msg, len));
+	return mc_fold(mc_sum(sum, msg, len));
 }
 
 bool mld_is_all_nodes(const uint8_t g[16])
@@ -76,6 +48,13 @@ bool mld_is_solicited_node(const uint8_t g[16])
 bool mld_is_all_routers(const uint8_t g[16])
 {
 	static const uint8_t all[16] = { 0xff, 0x02, [15] = 2 };
+
+	return !memcmp(g, all, 16);
+}
+
+bool mld_is_all_pim_routers(const uint8_t g[16])
+{
+	static const uint8_t all[16] = { 0xff, 0x02, [15] = 13 };
 
 	return !memcmp(g, all, 16);
 }
@@ -102,7 +81,7 @@ static bool records_fit(const uint8_t *rec, uint32_t len, uint16_t n)
 
 		if (len - off < MLD2_RECORD_HDR)
 			return false;
-		rl = MLD2_RECORD_HDR + 16u * rd16(rec + off + 2) + 4u * rec[off + 1];
+		rl = MLD2_RECORD_HDR + 16u * mc_rd16(rec + off + 2) + 4u * rec[off + 1];
 		if (len - off < rl)
 			return false;
 		off += rl;
@@ -111,9 +90,9 @@ static bool records_fit(const uint8_t *rec, uint32_t len, uint16_t n)
 }
 
 /* The ICMPv6 message msg[len] of an IPv6 packet with hop limit hl: is it
- * MLD, and which. Leaves m->kind as MLD_DATA when it is not. */
+ * MLD, and which. Leaves m->kind as MC_DATA when it is not. */
 static void parse_icmp(const uint8_t *msg, uint32_t len, uint8_t hl, bool csum_partial,
-		       const uint8_t dst[16], struct mld_msg *m)
+		       const uint8_t dst[16], struct mc_msg *m)
 {
 	uint8_t type;
 
@@ -135,43 +114,43 @@ static void parse_icmp(const uint8_t *msg, uint32_t len, uint8_t hl, bool csum_p
 	case MLD_TYPE_QUERY:
 		if (len < 24)
 			return;
-		m->kind = MLD_QUERY;
+		m->kind = MC_QUERY;
 		memcpy(m->group, msg + 8, 16);
 		return;
 	case MLD_TYPE_REPORT_V1:
 	case MLD_TYPE_DONE_V1:
 		if (len < 24 || msg[8] != 0xff)
 			return;
-		m->kind = type == MLD_TYPE_REPORT_V1 ? MLD_REPORT : MLD_DONE;
+		m->kind = type == MLD_TYPE_REPORT_V1 ? MC_REPORT : MC_LEAVE;
 		memcpy(m->group, msg + 8, 16);
 		return;
 	default: /* v2 report */
-		if (len < 8 || !records_fit(msg + 8, len - 8, rd16(msg + 6)))
+		if (len < 8 || !records_fit(msg + 8, len - 8, mc_rd16(msg + 6)))
 			return;
-		m->kind = MLD_REPORT;
+		m->kind = MC_REPORT;
 		m->v2 = true;
 		m->records = msg + 8;
-		m->n_records = rd16(msg + 6);
+		m->n_records = mc_rd16(msg + 6);
 		m->rec_len = len - 8;
 		return;
 	}
 }
 
-void mld_parse(const uint8_t *l3, size_t len, bool csum_partial, struct mld_msg *m)
+void mld_parse(const uint8_t *l3, size_t len, bool csum_partial, struct mc_msg *m)
 {
 	uint32_t plen, off = IPV6_HDR_LEN;
 	uint8_t nh;
 
 	memset(m, 0, sizeof(*m));
-	m->kind = MLD_NOT_IPV6_MC;
+	m->kind = MC_NOT_MC;
 	if (len < IPV6_HDR_LEN || (l3[0] >> 4) != 6 || l3[24] != 0xff)
 		return;
-	plen = rd16(l3 + 4);
+	plen = mc_rd16(l3 + 4);
 	if (plen > len - IPV6_HDR_LEN) /* cut short; Ethernet padding may follow */
 		return;
 	memcpy(m->src, l3 + 8, 16);
 	memcpy(m->group, l3 + 24, 16);
-	m->kind = MLD_DATA;
+	m->kind = MC_DATA;
 	nh = l3[6];
 	if (nh == NH_HOPOPTS) {
 		uint32_t hl;
@@ -184,12 +163,17 @@ void mld_parse(const uint8_t *l3, size_t len, bool csum_partial, struct mld_msg 
 		nh = l3[off];
 		off += hl;
 	}
+	if (nh == IPPROTO_PIM_ && mld_is_all_pim_routers(m->group) && plen > off - IPV6_HDR_LEN &&
+	    l3[off] == PIM_HELLO) {
+		m->kind = MC_ROUTER;
+		return;
+	}
 	if (nh != NH_ICMPV6)
 		return;
 	parse_icmp(l3 + off, IPV6_HDR_LEN + plen - off, l3[7], csum_partial, l3 + 24, m);
 }
 
-bool mld_next_record(const struct mld_msg *m, uint32_t *off, struct mld_record *r)
+bool mld_next_record(const struct mc_msg *m, uint32_t *off, struct mc_record *r)
 {
 	const uint8_t *rec;
 	uint16_t nsrc;
@@ -199,27 +183,10 @@ bool mld_next_record(const struct mld_msg *m, uint32_t *off, struct mld_record *
 		return false;
 	rec = m->records + *off;
 	type = rec[0];
-	nsrc = rd16(rec + 2);
+	nsrc = mc_rd16(rec + 2);
 	memcpy(r->group, rec + 4, 16);
 	*off += MLD2_RECORD_HDR + 16u * nsrc + 4u * rec[1];
-	/* (*, G) snooping: a listener wants G unless it asks for no source
-	 * of it at all. BLOCK changes sources only; it keeps G. */
-	switch (type) {
-	case MLD2_MODE_IS_EXCLUDE:
-	case MLD2_CHANGE_TO_EXCLUDE:
-		r->join = true;
-		r->leave = false;
-		break;
-	case MLD2_MODE_IS_INCLUDE:
-	case MLD2_CHANGE_TO_INCLUDE:
-	case MLD2_ALLOW_NEW_SOURCES:
-		r->join = nsrc > 0;
-		r->leave = nsrc == 0 && type != MLD2_ALLOW_NEW_SOURCES;
-		break;
-	default:
-		r->join = r->leave = false;
-		break;
-	}
+	mc_record_decide(type, nsrc, r);
 	if (r->group[0] != 0xff)
 		r->join = r->leave = false;
 	return true;

@@ -11,6 +11,7 @@
  * may stand between the IPv6 header and the ICMPv6 message, as the Router
  * Alert option requires; the ICMPv6 checksum is checked unless the sender
  * left it to be filled in (a partial checksum from the local kernel).
+ * A PIM hello (to ff02::d) is told apart too: it reveals a multicast router.
  */
 #ifndef NSLAB_SWITCH_MLD_H
 #define NSLAB_SWITCH_MLD_H
@@ -19,47 +20,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "switch/mcast.h"
+
 #define ETHERTYPE_IPV6 0x86dd
 #define MLD_QUERY_FRAME_LEN 90 /* Ethernet + IPv6 + Hop-by-Hop + MLDv2 query */
-
-enum mld_kind {
-	MLD_NOT_IPV6_MC, /* not an IPv6 multicast packet: flood it */
-	MLD_DATA,        /* data for group */
-	MLD_QUERY,       /* from a querier (a multicast router) */
-	MLD_REPORT,      /* v1 report or v2 report: the records say what */
-	MLD_DONE,        /* v1 done: a listener leaves group */
-};
-
-struct mld_msg {
-	enum mld_kind kind;
-	uint8_t src[16];
-	uint8_t group[16]; /* MLD_DATA, MLD_DONE, v1 report: the group */
-	/* MLD_DATA: a duplicate address detection probe (a neighbour
-	 * solicitation from ::, RFC 4862 §5.4.2) */
-	bool dad;
-	/* MLD_REPORT, v2: records[0..rec_len) holds n_records records, their
-	 * lengths already checked. v1: n_records 0. */
-	bool v2;
-	const uint8_t *records;
-	uint16_t n_records;
-	uint32_t rec_len;
-};
-
-/* A v2 report record, as it concerns a switch that snoops (*, G): does the
- * listener want the group or not. */
-struct mld_record {
-	uint8_t group[16];
-	bool join; /* false: leaves (TO_IN of no sources) or says nothing new */
-	bool leave;
-};
 
 /* Look at the IPv6 packet l3[len] (the bytes after the EtherType).
  * csum_partial: the sender's kernel left the checksum to be filled in, so
  * it cannot be checked here. Never reads past len. */
-void mld_parse(const uint8_t *l3, size_t len, bool csum_partial, struct mld_msg *m);
+void mld_parse(const uint8_t *l3, size_t len, bool csum_partial, struct mc_msg *m);
 
 /* The next record of a v2 report: *off starts at 0. false at the end. */
-bool mld_next_record(const struct mld_msg *m, uint32_t *off, struct mld_record *r);
+bool mld_next_record(const struct mc_msg *m, uint32_t *off, struct mc_record *r);
 
 /* Scope of an IPv6 multicast address (RFC 4291 §2.7). */
 static inline unsigned mld_scope(const uint8_t g[16])
@@ -75,6 +47,9 @@ bool mld_is_solicited_node(const uint8_t g[16]);
 
 /* ff02::2, all routers: every IPv6 router joins it. */
 bool mld_is_all_routers(const uint8_t g[16]);
+
+/* ff02::d, all PIM routers: a PIM hello to it makes its port a router port. */
+bool mld_is_all_pim_routers(const uint8_t g[16]);
 
 /* Write a general MLDv2 query from mac/ link-local address src into
  * buf[MLD_QUERY_FRAME_LEN]: to ff02::1, hop limit 1, Router Alert,

@@ -64,8 +64,11 @@ void normal_process(struct sw *sw, const struct pl_pkt *pkt, uint32_t now)
 			return;
 		}
 	}
-	/* IPv6 multicast to its group's listeners only, when known. */
-	if (sw->snoop && f->dst[0] == 0x33 && f->dst[1] == 0x33 && snoop_forward(sw, pkt, vid, now))
+	/* Multicast to its group's listeners only, when known. */
+	if (sw->snoop && f->dst[0] == 0x33 && f->dst[1] == 0x33 && snoop_forward(sw, sw->snoop, pkt, vid, now))
+		return;
+	if (sw->snoop4 && f->dst[0] == 0x01 && f->dst[1] == 0x00 && f->dst[2] == 0x5e &&
+	    snoop_forward(sw, sw->snoop4, pkt, vid, now))
 		return;
 	/* Broadcast, multicast and unknown unicast: every other member of
 	 * the VLAN. */

@@ -5,14 +5,17 @@
 #include <string.h>
 
 #include "common/util.h"
+#include "switch/igmp.h"
 #include "switch/mld.h"
 #include "switch/pipeline.h"
 #include "switch/port.h"
 #include "switch/sw.h"
 
 struct snoop {
+	bool v4;   /* IGMP; else MLD */
 	struct mdb *mdb;
-	uint8_t mac[6], ll[16];
+	uint8_t mac[6];
+	uint8_t addr[16]; /* the queries' source: IPv4 0.0.0.0 (mapped), or link-local */
 	uint32_t *router_until; /* [SW_MAX_PORTS], 0: not a router port */
 	uint32_t routers_until; /* the latest of them: after it, none */
 	bool *due;              /* [SW_MAX_PORTS]: to be queried */
@@ -21,6 +24,7 @@ struct snoop {
 	uint16_t *scratch; /* [SW_MAX_PORTS] */
 	/* the query, vnet header first as a ring slot holds a frame */
 	uint8_t query[PORT_VNET_LEN + MLD_QUERY_FRAME_LEN];
+	size_t query_len;
 	struct pl_pkt query_pkt;
 	uint64_t reports, queries_sent, queries_heard;
 };
@@ -30,8 +34,9 @@ static bool after(uint32_t a, uint32_t b)
 	return (int32_t)(a - b) > 0;
 }
 
-struct snoop *snoop_new(const char *switch_name, uint32_t now)
+struct snoop *snoop_new(const char *switch_name, bool v4, uint32_t now)
 {
+	static const uint8_t any4[4];
 	struct snoop *s = calloc(1, sizeof(*s));
 	uint32_t h = hash_fnv1a_str(switch_name);
 
@@ -53,13 +58,30 @@ struct snoop *snoop_new(const char *switch_name, uint32_t now)
 	s->mac[3] = (uint8_t)(h >> 16);
 	s->mac[4] = (uint8_t)(h >> 8);
 	s->mac[5] = (uint8_t)h;
-	mld_link_local(s->mac, s->ll);
-	mld_build_query(s->query + PORT_VNET_LEN, s->mac, s->ll, SNOOP_RESPONSE_MS,
-			SNOOP_QUERY_INTERVAL);
+	s->v4 = v4;
+	if (v4) {
+		mc_map4(any4, s->addr);
+		s->query_len = igmp_build_query(s->query + PORT_VNET_LEN, s->mac, SNOOP_RESPONSE_MS,
+						SNOOP_QUERY_INTERVAL);
+	} else {
+		/* Its interface identifier starts with ff, above any
+		 * derived from a MAC: a multicast router's query has the
+		 * lower address and wins the election (RFC 3810 §7.6.2),
+		 * so ours falls silent where a router queries, as the
+		 * IPv4 querier's 0.0.0.0 does by convention. */
+		mld_link_local(s->mac, s->addr);
+		s->addr[8] = 0xff;
+		s->query_len = mld_build_query(s->query + PORT_VNET_LEN, s->mac, s->addr,
+					       SNOOP_RESPONSE_MS, SNOOP_QUERY_INTERVAL);
+	}
 	s->query_pkt.vnet = (struct virtio_net_hdr *)s->query;
 	s->query_pkt.data = s->query + PORT_VNET_LEN;
-	s->query_pkt.len = MLD_QUERY_FRAME_LEN;
+	s->query_pkt.len = (uint32_t)s->query_len;
 	frame_parse(s->query_pkt.data, s->query_pkt.len, NULL, &s->query_pkt.fr);
+	/* Whatever the ports' hosts listen to, they say so when asked. */
+	for (unsigned i = 0; i < SW_MAX_PORTS; i++)
+		s->due[i] = true;
+	s->any_due = true;
 	s->next_query = now + SNOOP_STARTUP_INTERVAL;
 	return s;
 }
@@ -90,25 +112,33 @@ static bool any_router(const struct snoop *s, uint32_t now)
 	return s->routers_until && after(s->routers_until, now);
 }
 
-static void learn(struct snoop *s, const struct port *in, uint16_t vid, const struct mld_msg *m,
+/* Groups never snooped: always flooded, their reports ignored. */
+static bool unsnooped(const struct snoop *s, const uint8_t g[16])
+{
+	if (s->v4)
+		return igmp_is_local_control(g);
+	return mld_is_all_nodes(g) || mld_scope(g) < 2;
+}
+
+static void learn(struct snoop *s, const struct port *in, uint16_t vid, const struct mc_msg *m,
 		  uint32_t now)
 {
 	/* One host behind an access port: its done is the last word. */
 	bool fast_leave = in->vlan.mode == VLAN_MODE_ACCESS;
 	uint32_t expires = now + SNOOP_MEMBERSHIP;
-	struct mld_record r;
+	struct mc_record r;
 	uint32_t off = 0;
 
 	s->reports++;
 	if (!m->v2) {
-		if (m->kind == MLD_REPORT && !mld_is_all_nodes(m->group) && mld_scope(m->group) >= 2)
+		if (m->kind == MC_REPORT && !unsnooped(s, m->group))
 			mdb_join(s->mdb, vid, m->group, in->index, now, expires);
-		else if (m->kind == MLD_DONE && fast_leave)
+		else if (m->kind == MC_LEAVE && fast_leave)
 			mdb_leave(s->mdb, vid, m->group, in->index);
 		return;
 	}
-	while (mld_next_record(m, &off, &r)) {
-		if (mld_is_all_nodes(r.group) || mld_scope(r.group) < 2)
+	while (s->v4 ? igmp_next_record(m, &off, &r) : mld_next_record(m, &off, &r)) {
+		if (unsnooped(s, r.group))
 			continue;
 		if (r.join)
 			mdb_join(s->mdb, vid, r.group, in->index, now, expires);
@@ -119,10 +149,9 @@ static void learn(struct snoop *s, const struct port *in, uint16_t vid, const st
 
 /* Out of the VLAN's router ports but in, and of ports[0..n) (listeners);
  * a frame nobody takes is counted as snooped. */
-static void send_to(struct sw *sw, const struct pl_pkt *pkt, uint16_t vid, const uint16_t *ports,
-		    uint32_t n, uint32_t now)
+static void send_to(struct sw *sw, struct snoop *s, const struct pl_pkt *pkt, uint16_t vid,
+		    const uint16_t *ports, uint32_t n, uint32_t now)
 {
-	struct snoop *s = sw->snoop;
 	struct port *in = pkt->in;
 	unsigned sent = 0;
 
@@ -153,56 +182,77 @@ static void send_to(struct sw *sw, const struct pl_pkt *pkt, uint16_t vid, const
 		in->st.snooped++;
 }
 
-bool snoop_forward(struct sw *sw, const struct pl_pkt *pkt, uint16_t vid, uint32_t now)
+/* A multicast router behind in: it wants every group and every report. */
+static void router_heard(struct snoop *s, const struct port *in, uint32_t now)
 {
-	struct snoop *s = sw->snoop;
+	s->router_until[in->index] = now + SNOOP_OTHER_QUERIER;
+	s->routers_until = now + SNOOP_OTHER_QUERIER;
+}
+
+bool snoop_forward(struct sw *sw, struct snoop *s, const struct pl_pkt *pkt, uint16_t vid,
+		   uint32_t now)
+{
+	static const uint8_t zero[16];
 	const struct frame *f = &pkt->fr;
 	struct port *in = pkt->in;
 	uint32_t l3 = f->body_off + 2u, n;
-	struct mld_msg m;
+	bool partial = pkt->vnet->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	struct mc_msg m;
 
-	if (f->ethertype != ETHERTYPE_IPV6 || f->inner_tags || pkt->len <= l3)
+	if (f->ethertype != (s->v4 ? ETHERTYPE_IPV4 : ETHERTYPE_IPV6) || f->inner_tags ||
+	    pkt->len <= l3)
 		return false;
-	mld_parse(pkt->data + l3, pkt->len - l3, pkt->vnet->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM, &m);
+	if (s->v4)
+		igmp_parse(pkt->data + l3, pkt->len - l3, partial, &m);
+	else
+		mld_parse(pkt->data + l3, pkt->len - l3, partial, &m);
 	switch (m.kind) {
-	case MLD_QUERY:
-		if (memcmp(m.src, s->ll, 16) != 0) {
-			/* Another querier: a multicast router behind in. It
-			 * wants every group. The lower address is the
-			 * querier (RFC 3810 §7.6.2): ours falls silent
-			 * meanwhile if that is the other's. */
-			s->router_until[in->index] = now + SNOOP_OTHER_QUERIER;
-			s->routers_until = now + SNOOP_OTHER_QUERIER;
-			if (memcmp(m.src, s->ll, 16) < 0)
+	case MC_QUERY:
+		if (memcmp(f->src, s->mac, 6) != 0) {
+			/* Another querier: a multicast router (or a
+			 * switch's querier) behind in. The lower address
+			 * is the querier, 0.0.0.0 (ours) and :: taking no part
+			 * (RFC 3376 §6.6.2, RFC 3810 §7.6.2, RFC 4541
+			 * §2.1.1): ours falls silent meanwhile if that
+			 * is the other's. */
+			router_heard(s, in, now);
+			if (memcmp(m.src, s->v4 ? s->addr : zero, 16) != 0 &&
+			    (s->v4 || memcmp(m.src, s->addr, 16) < 0))
 				s->other_querier_until = now + SNOOP_OTHER_QUERIER;
 			s->queries_heard++;
 		}
 		return false;
-	case MLD_REPORT:
-	case MLD_DONE:
+	case MC_ROUTER:
+		router_heard(s, in, now);
+		return false;
+	case MC_REPORT:
+	case MC_LEAVE:
 		learn(s, in, vid, &m, now);
-		send_to(sw, pkt, vid, NULL, 0, now);
+		send_to(sw, s, pkt, vid, NULL, 0, now);
 		return true;
-	case MLD_DATA:
-		if (mld_is_all_nodes(m.group) || mld_scope(m.group) < 2)
+	case MC_DATA:
+		if (unsnooped(s, m.group))
 			return false;
 		n = mdb_lookup(s->mdb, vid, m.group, now, s->scratch, SW_MAX_PORTS);
 		if (n == MDB_UNREGISTERED) {
-			/* Every IPv6 router joins ff02::2 and says so (RFC
-			 * 4291 §2.8): unreported, there is no router here
-			 * for a router solicitation to reach. And a host
-			 * probing a new address sends its probe before its
-			 * own report, half the time: flooded, a lab's start
-			 * is N² copies of them, while only a host that had
-			 * the address already — and has reported its group
-			 * — could answer. */
-			if (!mld_is_all_routers(m.group) && !(m.dad && mld_is_solicited_node(m.group)))
+			/* Data for a group nobody reported floods, so that
+			 * nothing that worked without snooping stops. But
+			 * in IPv6: every router joins ff02::2 and says so
+			 * (RFC 4291 §2.8): unreported, there is no router
+			 * here for a router solicitation to reach. And a
+			 * host probing a new address sends its probe before
+			 * its own report, half the time: flooded, a lab's
+			 * start is N² copies of them, while only a host
+			 * that had the address already — and has reported
+			 * its group — could answer. */
+			if (s->v4 || (!mld_is_all_routers(m.group) &&
+				      !(m.dad && mld_is_solicited_node(m.group))))
 				return false;
 			n = 0;
 		}
-		send_to(sw, pkt, vid, s->scratch, n, now);
+		send_to(sw, s, pkt, vid, s->scratch, n, now);
 		return true;
-	case MLD_NOT_IPV6_MC:
+	case MC_NOT_MC:
 		break;
 	}
 	return false;
@@ -219,22 +269,22 @@ static void forget(struct snoop *s, uint16_t port, bool ask)
 	s->any_due |= ask;
 }
 
-void snoop_port_reset(struct snoop *s, uint16_t port)
+void snoop_port_reset(struct sw *sw, uint16_t port)
 {
-	forget(s, port, true);
+	forget(sw->snoop, port, true);
+	forget(sw->snoop4, port, true);
 }
 
-void snoop_port_gone(struct snoop *s, uint16_t port)
+void snoop_port_gone(struct sw *sw, uint16_t port)
 {
-	forget(s, port, false);
+	forget(sw->snoop, port, false);
+	forget(sw->snoop4, port, false);
 }
 
 /* The query out of port p, once for each VLAN it carries that has other
  * ports (where nobody else is, nobody listens). */
-static void query_port(struct sw *sw, struct port *p)
+static void query_port(struct sw *sw, struct snoop *s, struct port *p)
 {
-	struct snoop *s = sw->snoop;
-
 	if (p->vlan.mode == VLAN_MODE_ACCESS) {
 		pl_output_vlan(sw, &s->query_pkt, p, p->vlan.vid);
 		return;
@@ -244,9 +294,8 @@ static void query_port(struct sw *sw, struct port *p)
 			pl_output_vlan(sw, &s->query_pkt, p, (uint16_t)v);
 }
 
-void snoop_send_queries(struct sw *sw, uint32_t now)
+static void send_queries(struct sw *sw, struct snoop *s, uint32_t now)
 {
-	struct snoop *s = sw->snoop;
 	bool general;
 
 	if (!s)
@@ -257,7 +306,7 @@ void snoop_send_queries(struct sw *sw, uint32_t now)
 		return;
 	for (unsigned i = 0; i < sw->max_index; i++) {
 		if (sw->ports[i] && (general || s->due[i]))
-			query_port(sw, sw->ports[i]);
+			query_port(sw, s, sw->ports[i]);
 		s->due[i] = false;
 	}
 	s->any_due = false;
@@ -271,10 +320,14 @@ void snoop_send_queries(struct sw *sw, uint32_t now)
 	}
 }
 
-void snoop_tick(struct sw *sw, uint32_t now)
+void snoop_send_queries(struct sw *sw, uint32_t now)
 {
-	struct snoop *s = sw->snoop;
+	send_queries(sw, sw->snoop, now);
+	send_queries(sw, sw->snoop4, now);
+}
 
+static void tick(struct sw *sw, struct snoop *s, uint32_t now)
+{
 	if (!s)
 		return;
 	mdb_age(s->mdb, now);
@@ -282,7 +335,13 @@ void snoop_tick(struct sw *sw, uint32_t now)
 		s->routers_until = 0;
 		memset(s->router_until, 0, SW_MAX_PORTS * sizeof(*s->router_until));
 	}
-	snoop_send_queries(sw, now);
+	send_queries(sw, s, now);
+}
+
+void snoop_tick(struct sw *sw, uint32_t now)
+{
+	tick(sw, sw->snoop, now);
+	tick(sw, sw->snoop4, now);
 }
 
 void snoop_get_info(const struct snoop *s, uint32_t now, struct snoop_info *info)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * MLD snooping: IPv6 multicast goes only to the ports that have listeners
- * for its group, instead of to every port of the VLAN.
+ * Multicast snooping, MLD for IPv6 and IGMP for IPv4 (one struct snoop
+ * each): multicast goes only to the ports that have listeners for its
+ * group, instead of to every port of the VLAN.
  *
  * Why: every IPv6 host sends multicast from the moment its link comes up —
  * MLD reports for its solicited-node groups, duplicate address detection,
@@ -9,28 +10,31 @@
  * them all, so a lab of N hosts costs N² copies at start (1000 hosts: six
  * million, seconds of a busy switch while ARP waits behind them). With
  * snooping, reports go only to multicast routers and a neighbour
- * solicitation only to the host that owns the address.
+ * solicitation only to the host that owns the address. In IPv4, a group's
+ * stream reaches only the hosts that joined it.
  *
  * The rules, as the Linux bridge with its querier on (RFC 4541):
- *  - reports and dones update the mdb (mdb.h) and go to router ports only;
- *    a done on an access port removes the listener at once (one host
- *    behind it), on a trunk it is left to age;
- *  - a query marks its port as a router port (it gets every group and
- *    every report) and, while a querier with a lower address is heard,
- *    ours is silent (the election of RFC 3810 §7.6.2);
+ *  - reports and leaves (MLD dones) update the mdb (mdb.h) and go to
+ *    router ports only; a leave on an access port removes the listener at
+ *    once (one host behind it), on a trunk it is left to age;
+ *  - a query or a PIM hello marks its port as a router port (it gets every
+ *    group and every report) and, while a querier with a lower address is
+ *    heard, ours is silent (the election of RFC 3810 §7.6.2 and RFC 3376
+ *    §6.6.2; ours, 0.0.0.0 in IPv4 and a link-local address above any
+ *    derived from a MAC in IPv6, yields to every router);
  *  - data for a group someone reported goes to the listeners and router
- *    ports; data for a group nobody reported, ff02::1, and scopes below
- *    link-local flood, so nothing that worked without snooping stops —
- *    but ff02::2: every IPv6 router reports it, so when nobody did, a
- *    router solicitation has no router to reach and goes to router ports;
- *    and a duplicate address probe to a solicited-node group nobody
- *    reported, which only a host already holding the address (and so
- *    reported) could answer, goes to router ports too;
+ *    ports; data for a group nobody reported, ff02::1, IPv6 scopes below
+ *    link-local and IPv4's 224.0.0.0/24 flood, so nothing that worked
+ *    without snooping stops — but ff02::2: every IPv6 router reports it, so
+ *    when nobody did, a router solicitation has no router to reach and
+ *    goes to router ports; and a duplicate address probe to a
+ *    solicited-node group nobody reported, which only a host already
+ *    holding the address (and so reported) could answer, goes to router
+ *    ports too;
  *  - the switch is the querier: a general query out of every port as it
  *    attaches and every 125 s, so listeners refresh before their 260 s are
  *    up, and a restarted switch relearns every group within the query's
  *    1 s response time.
- * IPv4 (IGMP) multicast still floods.
  */
 #ifndef NSLAB_SWITCH_SNOOP_H
 #define NSLAB_SWITCH_SNOOP_H
@@ -61,22 +65,27 @@ struct snoop_info {
 	uint64_t reports, queries_sent, queries_heard;
 };
 
-/* now: seconds on the switch's clock. NULL on allocation failure. */
-struct snoop *snoop_new(const char *switch_name, uint32_t now);
+/* IGMP if v4, else MLD. now: seconds on the switch's clock. Every port
+ * is queried with the next snoop_send_queries. NULL on allocation failure. */
+struct snoop *snoop_new(const char *switch_name, bool v4, uint32_t now);
 void snoop_free(struct snoop *s);
 
-/* The frame pkt of VLAN vid is IPv6 multicast (33:33:…): forward it as
- * snooping says. Returns false when it should simply flood. */
-bool snoop_forward(struct sw *sw, const struct pl_pkt *pkt, uint16_t vid, uint32_t now);
+/* The frame pkt of VLAN vid is multicast of s's family (33:33:… for MLD,
+ * 01:00:5e:… for IGMP): forward it as snooping says. Returns false when it
+ * should simply flood. */
+bool snoop_forward(struct sw *sw, struct snoop *s, const struct pl_pkt *pkt, uint16_t vid,
+		   uint32_t now);
 
 /* A port attached or its VLANs changed: forget what it reported, ask it
- * again (the query goes out with the next snoop_send_queries). */
-void snoop_port_reset(struct snoop *s, uint16_t port);
+ * again (the queries go out with the next snoop_send_queries). */
+void snoop_port_reset(struct sw *sw, uint16_t port);
 /* A port went. */
-void snoop_port_gone(struct snoop *s, uint16_t port);
-/* Send the queries that are due: to reset ports, and the periodic one. */
+void snoop_port_gone(struct sw *sw, uint16_t port);
+/* Send the queries that are due, of both families: to reset ports, and
+ * the periodic ones. */
 void snoop_send_queries(struct sw *sw, uint32_t now);
-/* Once a second: expire listeners and router ports, send due queries. */
+/* Once a second, both families: expire listeners and router ports, send
+ * due queries. */
 void snoop_tick(struct sw *sw, uint32_t now);
 
 void snoop_get_info(const struct snoop *s, uint32_t now, struct snoop_info *info);

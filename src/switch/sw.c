@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "common/errmsg.h"
 #include "common/log.h"
@@ -58,6 +59,7 @@ void sw_free(struct sw *sw)
 	}
 	fp_free(sw->fastpath);
 	snoop_free(sw->snoop);
+	snoop_free(sw->snoop4);
 	fdb_free(sw->fdb);
 	free(sw->ports);
 	free(sw->txq);
@@ -125,24 +127,24 @@ static uint32_t sw_now(void)
 	return (uint32_t)(time_mono_ns() / 1000000000u);
 }
 
-int sw_set_snooping(struct sw *sw, bool on)
+int sw_set_snooping(struct sw *sw, int family, bool on)
 {
-	if (on == (sw->snoop != NULL))
+	struct snoop **sp = family == AF_INET ? &sw->snoop4 : &sw->snoop;
+	const char *what = family == AF_INET ? "IGMP" : "MLD";
+	const char *fam = family == AF_INET ? "IPv4" : "IPv6";
+
+	if (on == (*sp != NULL))
 		return 0;
 	if (!on) {
-		snoop_free(sw->snoop);
-		sw->snoop = NULL;
-		log_info("MLD snooping off: IPv6 multicast floods");
+		snoop_free(*sp);
+		*sp = NULL;
+		log_info("%s snooping off: %s multicast floods", what, fam);
 		return 0;
 	}
-	sw->snoop = snoop_new(sw->name, sw_now());
-	if (!sw->snoop)
-		return err_set(-ENOMEM, "MLD snooping");
-	/* Whatever the ports' hosts listen to, they say so when asked. */
-	for (unsigned i = 0; i < sw->max_index; i++)
-		if (sw->ports[i])
-			snoop_port_reset(sw->snoop, (uint16_t)i);
-	log_info("MLD snooping on: IPv6 multicast goes to its listeners");
+	*sp = snoop_new(sw->name, family == AF_INET, sw_now());
+	if (!*sp)
+		return err_set(-ENOMEM, "%s snooping", what);
+	log_info("%s snooping on: %s multicast goes to its listeners", what, fam);
 	return 0;
 }
 
@@ -251,7 +253,7 @@ static int attach_open(struct sw *sw, struct port *p, const struct vlan_port *vp
 	p->vlan = *vp;
 	/* Stale entries of a previous port in this slot would misdirect. */
 	sw_fdb_flush(sw, p->index, 0);
-	snoop_port_reset(sw->snoop, p->index);
+	snoop_port_reset(sw, p->index);
 	sw->ports[idx] = p;
 	sw->n_ports++;
 	if (idx + 1 > sw->max_index)
@@ -305,7 +307,7 @@ static void unhook(struct sw *sw, struct port *p)
 	if (sw->hooks.port_removed)
 		sw->hooks.port_removed(sw->hooks.arg, p);
 	sw_fdb_flush(sw, p->index, 0);
-	snoop_port_gone(sw->snoop, p->index);
+	snoop_port_gone(sw, p->index);
 	sw->ports[p->index] = NULL;
 	sw->n_ports--;
 	while (sw->max_index && !sw->ports[sw->max_index - 1])
@@ -348,7 +350,7 @@ void sw_set_vlan(struct sw *sw, struct port *p, const struct vlan_port *vp)
 {
 	p->vlan = *vp;
 	sw_fdb_flush(sw, p->index, 0);
-	snoop_port_reset(sw->snoop, p->index);
+	snoop_port_reset(sw, p->index);
 	sw_rebuild(sw);
 	snoop_send_queries(sw, sw_now());
 }
@@ -437,7 +439,7 @@ int sw_apply(struct sw *sw, const struct swconf *conf, json_t *added, json_t *re
 			log_info("port %s: VLAN settings changed", p->name);
 			p->vlan = cp->vlan;
 			sw_fdb_flush(sw, p->index, 0);
-			snoop_port_reset(sw->snoop, p->index);
+			snoop_port_reset(sw, p->index);
 		}
 	}
 	if (n_gone)
@@ -446,7 +448,9 @@ int sw_apply(struct sw *sw, const struct swconf *conf, json_t *added, json_t *re
 	if (!rc)
 		sw_set_fast_path(sw, !conf->no_fast_path);
 	if (!rc)
-		rc = sw_set_snooping(sw, !conf->no_mld_snooping);
+		rc = sw_set_snooping(sw, AF_INET6, !conf->no_mld_snooping);
+	if (!rc)
+		rc = sw_set_snooping(sw, AF_INET, !conf->no_igmp_snooping);
 	snoop_send_queries(sw, sw_now());
 out:
 	free(reqs);

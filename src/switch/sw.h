@@ -53,6 +53,7 @@ struct sw {
 	struct fastpath *fastpath; /* kernel-forwarded flows; NULL: none */
 	bool fast_path_off;        /* never (the daemon's --no-fast-path) */
 	struct snoop *snoop;       /* MLD snooping (snoop.h); NULL: off */
+	struct snoop *snoop4;      /* IGMP snooping; NULL: off */
 	struct sw_hooks hooks;
 	unsigned gone; /* ports seen failing in the data path, to reap */
 };
@@ -79,8 +80,9 @@ static inline struct port *sw_port_at(const struct sw *sw, uint32_t i)
  * does, as the configuration says. Where the kernel cannot, it stays off,
  * with a warning in the log. */
 void sw_set_fast_path(struct sw *sw, bool on);
-/* Turn MLD snooping (snoop.h) on or off; off, IPv6 multicast floods. */
-int sw_set_snooping(struct sw *sw, bool on);
+/* Turn MLD (family AF_INET6) or IGMP (AF_INET) snooping (snoop.h) on or
+ * off; off, that family's multicast floods. */
+int sw_set_snooping(struct sw *sw, int family, bool on);
 /* fdb_flush, and the fast path's flows that relied on the entries go too. */
 uint32_t sw_fdb_flush(struct sw *sw, uint16_t port, uint16_t vid);
 /* Recompute the per-VLAN member lists (after any port change). */

@@ -147,9 +147,23 @@ static int parse_fdb(json_t *o, const char *origin, struct swconf *c)
 	return 0;
 }
 
+/* An optional boolean switch that is on by default: *off when false. */
+static int get_off(json_t *root, const char *key, const char *origin, bool *off)
+{
+	json_t *v = json_object_get(root, key);
+
+	if (!v)
+		return 0;
+	if (!json_is_boolean(v))
+		return bad(origin, key, "must be true or false");
+	*off = !json_is_true(v);
+	return 0;
+}
+
 static int parse_root(json_t *root, const char *origin, struct swconf *c)
 {
-	static const char *const keys[] = { "switch", "fdb", "fast_path", "mld_snooping", "ports", NULL };
+	static const char *const keys[] = { "switch",	     "fdb",   "fast_path", "mld_snooping",
+					    "igmp_snooping", "ports", NULL };
 	json_t *v, *ports;
 	int rc;
 
@@ -174,12 +188,9 @@ static int parse_root(json_t *root, const char *origin, struct swconf *c)
 			return bad(origin, "fast_path", "must be true or false");
 		c->no_fast_path = !json_is_true(v);
 	}
-	v = json_object_get(root, "mld_snooping");
-	if (v) {
-		if (!json_is_boolean(v))
-			return bad(origin, "mld_snooping", "must be true or false");
-		c->no_mld_snooping = !json_is_true(v);
-	}
+	if ((rc = get_off(root, "mld_snooping", origin, &c->no_mld_snooping)) ||
+	    (rc = get_off(root, "igmp_snooping", origin, &c->no_igmp_snooping)))
+		return rc;
 	ports = json_object_get(root, "ports");
 	if (!ports)
 		return 0;

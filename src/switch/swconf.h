@@ -6,6 +6,7 @@
  *    "fdb": {"size": 8192, "aging": 300},
  *    "fast_path": true,
  *    "mld_snooping": true,
+ *    "igmp_snooping": true,
  *    "ports": [{"name": "red-eth0"},
  *              {"name": "blue-eth0", "vlan": 10},
  *              {"name": "up-eth0", "trunk": [10, 20], "native": 1}]}
@@ -40,6 +41,7 @@ struct swconf {
 	uint32_t aging;
 	bool no_fast_path; /* "fast_path": false */
 	bool no_mld_snooping; /* "mld_snooping": false */
+	bool no_igmp_snooping; /* "igmp_snooping": false */
 	size_t n_ports;
 	struct swconf_port *ports;
 };

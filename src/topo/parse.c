@@ -13,7 +13,7 @@
 
 static const char *const root_keys[] = { "name", "switches", "hosts", "links", "expect", NULL };
 static const char *const switch_keys[] = { "kind", "gateway", "nat", "uplink", "mtu", "fdb",
-					   "fast_path", "mld_snooping", NULL };
+					   "fast_path", "mld_snooping", "igmp_snooping", NULL };
 static const char *const fdb_keys[] = { "size", "aging", NULL };
 
 #define FDB_SIZE_MIN 16
@@ -215,6 +215,21 @@ static void parse_kind(struct topo_pctx *ctx, struct topo_switch *sw, const stru
 	}
 }
 
+/* mld_snooping or igmp_snooping: on unless false; nslab-switchd's alone. */
+static void parse_snooping(struct topo_pctx *ctx, const struct topo_switch *sw, const struct topo_ynode *val,
+			   const char *key, const char *where, bool *off)
+{
+	const struct topo_ynode *n = topo_ymap_get(val, key, NULL);
+	bool on = true;
+
+	if (!n || !topo_yget_bool(ctx, n, key, where, &on))
+		return;
+	*off = !on;
+	if (sw->kind == TOPO_SWITCH_BRIDGE)
+		topo_report(ctx, n->pos, "'%s' %s is a setting of nslab-switchd; nslab keeps the Linux bridge's (kind: bridge) multicast snooping off: remove it",
+			    key, where);
+}
+
 static void parse_switch(struct topo_pctx *ctx, const struct topo_ynode *key,
 			 const struct topo_ynode *val)
 {
@@ -244,7 +259,7 @@ static void parse_switch(struct topo_pctx *ctx, const struct topo_ynode *key,
 		return;
 	if (val->type != TOPO_YMAP) {
 		topo_report(ctx, val->pos, "switch '%s' must be a mapping of %s, not %s; write e.g. '%s: {gateway: 172.16.10.254/24}'",
-			    topo_q(key->str), "kind, gateway, nat, uplink, mtu, fdb, fast_path, mld_snooping", topo_ydesc(val),
+			    topo_q(key->str), "kind, gateway, nat, uplink, mtu, fdb, fast_path, mld_snooping, igmp_snooping", topo_ydesc(val),
 			    topo_q(key->str));
 		return;
 	}
@@ -281,16 +296,8 @@ static void parse_switch(struct topo_pctx *ctx, const struct topo_ynode *key,
 					    where);
 		}
 	}
-	if ((n = topo_ymap_get(val, "mld_snooping", NULL))) {
-		bool on = true;
-
-		if (topo_yget_bool(ctx, n, "mld_snooping", where, &on)) {
-			sw->no_mld_snooping = !on;
-			if (sw->kind == TOPO_SWITCH_BRIDGE)
-				topo_report(ctx, n->pos, "'mld_snooping' %s is a setting of nslab-switchd; nslab keeps the Linux bridge's (kind: bridge) multicast snooping off: remove it",
-					    where);
-		}
-	}
+	parse_snooping(ctx, sw, val, "mld_snooping", where, &sw->no_mld_snooping);
+	parse_snooping(ctx, sw, val, "igmp_snooping", where, &sw->no_igmp_snooping);
 
 	if (sw->nat && nat_n && !sw->n_gateways && !topo_ymap_get(val, "gateway", NULL))
 		topo_report(ctx, nat_n->pos, "'nat: true' %s needs a gateway to masquerade; add e.g. 'gateway: 172.16.10.254/24'",

@@ -80,6 +80,7 @@ struct topo_switch {
 	unsigned fdb_aging;         /* seconds; 0: the switch's default */
 	bool no_fast_path;          /* nslab: every frame through the daemon */
 	bool no_mld_snooping;       /* nslab: IPv6 multicast floods */
+	bool no_igmp_snooping;      /* nslab: IPv4 multicast floods */
 	struct topo_pos pos;
 };
 

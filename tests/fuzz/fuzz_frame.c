@@ -13,8 +13,9 @@
  * Ports (datagram socketpairs standing in for packet sockets): p0, p1
  * access VLAN 1, p2 trunk 10,20 native 1, p3 trunk 10 without native.
  * Whatever is sent is read back and checked: it is never shorter than an
- * Ethernet header and its vnet offsets stay inside it. MLD snooping is on,
- * so IPv6 multicast goes through the MLD parser and the mdb (snoop.h).
+ * Ethernet header and its vnet offsets stay inside it. MLD and IGMP
+ * snooping are on, so IPv6 and IPv4 multicast go through the MLD and IGMP
+ * parsers and the mdb (snoop.h).
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -57,7 +58,7 @@ static void setup(void)
 	vlan_port_trunk(&sw->ports[2]->vlan, vids, 2, 1);
 	vlan_port_trunk(&sw->ports[3]->vlan, vids, 1, 0);
 	sw->n_ports = sw->max_index = NPORTS;
-	if (sw_rebuild(sw) || sw_set_snooping(sw, true))
+	if (sw_rebuild(sw) || sw_set_snooping(sw, AF_INET6, true) || sw_set_snooping(sw, AF_INET, true))
 		abort();
 }
 

@@ -39,7 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!sw) {
 		log_setup("fuzz", LOG_LVL_ERR);
 		sw = sw_new("fuzz", 64, 300);
-		if (!sw || sw_set_snooping(sw, true))
+		if (!sw || sw_set_snooping(sw, AF_INET6, true) || sw_set_snooping(sw, AF_INET, true))
 			abort();
 	}
 	if (size && data[0] == 'c') {

@@ -10,8 +10,9 @@
 quiet_ns
 sw_host red 172.16.10.1/24
 sw_host blue 172.16.10.5/24
-# Exact counts below: no MLD query of the switch's own among blue's frames.
-SW_EXTRA='"mld_snooping": false, '
+# Exact counts below: no MLD or IGMP query of the switch's own among
+# blue's frames.
+SW_EXTRA='"mld_snooping": false, "igmp_snooping": false, '
 sw_config '{"name":"red-sw"}' '{"name":"blue-sw"}'
 check "the switch starts" sw_start
 check_out "red's segmentation offload is on" "tcp-segmentation-offload: on" \

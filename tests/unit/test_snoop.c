@@ -3,6 +3,7 @@
  * MLD snooping: the MLD parser (mld.c), the multicast database (mdb.c),
  * and the switch forwarding IPv6 multicast by them (snoop.c), end to end
  * through the pipeline with socketpairs for ports as in test_swpipeline.
+ * IGMP, the same switch for IPv4, is test_igmp.c.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -149,27 +150,27 @@ static void query(struct pkt6 *p, const uint8_t src[16])
 static void parses_reports_and_dones(void **state)
 {
 	struct rec recs[] = { { 2, 0, G1 }, { 3, 0, G2 }, { 5, 1, G1 }, { 6, 1, G2 }, { 1, 0, G2 } };
-	struct mld_record r;
-	struct mld_msg m;
+	struct mc_record r;
+	struct mc_msg m;
 	struct pkt6 p;
 	uint32_t off = 0;
 
 	(void)state;
 	v1(&p, 131, LL_A, G1);
 	mld_parse(p.b, p.len, false, &m);
-	assert_int_equal(m.kind, MLD_REPORT);
+	assert_int_equal(m.kind, MC_REPORT);
 	assert_false(m.v2);
 	assert_memory_equal(m.group, G1, 16);
 
 	v1(&p, 132, LL_A, G1);
 	mld_parse(p.b, p.len, false, &m);
-	assert_int_equal(m.kind, MLD_DONE);
+	assert_int_equal(m.kind, MC_LEAVE);
 	assert_memory_equal(m.group, G1, 16);
 
 	/* a report sent before the host had an address: from :: */
 	v2(&p, UNSPEC, recs, 5);
 	mld_parse(p.b, p.len, false, &m);
-	assert_int_equal(m.kind, MLD_REPORT);
+	assert_int_equal(m.kind, MC_REPORT);
 	assert_true(m.v2);
 	assert_int_equal(m.n_records, 5);
 	assert_true(mld_next_record(&m, &off, &r)); /* EXCLUDE {}: join */
@@ -193,7 +194,7 @@ static void parses_reports_and_dones(void **state)
 static void rejects_what_is_not_mld(void **state)
 {
 	struct rec recs[] = { { 2, 0, G1 } };
-	struct mld_msg m;
+	struct mc_msg m;
 	struct pkt6 p;
 	uint8_t msg[24] = { 131 };
 
@@ -202,24 +203,24 @@ static void rejects_what_is_not_mld(void **state)
 	v1(&p, 131, LL_A, G1);
 	p.b[48 + 9] ^= 1;
 	mld_parse(p.b, p.len, false, &m);
-	assert_int_equal(m.kind, MLD_DATA);
+	assert_int_equal(m.kind, MC_DATA);
 	/* ... unless the checksum is still to be filled in */
 	mld_parse(p.b, p.len, true, &m);
-	assert_int_equal(m.kind, MLD_REPORT);
+	assert_int_equal(m.kind, MC_REPORT);
 
 	/* hop limit other than 1 */
 	memcpy(msg + 8, G1, 16);
 	ip6_icmp(&p, LL_A, G1, 2, true, msg, sizeof(msg));
 	mld_parse(p.b, p.len, false, &m);
-	assert_int_equal(m.kind, MLD_DATA);
+	assert_int_equal(m.kind, MC_DATA);
 	/* a global source */
 	ip6_icmp(&p, GLOBAL, G1, 1, true, msg, sizeof(msg));
 	mld_parse(p.b, p.len, false, &m);
-	assert_int_equal(m.kind, MLD_DATA);
+	assert_int_equal(m.kind, MC_DATA);
 	/* without Hop-by-Hop it is still MLD (lenient, as the kernel) */
 	ip6_icmp(&p, LL_A, G1, 1, false, msg, sizeof(msg));
 	mld_parse(p.b, p.len, false, &m);
-	assert_int_equal(m.kind, MLD_REPORT);
+	assert_int_equal(m.kind, MC_REPORT);
 
 	/* v2 report claiming more records than it holds */
 	v2(&p, LL_A, recs, 1);
@@ -232,24 +233,24 @@ static void rejects_what_is_not_mld(void **state)
 		p.b[48 + 3] = (uint8_t)c;
 	}
 	mld_parse(p.b, p.len, false, &m);
-	assert_int_equal(m.kind, MLD_DATA);
+	assert_int_equal(m.kind, MC_DATA);
 
 	/* truncated IPv6, payload length past the end, not IPv6, unicast */
 	v1(&p, 131, LL_A, G1);
 	mld_parse(p.b, 39, false, &m);
-	assert_int_equal(m.kind, MLD_NOT_IPV6_MC);
+	assert_int_equal(m.kind, MC_NOT_MC);
 	mld_parse(p.b, p.len - 1, false, &m);
-	assert_int_equal(m.kind, MLD_NOT_IPV6_MC);
+	assert_int_equal(m.kind, MC_NOT_MC);
 	p.b[0] = 0x40;
 	mld_parse(p.b, p.len, false, &m);
-	assert_int_equal(m.kind, MLD_NOT_IPV6_MC);
+	assert_int_equal(m.kind, MC_NOT_MC);
 	ip6_data(&p, LL_A, GLOBAL);
 	mld_parse(p.b, p.len, false, &m);
-	assert_int_equal(m.kind, MLD_NOT_IPV6_MC);
+	assert_int_equal(m.kind, MC_NOT_MC);
 
 	ip6_data(&p, GLOBAL, G2);
 	mld_parse(p.b, p.len, false, &m);
-	assert_int_equal(m.kind, MLD_DATA);
+	assert_int_equal(m.kind, MC_DATA);
 	assert_memory_equal(m.group, G2, 16);
 }
 
@@ -257,7 +258,7 @@ static void builds_a_valid_query(void **state)
 {
 	static const uint8_t mac[6] = { 0x02, 0x6e, 1, 2, 3, 4 };
 	uint8_t f[MLD_QUERY_FRAME_LEN], ll[16];
-	struct mld_msg m;
+	struct mc_msg m;
 
 	(void)state;
 	mld_link_local(mac, ll);
@@ -279,7 +280,7 @@ static void builds_a_valid_query(void **state)
 		assert_int_equal(want, csum6(ll, ALL_NODES, msg, 28));
 	}
 	mld_parse(f + 14, sizeof(f) - 14, false, &m);
-	assert_int_equal(m.kind, MLD_QUERY);
+	assert_int_equal(m.kind, MC_QUERY);
 	assert_memory_equal(m.src, ll, 16);
 	assert_int_equal(f[62 + 4] << 8 | f[62 + 5], 1000);
 }
@@ -390,13 +391,13 @@ static int setup(void **state)
 	vlan_port_trunk(&r->p[4]->vlan, vids, 1, 1);
 	r->sw->n_ports = r->sw->max_index = NPORTS;
 	assert_int_equal(sw_rebuild(r->sw), 0);
-	assert_int_equal(sw_set_snooping(r->sw, true), 0);
+	assert_int_equal(sw_set_snooping(r->sw, AF_INET6, true), 0);
 	/* on the tests' clock, which starts at 1000 s */
 	snoop_free(r->sw->snoop);
-	r->sw->snoop = snoop_new("t", 1000);
+	r->sw->snoop = snoop_new("t", false, 1000);
 	assert_non_null(r->sw->snoop);
 	for (int i = 0; i < NPORTS; i++)
-		snoop_port_reset(r->sw->snoop, (uint16_t)i);
+		snoop_port_reset(r->sw, (uint16_t)i);
 	*state = r;
 	return 0;
 }
@@ -455,14 +456,14 @@ static void queries_every_port_at_start(void **state)
 	struct snoop_info si;
 	uint8_t buf[2048];
 	size_t len = 0;
-	struct mld_msg m;
+	struct mc_msg m;
 
 	snoop_send_queries(r->sw, 1000);
 	for (int i = 0; i < 4; i++) {
 		assert_true(got(r, i, buf, &len));
 		mld_parse(buf + sizeof(struct virtio_net_hdr) + 14, len - sizeof(struct virtio_net_hdr) - 14,
 			  false, &m);
-		assert_int_equal(m.kind, MLD_QUERY);
+		assert_int_equal(m.kind, MC_QUERY);
 		assert_false(got(r, i, buf, &len));
 	}
 	/* the trunk: untagged for its native VLAN 1 (VLAN 10 has nobody else) */
@@ -603,14 +604,14 @@ static void routers_get_reports_and_groups(void **state)
 
 static void the_lower_querier_wins(void **state)
 {
-	static const uint8_t HIGH[16] = { 0xfe, 0x80, [8] = 0xff, [15] = 1 };
+	static const uint8_t HIGH[16] = { 0xfe, 0x80, [8] = 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 	struct rig *r = *state;
 	struct snoop_info si;
 	struct pkt6 p;
 
 	drain(r);
-	/* a querier with a higher address than ours: a router port, but
-	 * ours stays the querier */
+	/* a querier with a higher address than ours (which is above any
+	 * derived from a MAC): a router port, but ours stays the querier */
 	query(&p, HIGH);
 	send6(r, 2, &p, 1000);
 	assert_int_equal(outs(r), 0x1b);
@@ -619,7 +620,7 @@ static void the_lower_querier_wins(void **state)
 	assert_true(si.querier);
 	snoop_send_queries(r->sw, 1000 + SNOOP_STARTUP_INTERVAL);
 	assert_int_equal(outs(r), 0x1f);
-	/* a lower one: ours falls silent */
+	/* a lower one, as any router's: ours falls silent */
 	query(&p, LL_A);
 	send6(r, 3, &p, 1040);
 	drain(r);
@@ -641,18 +642,18 @@ static void a_port_reset_forgets_and_is_asked(void **state)
 	send6(r, 1, &p, 1000);
 	v1(&p, 131, LL_B, G2);
 	send6(r, 2, &p, 1000);
-	snoop_port_reset(r->sw->snoop, 1);
+	snoop_port_reset(r->sw, 1);
 	snoop_send_queries(r->sw, 1000);
 	assert_true(got(r, 1, buf, &len)); /* asked again, alone */
 	assert_int_equal(outs(r), 0);
 	ip6_data(&p, GLOBAL, G2);
 	send6(r, 0, &p, 1000);
 	assert_int_equal(outs(r), 1u << 2);
-	snoop_port_gone(r->sw->snoop, 2);
+	snoop_port_gone(r->sw, 2);
 	send6(r, 0, &p, 1000);
 	assert_int_equal(outs(r), 0x1e); /* nobody left: floods */
 	/* off: IPv6 multicast floods, and reports with it */
-	assert_int_equal(sw_set_snooping(r->sw, false), 0);
+	assert_int_equal(sw_set_snooping(r->sw, AF_INET6, false), 0);
 	v1(&p, 131, LL_A, G2);
 	send6(r, 1, &p, 1000);
 	assert_int_equal(outs(r), 0x1d);
