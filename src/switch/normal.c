@@ -65,7 +65,8 @@ void normal_process(struct sw *sw, const struct pl_pkt *pkt, uint32_t now)
 		}
 	}
 	/* Multicast to its group's listeners only, when known. */
-	if (sw->snoop && f->dst[0] == 0x33 && f->dst[1] == 0x33 && snoop_forward(sw, sw->snoop, pkt, vid, now))
+	if (sw->snoop && f->dst[0] == 0x33 && f->dst[1] == 0x33 &&
+	    snoop_forward(sw, sw->snoop, pkt, vid, now))
 		return;
 	if (sw->snoop4 && f->dst[0] == 0x01 && f->dst[1] == 0x00 && f->dst[2] == 0x5e &&
 	    snoop_forward(sw, sw->snoop4, pkt, vid, now))
