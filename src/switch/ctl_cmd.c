@@ -82,12 +82,13 @@ static json_t *cmd_status(struct sw *sw)
 						"size", (json_int_t)fdb_size(sw->fdb), "aging",
 						(json_int_t)fdb_aging(sw->fdb)));
 	if (sw->fastpath) {
-		uint64_t packets, bytes;
+		uint64_t packets, bytes, floods;
 
-		fp_totals(sw->fastpath, &packets, &bytes);
+		fp_totals(sw->fastpath, &packets, &bytes, &floods);
 		json_object_set_new(r, "fast_path",
-				    json_pack("{s:I,s:I,s:I}", "flows", (json_int_t)fp_count(sw->fastpath),
-					      "packets", (json_int_t)packets, "bytes", (json_int_t)bytes));
+				    json_pack("{s:I,s:I,s:I,s:I}", "flows", (json_int_t)fp_count(sw->fastpath),
+					      "packets", (json_int_t)packets, "bytes", (json_int_t)bytes,
+					      "floods", (json_int_t)floods));
 	} else {
 		json_object_set_new(r, "fast_path", json_false());
 	}

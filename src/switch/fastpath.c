@@ -34,6 +34,8 @@ struct fastpath {
 	uint32_t mask, seed;
 	bool full_said;
 	uint64_t packets, bytes;
+	uint64_t floods;       /* broadcasts the kernel flooded */
+	struct fp_flood *list; /* scratch for fp_floods_sync */
 };
 
 static uint32_t key_hash(const struct fastpath *fp, const struct fp_key *k)
@@ -79,14 +81,15 @@ int fp_new(uint32_t max, struct fastpath **out)
 	*out = NULL;
 	if (!fp)
 		return err_set(-ENOMEM, "fast path");
-	fp->bpf.map_fd = fp->bpf.tc_fd = fp->bpf.sock_fd = -1;
+	fp->bpf.map_fd = fp->bpf.flood_fd = fp->bpf.tc_fd = fp->bpf.sock_fd = -1;
 	fp->max = max ? max : FP_DEFAULT_FLOWS;
 	while (slots < fp->max * 2)
 		slots *= 2;
 	fp->mask = slots - 1;
 	fp->flows = calloc(fp->max, sizeof(*fp->flows));
 	fp->tab = calloc(slots, sizeof(*fp->tab));
-	if (!fp->flows || !fp->tab) {
+	fp->list = calloc(1, sizeof(*fp->list));
+	if (!fp->flows || !fp->tab || !fp->list) {
 		rc = err_set(-ENOMEM, "fast path");
 		goto fail;
 	}
@@ -111,6 +114,7 @@ void fp_free(struct fastpath *fp)
 	fp_bpf_close(&fp->bpf);
 	free(fp->flows);
 	free(fp->tab);
+	free(fp->list);
 	free(fp);
 }
 
@@ -248,6 +252,57 @@ void fp_port_detach(struct fastpath *fp, struct sw *sw, struct port *p)
 	snprintf(label, sizeof(label), "%s: fast path", p->name);
 	tc_clsact_del(fp->nl, p->ifindex, label);
 	p->fast = false;
+	if (p->kflood)
+		fp_bpf_flood_del(&fp->bpf, (uint32_t)p->ifindex);
+	p->kflood = false;
+}
+
+/* Whether the kernel can flood VLAN vid's broadcasts: every member an
+ * access port hooked to the fast path, and not too many of them. */
+static bool vlan_kernel_floods(const struct sw *sw, uint16_t vid)
+{
+	if (sw->flood_n[vid] < 2 || sw->flood_n[vid] > FP_FLOOD_MAX + 1)
+		return false;
+	for (unsigned i = 0; i < sw->flood_n[vid]; i++) {
+		const struct port *p = sw->ports[sw->flood_ports[vid][i]];
+
+		if (!p || !p->fast || p->vlan.mode != VLAN_MODE_ACCESS)
+			return false;
+	}
+	return true;
+}
+
+void fp_floods_sync(struct fastpath *fp, struct sw *sw)
+{
+	for (unsigned i = 0; i < sw->max_index; i++) {
+		struct port *p = sw->ports[i];
+		uint16_t vid;
+		int rc = 0;
+
+		if (!p)
+			continue;
+		vid = p->vlan.vid;
+		if (p->fast && p->vlan.mode == VLAN_MODE_ACCESS && vlan_kernel_floods(sw, vid)) {
+			fp->list->n = 0;
+			for (unsigned k = 0; k < sw->flood_n[vid]; k++)
+				if (sw->flood_ports[vid][k] != p->index)
+					fp->list->ifindex[fp->list->n++] =
+						(uint32_t)sw->ports[sw->flood_ports[vid][k]]->ifindex;
+			rc = fp_bpf_flood_set(&fp->bpf, (uint32_t)p->ifindex, fp->list);
+			p->kflood = !rc;
+		} else if (p->kflood) {
+			rc = fp_bpf_flood_del(&fp->bpf, (uint32_t)p->ifindex);
+			p->kflood = false;
+		}
+		if (rc)
+			log_warn("port %s: broadcasts flood through the switch: %s", p->name,
+				 strerror(-rc));
+	}
+}
+
+void fp_flooded(struct fastpath *fp)
+{
+	fp->floods++;
 }
 
 void fp_commit(struct fastpath *fp)
@@ -342,10 +397,11 @@ uint32_t fp_count(const struct fastpath *fp)
 	return fp ? fp->n : 0;
 }
 
-void fp_totals(const struct fastpath *fp, uint64_t *packets, uint64_t *bytes)
+void fp_totals(const struct fastpath *fp, uint64_t *packets, uint64_t *bytes, uint64_t *floods)
 {
 	*packets = fp ? fp->packets : 0;
 	*bytes = fp ? fp->bytes : 0;
+	*floods = fp ? fp->floods : 0;
 }
 
 void fp_foreach(const struct fastpath *fp, uint32_t now,

@@ -20,7 +20,12 @@
  * whenever they change, or offer their own exact-match decisions instead, since a frame
  * on the fast path never reaches them.
  *
- * Tagged frames, trunk ports, floods and everything NORMAL would drop
+ * Broadcasts go the kernel's way too where it can flood them as the switch
+ * would: in a VLAN whose members are all access ports on the fast path,
+ * each port's BPF program copies an untagged broadcast out of the others
+ * (fp_floods_sync), while the switch, which still receives the frame,
+ * learns from it and counts the copies. Tagged frames, trunk ports, other
+ * floods (multicast, unknown unicast) and everything NORMAL would drop
  * always take the slow path; so do all frames when the kernel lacks BPF
  * (fp_new fails and the daemon runs without the fast path).
  */
@@ -66,6 +71,14 @@ void fp_validate(struct fastpath *fp, struct sw *sw, uint32_t now);
  * flows that carried traffic; flows idle for the aging time go. */
 void fp_poll(struct fastpath *fp, struct sw *sw, uint32_t now);
 
+/* Hand the kernel the broadcast floods it can do: from every port of a
+ * VLAN whose members are all hooked access ports, to the others (the
+ * flood map, fastpath_bpf.h); take back the rest. Sets each port's kflood.
+ * After the member lists (sw_rebuild) or the hooks change. */
+void fp_floods_sync(struct fastpath *fp, struct sw *sw);
+/* NORMAL saw a broadcast the kernel flooded. */
+void fp_flooded(struct fastpath *fp);
+
 uint32_t fp_count(const struct fastpath *fp);
 
 struct fp_flow_info {
@@ -76,7 +89,8 @@ struct fp_flow_info {
 };
 void fp_foreach(const struct fastpath *fp, uint32_t now,
 		void (*fn)(const struct fp_flow_info *f, void *arg), void *arg);
-/* Frames and bytes the kernel forwarded since the daemon started. */
-void fp_totals(const struct fastpath *fp, uint64_t *packets, uint64_t *bytes);
+/* Frames and bytes the kernel forwarded since the daemon started, and
+ * broadcasts it flooded. */
+void fp_totals(const struct fastpath *fp, uint64_t *packets, uint64_t *bytes, uint64_t *floods);
 
 #endif

@@ -13,13 +13,13 @@
 #include "common/errmsg.h"
 #include "common/util.h"
 
-#define PROG_MAX 48
+#define PROG_MAX 96
 
 /* A program being written; jumps to MISS are patched when it ends. */
 struct asm_buf {
 	struct bpf_insn in[PROG_MAX];
 	unsigned n;
-	unsigned miss_jumps[8];
+	unsigned miss_jumps[16];
 	unsigned n_miss;
 };
 
@@ -39,10 +39,39 @@ static void jmp_miss(struct asm_buf *a, uint8_t op, uint8_t reg, int32_t imm)
 	emit(a, BPF_JMP | op | BPF_K, reg, 0, 0, imm);
 }
 
+/* The same against a register. */
+static void jmp_miss_reg(struct asm_buf *a, uint8_t op, uint8_t reg, uint8_t src)
+{
+	if (a->n_miss < ARRAY_SIZE(a->miss_jumps))
+		a->miss_jumps[a->n_miss++] = a->n;
+	emit(a, BPF_JMP | op | BPF_X, reg, src, 0, 0);
+}
+
+/* The miss label is here: patch the jumps to it, start a new one. */
 static void bind_miss(struct asm_buf *a)
 {
 	for (unsigned i = 0; i < a->n_miss; i++)
 		a->in[a->miss_jumps[i]].off = (int16_t)(a->n - a->miss_jumps[i] - 1);
+	a->n_miss = 0;
+}
+
+static void emit_map_fd(struct asm_buf *a, uint8_t reg, int map_fd)
+{
+	emit(a, BPF_LD | BPF_DW | BPF_IMM, reg, BPF_PSEUDO_MAP_FD, 0, map_fd);
+	emit(a, 0, 0, 0, 0, 0);
+}
+
+/* A jump to miss unless the frame is untagged (r6: the context). */
+static void emit_untagged_or_miss(struct asm_buf *a)
+{
+	emit(a, BPF_LDX | BPF_W | BPF_MEM, BPF_REG_0, BPF_REG_6,
+	     offsetof(struct __sk_buff, vlan_present), 0);
+	jmp_miss(a, BPF_JNE, BPF_REG_0, 0);
+	/* A tag still in the data (the kernel normally takes it out of band
+	 * before either hook) is not ours either. */
+	emit(a, BPF_LD | BPF_H | BPF_ABS, 0, 0, 0, 12);
+	jmp_miss(a, BPF_JEQ, BPF_REG_0, ETH_P_8021Q);
+	jmp_miss(a, BPF_JEQ, BPF_REG_0, ETH_P_8021AD);
 }
 
 /*
@@ -53,14 +82,7 @@ static void bind_miss(struct asm_buf *a)
 static void emit_lookup(struct asm_buf *a, int map_fd)
 {
 	emit(a, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_6, BPF_REG_1, 0, 0);
-	emit(a, BPF_LDX | BPF_W | BPF_MEM, BPF_REG_0, BPF_REG_6,
-	     offsetof(struct __sk_buff, vlan_present), 0);
-	jmp_miss(a, BPF_JNE, BPF_REG_0, 0);
-	/* A tag still in the data (the kernel normally takes it out of band
-	 * before either hook) is not ours either. */
-	emit(a, BPF_LD | BPF_H | BPF_ABS, 0, 0, 0, 12);
-	jmp_miss(a, BPF_JEQ, BPF_REG_0, ETH_P_8021Q);
-	jmp_miss(a, BPF_JEQ, BPF_REG_0, ETH_P_8021AD);
+	emit_untagged_or_miss(a);
 	/* key = { ifindex, dst, src } at r10 - 16 */
 	emit(a, BPF_LDX | BPF_W | BPF_MEM, BPF_REG_2, BPF_REG_6,
 	     offsetof(struct __sk_buff, ifindex), 0);
@@ -72,15 +94,67 @@ static void emit_lookup(struct asm_buf *a, int map_fd)
 	emit(a, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_4, 0, 0, 12);
 	emit(a, BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_skb_load_bytes);
 	jmp_miss(a, BPF_JNE, BPF_REG_0, 0);
-	emit(a, BPF_LD | BPF_DW | BPF_IMM, BPF_REG_1, BPF_PSEUDO_MAP_FD, 0, map_fd);
-	emit(a, 0, 0, 0, 0, 0);
+	emit_map_fd(a, BPF_REG_1, map_fd);
 	emit(a, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_2, BPF_REG_10, 0, 0);
 	emit(a, BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_2, 0, 0, -16);
 	emit(a, BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_map_lookup_elem);
 	jmp_miss(a, BPF_JEQ, BPF_REG_0, 0);
 }
 
-static void emit_tc(struct asm_buf *a, int map_fd)
+/*
+ * An untagged broadcast from a port with a flood list: a clone out of
+ * every port of the list (bpf_clone_redirect), as the bridge floods, and
+ * the frame itself on to the stack, where the switch's copy was taken.
+ * r6 holds the context; r7 the list, r8 the index, r9 its length.
+ */
+static void emit_flood(struct asm_buf *a, int flood_fd)
+{
+	unsigned loop;
+
+	emit_untagged_or_miss(a);
+	emit(a, BPF_LD | BPF_W | BPF_ABS, 0, 0, 0, 0);
+	if (a->n_miss < ARRAY_SIZE(a->miss_jumps))
+		a->miss_jumps[a->n_miss++] = a->n;
+	emit(a, BPF_JMP32 | BPF_JNE | BPF_K, BPF_REG_0, 0, 0, -1); /* ff:ff:ff:ff */
+	emit(a, BPF_LD | BPF_H | BPF_ABS, 0, 0, 0, 4);
+	jmp_miss(a, BPF_JNE, BPF_REG_0, 0xffff);
+	/* a group or all-zero source is no station: the switch drops it */
+	emit(a, BPF_LD | BPF_B | BPF_ABS, 0, 0, 0, 6);
+	emit(a, BPF_ALU64 | BPF_AND | BPF_K, BPF_REG_0, 0, 0, 1);
+	jmp_miss(a, BPF_JNE, BPF_REG_0, 0);
+	emit(a, BPF_LD | BPF_W | BPF_ABS, 0, 0, 0, 6);
+	emit(a, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_7, BPF_REG_0, 0, 0);
+	emit(a, BPF_LD | BPF_H | BPF_ABS, 0, 0, 0, 10);
+	emit(a, BPF_ALU64 | BPF_OR | BPF_X, BPF_REG_0, BPF_REG_7, 0, 0);
+	jmp_miss(a, BPF_JEQ, BPF_REG_0, 0);
+	emit(a, BPF_LDX | BPF_W | BPF_MEM, BPF_REG_2, BPF_REG_6,
+	     offsetof(struct __sk_buff, ifindex), 0);
+	emit(a, BPF_STX | BPF_W | BPF_MEM, BPF_REG_10, BPF_REG_2, -4, 0);
+	emit_map_fd(a, BPF_REG_1, flood_fd);
+	emit(a, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_2, BPF_REG_10, 0, 0);
+	emit(a, BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_2, 0, 0, -4);
+	emit(a, BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_map_lookup_elem);
+	jmp_miss(a, BPF_JEQ, BPF_REG_0, 0);
+	emit(a, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_7, BPF_REG_0, 0, 0);
+	emit(a, BPF_LDX | BPF_W | BPF_MEM, BPF_REG_9, BPF_REG_7, offsetof(struct fp_flood, n), 0);
+	emit(a, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_8, 0, 0, 0);
+	loop = a->n;
+	/* the constant bound lets the verifier see the loop end */
+	jmp_miss(a, BPF_JGE, BPF_REG_8, FP_FLOOD_MAX);
+	jmp_miss_reg(a, BPF_JGE, BPF_REG_8, BPF_REG_9);
+	emit(a, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_3, BPF_REG_8, 0, 0);
+	emit(a, BPF_ALU64 | BPF_LSH | BPF_K, BPF_REG_3, 0, 0, 2);
+	emit(a, BPF_ALU64 | BPF_ADD | BPF_X, BPF_REG_3, BPF_REG_7, 0, 0);
+	emit(a, BPF_LDX | BPF_W | BPF_MEM, BPF_REG_2, BPF_REG_3, offsetof(struct fp_flood, ifindex), 0);
+	emit(a, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_1, BPF_REG_6, 0, 0);
+	emit(a, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_3, 0, 0, 0);
+	emit(a, BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_clone_redirect);
+	emit(a, BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_8, 0, 0, 1);
+	emit(a, BPF_JMP | BPF_JA, 0, 0, (int16_t)((int)loop - (int)a->n - 1), 0);
+	bind_miss(a);
+}
+
+static void emit_tc(struct asm_buf *a, int map_fd, int flood_fd)
 {
 	emit_lookup(a, map_fd);
 	/* count, then redirect to the egress port */
@@ -96,7 +170,8 @@ static void emit_tc(struct asm_buf *a, int map_fd)
 	emit(a, BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_redirect);
 	emit(a, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
 	bind_miss(a);
-	/* not ours: on to the host's stack, which ignores it (see
+	emit_flood(a, flood_fd);
+	/* not ours, or flooded: on to the host's stack, which ignores it (see
 	 * link_change.set_ipv4_off) while the switch takes its copy */
 	emit(a, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, TC_ACT_OK);
 	emit(a, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
@@ -160,7 +235,7 @@ int fp_bpf_open(struct fp_bpf *b, uint32_t max)
 	union bpf_attr attr;
 	int rc;
 
-	b->map_fd = b->tc_fd = b->sock_fd = -1;
+	b->map_fd = b->flood_fd = b->tc_fd = b->sock_fd = -1;
 	memset(&attr, 0, sizeof(attr));
 	attr.map_type = BPF_MAP_TYPE_HASH;
 	attr.key_size = sizeof(struct fp_key);
@@ -170,8 +245,22 @@ int fp_bpf_open(struct fp_bpf *b, uint32_t max)
 	b->map_fd = (int)sys_bpf(BPF_MAP_CREATE, &attr);
 	if (b->map_fd < 0)
 		return err_set(-errno, "creating the flow map");
+	/* one list per port that has one: not preallocated, as a list is
+	 * 4 KiB and most switches have few ports */
+	memset(&attr, 0, sizeof(attr));
+	attr.map_type = BPF_MAP_TYPE_HASH;
+	attr.key_size = sizeof(uint32_t);
+	attr.value_size = sizeof(struct fp_flood);
+	attr.max_entries = FP_FLOOD_PORTS;
+	attr.map_flags = BPF_F_NO_PREALLOC;
+	memcpy(attr.map_name, "nslab_flood", sizeof("nslab_flood"));
+	b->flood_fd = (int)sys_bpf(BPF_MAP_CREATE, &attr);
+	if (b->flood_fd < 0) {
+		rc = err_set(-errno, "creating the flood map");
+		goto fail;
+	}
 	memset(&a, 0, sizeof(a));
-	emit_tc(&a, b->map_fd);
+	emit_tc(&a, b->map_fd, b->flood_fd);
 	rc = load(BPF_PROG_TYPE_SCHED_CLS, &a, "tc");
 	if (rc < 0)
 		goto fail;
@@ -194,17 +283,19 @@ void fp_bpf_close(struct fp_bpf *b)
 		close(b->sock_fd);
 	if (b->tc_fd >= 0)
 		close(b->tc_fd);
+	if (b->flood_fd >= 0)
+		close(b->flood_fd);
 	if (b->map_fd >= 0)
 		close(b->map_fd);
-	b->map_fd = b->tc_fd = b->sock_fd = -1;
+	b->map_fd = b->flood_fd = b->tc_fd = b->sock_fd = -1;
 }
 
-static int map_op(const struct fp_bpf *b, int cmd, const struct fp_key *k, void *v, uint64_t flags)
+static int map_op(int fd, int cmd, const void *k, void *v, uint64_t flags)
 {
 	union bpf_attr attr;
 
 	memset(&attr, 0, sizeof(attr));
-	attr.map_fd = (uint32_t)b->map_fd;
+	attr.map_fd = (uint32_t)fd;
 	attr.key = (uint64_t)(uintptr_t)k;
 	attr.value = (uint64_t)(uintptr_t)v;
 	attr.flags = flags;
@@ -213,15 +304,27 @@ static int map_op(const struct fp_bpf *b, int cmd, const struct fp_key *k, void 
 
 int fp_bpf_update(const struct fp_bpf *b, const struct fp_key *k, const struct fp_value *v)
 {
-	return map_op(b, BPF_MAP_UPDATE_ELEM, k, (void *)v, BPF_ANY);
+	return map_op(b->map_fd, BPF_MAP_UPDATE_ELEM, k, (void *)v, BPF_ANY);
 }
 
 int fp_bpf_delete(const struct fp_bpf *b, const struct fp_key *k)
 {
-	return map_op(b, BPF_MAP_DELETE_ELEM, k, NULL, 0);
+	return map_op(b->map_fd, BPF_MAP_DELETE_ELEM, k, NULL, 0);
 }
 
 int fp_bpf_lookup(const struct fp_bpf *b, const struct fp_key *k, struct fp_value *v)
 {
-	return map_op(b, BPF_MAP_LOOKUP_ELEM, k, v, 0);
+	return map_op(b->map_fd, BPF_MAP_LOOKUP_ELEM, k, v, 0);
+}
+
+int fp_bpf_flood_set(const struct fp_bpf *b, uint32_t ifindex, const struct fp_flood *f)
+{
+	return map_op(b->flood_fd, BPF_MAP_UPDATE_ELEM, &ifindex, (void *)f, BPF_ANY);
+}
+
+int fp_bpf_flood_del(const struct fp_bpf *b, uint32_t ifindex)
+{
+	int rc = map_op(b->flood_fd, BPF_MAP_DELETE_ELEM, &ifindex, NULL, 0);
+
+	return rc == -ENOENT ? 0 : rc;
 }

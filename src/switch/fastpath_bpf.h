@@ -19,6 +19,12 @@
  * two paths for both hooks at once: no frame is sent twice or lost while a
  * flow is installed or removed. Tagged frames (in band or out of band)
  * never match; only untagged frames between access ports go this way.
+ *
+ * A second map holds flood lists: for a port whose VLAN's members are all
+ * hooked access ports, the other members' ifindexes. The tc program sends
+ * an untagged broadcast from such a port out of each (bpf_clone_redirect)
+ * and lets it on to the switch's ring too, where the switch learns its
+ * source and counts the copies but sends none itself.
  */
 #ifndef NSLAB_SWITCH_FASTPATH_BPF_H
 #define NSLAB_SWITCH_FASTPATH_BPF_H
@@ -38,8 +44,17 @@ struct fp_value {
 	uint64_t bytes;   /* whole frames, Ethernet header included */
 };
 
+#define FP_FLOOD_MAX 1024  /* a flood list's length */
+#define FP_FLOOD_PORTS 4096 /* ports with a list */
+
+struct fp_flood {
+	uint32_t n;
+	uint32_t ifindex[FP_FLOOD_MAX];
+};
+
 struct fp_bpf {
 	int map_fd;
+	int flood_fd;
 	int tc_fd;   /* BPF_PROG_TYPE_SCHED_CLS, direct action */
 	int sock_fd; /* BPF_PROG_TYPE_SOCKET_FILTER */
 };
@@ -52,5 +67,9 @@ void fp_bpf_close(struct fp_bpf *b);
 int fp_bpf_update(const struct fp_bpf *b, const struct fp_key *k, const struct fp_value *v);
 int fp_bpf_delete(const struct fp_bpf *b, const struct fp_key *k);
 int fp_bpf_lookup(const struct fp_bpf *b, const struct fp_key *k, struct fp_value *v);
+/* Set or delete the flood list of the port ifindex (deleting a missing
+ * one succeeds). */
+int fp_bpf_flood_set(const struct fp_bpf *b, uint32_t ifindex, const struct fp_flood *f);
+int fp_bpf_flood_del(const struct fp_bpf *b, uint32_t ifindex);
 
 #endif

@@ -80,6 +80,11 @@ static inline bool mac_is_multicast(const uint8_t *mac)
 	return mac[0] & 1; /* the I/G bit; broadcast is multicast too */
 }
 
+static inline bool mac_is_broadcast(const uint8_t *mac)
+{
+	return (mac[0] & mac[1] & mac[2] & mac[3] & mac[4] & mac[5]) == 0xff;
+}
+
 static inline bool mac_is_zero(const uint8_t *mac)
 {
 	return !(mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]);

@@ -71,6 +71,20 @@ void normal_process(struct sw *sw, const struct pl_pkt *pkt, uint32_t now)
 	if (sw->snoop4 && f->dst[0] == 0x01 && f->dst[1] == 0x00 && f->dst[2] == 0x5e &&
 	    snoop_forward(sw, sw->snoop4, pkt, vid, now))
 		return;
+	/* A broadcast the kernel flooded already (fp_floods_sync): its
+	 * copies are only counted. */
+	if (in->kflood && mac_is_broadcast(f->dst) && !frame_is_tagged(f) && sw->fastpath) {
+		for (unsigned i = 0; i < sw->flood_n[vid]; i++) {
+			struct port *o = sw->ports[sw->flood_ports[vid][i]];
+
+			if (o != in && o->txfd >= 0 && !o->tx_errno) {
+				o->st.tx_packets++;
+				o->st.tx_bytes += pkt->len;
+			}
+		}
+		fp_flooded(sw->fastpath);
+		return;
+	}
 	/* Broadcast, multicast and unknown unicast: every other member of
 	 * the VLAN. */
 	for (unsigned i = 0; i < sw->flood_n[vid]; i++) {

@@ -113,6 +113,8 @@ struct port {
 	int tx_errno;   /* last hard send error (ENXIO, ENETDOWN), 0 if none */
 	struct port_stats st;
 	bool fast; /* hooked to the fast path (fastpath.h) */
+	/* the kernel floods its untagged broadcasts (fp_floods_sync) */
+	bool kflood;
 };
 
 /* Opening and closing a packet socket with a ring each wait for an RCU

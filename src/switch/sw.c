@@ -119,7 +119,8 @@ void sw_set_fast_path(struct sw *sw, bool on)
 		fp_ports_attach(sw->fastpath, all, n);
 		free(all);
 	}
-	log_info("fast path on: known unicast flows between access ports go by the kernel");
+	fp_floods_sync(sw->fastpath, sw);
+	log_info("fast path on: known unicast flows and broadcasts between access ports go by the kernel");
 }
 
 static uint32_t sw_now(void)
@@ -232,6 +233,8 @@ int sw_rebuild(struct sw *sw)
 	}
 	free(sw->flood_block);
 	sw->flood_block = block;
+	if (sw->fastpath)
+		fp_floods_sync(sw->fastpath, sw);
 	return 0;
 }
 
