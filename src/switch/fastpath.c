@@ -274,6 +274,10 @@ static bool vlan_kernel_floods(const struct sw *sw, uint16_t vid)
 
 void fp_floods_sync(struct fastpath *fp, struct sw *sw)
 {
+	/* per VLAN: 0 not yet known, 1 the kernel floods it, 2 it does not */
+	static uint8_t known[VLAN_MAX_VID + 1];
+
+	memset(known, 0, sizeof(known));
 	for (unsigned i = 0; i < sw->max_index; i++) {
 		struct port *p = sw->ports[i];
 		uint16_t vid;
@@ -281,8 +285,10 @@ void fp_floods_sync(struct fastpath *fp, struct sw *sw)
 
 		if (!p)
 			continue;
-		vid = p->vlan.vid;
-		if (p->fast && p->vlan.mode == VLAN_MODE_ACCESS && vlan_kernel_floods(sw, vid)) {
+		vid = p->vlan.mode == VLAN_MODE_ACCESS ? p->vlan.vid : 0;
+		if (vid && !known[vid])
+			known[vid] = vlan_kernel_floods(sw, vid) ? 1 : 2;
+		if (vid && p->fast && known[vid] == 1) {
 			fp->list->n = 0;
 			for (unsigned k = 0; k < sw->flood_n[vid]; k++)
 				if (sw->flood_ports[vid][k] != p->index)

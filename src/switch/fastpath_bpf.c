@@ -7,6 +7,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/bpf.h>
+#include <linux/btf.h>
 #include <linux/if_ether.h>
 #include <linux/pkt_cls.h>
 
@@ -21,6 +22,7 @@ struct asm_buf {
 	unsigned n;
 	unsigned miss_jumps[16];
 	unsigned n_miss;
+	unsigned callback; /* where a subprogram starts, 0: none */
 };
 
 static void emit(struct asm_buf *a, uint8_t code, uint8_t dst, uint8_t src, int16_t off, int32_t imm)
@@ -37,14 +39,6 @@ static void jmp_miss(struct asm_buf *a, uint8_t op, uint8_t reg, int32_t imm)
 	if (a->n_miss < ARRAY_SIZE(a->miss_jumps))
 		a->miss_jumps[a->n_miss++] = a->n;
 	emit(a, BPF_JMP | op | BPF_K, reg, 0, 0, imm);
-}
-
-/* The same against a register. */
-static void jmp_miss_reg(struct asm_buf *a, uint8_t op, uint8_t reg, uint8_t src)
-{
-	if (a->n_miss < ARRAY_SIZE(a->miss_jumps))
-		a->miss_jumps[a->n_miss++] = a->n;
-	emit(a, BPF_JMP | op | BPF_X, reg, src, 0, 0);
 }
 
 /* The miss label is here: patch the jumps to it, start a new one. */
@@ -105,11 +99,14 @@ static void emit_lookup(struct asm_buf *a, int map_fd)
  * An untagged broadcast from a port with a flood list: a clone out of
  * every port of the list (bpf_clone_redirect), as the bridge floods, and
  * the frame itself on to the stack, where the switch's copy was taken.
- * r6 holds the context; r7 the list, r8 the index, r9 its length.
+ * The list is walked by bpf_loop, whose callback the verifier checks once,
+ * where an open loop would be checked for each of its FP_FLOOD_MAX rounds
+ * (10 ms at every daemon start). Returns the index of the instruction that
+ * must point at the callback (emit_flood_callback patches it).
  */
-static void emit_flood(struct asm_buf *a, int flood_fd)
+static unsigned emit_flood(struct asm_buf *a, int flood_fd)
 {
-	unsigned loop;
+	unsigned cb_ref;
 
 	emit_untagged_or_miss(a);
 	emit(a, BPF_LD | BPF_W | BPF_ABS, 0, 0, 0, 0);
@@ -129,33 +126,54 @@ static void emit_flood(struct asm_buf *a, int flood_fd)
 	jmp_miss(a, BPF_JEQ, BPF_REG_0, 0);
 	emit(a, BPF_LDX | BPF_W | BPF_MEM, BPF_REG_2, BPF_REG_6,
 	     offsetof(struct __sk_buff, ifindex), 0);
-	emit(a, BPF_STX | BPF_W | BPF_MEM, BPF_REG_10, BPF_REG_2, -4, 0);
+	emit(a, BPF_STX | BPF_W | BPF_MEM, BPF_REG_10, BPF_REG_2, -24, 0);
 	emit_map_fd(a, BPF_REG_1, flood_fd);
 	emit(a, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_2, BPF_REG_10, 0, 0);
-	emit(a, BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_2, 0, 0, -4);
+	emit(a, BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_2, 0, 0, -24);
 	emit(a, BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_map_lookup_elem);
 	jmp_miss(a, BPF_JEQ, BPF_REG_0, 0);
-	emit(a, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_7, BPF_REG_0, 0, 0);
-	emit(a, BPF_LDX | BPF_W | BPF_MEM, BPF_REG_9, BPF_REG_7, offsetof(struct fp_flood, n), 0);
-	emit(a, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_8, 0, 0, 0);
-	loop = a->n;
-	/* the constant bound lets the verifier see the loop end */
-	jmp_miss(a, BPF_JGE, BPF_REG_8, FP_FLOOD_MAX);
-	jmp_miss_reg(a, BPF_JGE, BPF_REG_8, BPF_REG_9);
-	emit(a, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_3, BPF_REG_8, 0, 0);
-	emit(a, BPF_ALU64 | BPF_LSH | BPF_K, BPF_REG_3, 0, 0, 2);
-	emit(a, BPF_ALU64 | BPF_ADD | BPF_X, BPF_REG_3, BPF_REG_7, 0, 0);
+	/* the callback's context: { skb, list } at r10 - 16 */
+	emit(a, BPF_STX | BPF_DW | BPF_MEM, BPF_REG_10, BPF_REG_6, -16, 0);
+	emit(a, BPF_STX | BPF_DW | BPF_MEM, BPF_REG_10, BPF_REG_0, -8, 0);
+	emit(a, BPF_LDX | BPF_W | BPF_MEM, BPF_REG_1, BPF_REG_0, offsetof(struct fp_flood, n), 0);
+	cb_ref = a->n;
+	emit(a, BPF_LD | BPF_DW | BPF_IMM, BPF_REG_2, BPF_PSEUDO_FUNC, 0, 0);
+	emit(a, 0, 0, 0, 0, 0);
+	emit(a, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_3, BPF_REG_10, 0, 0);
+	emit(a, BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_3, 0, 0, -16);
+	emit(a, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_4, 0, 0, 0);
+	emit(a, BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_loop);
+	bind_miss(a);
+	return cb_ref;
+}
+
+/* bpf_loop's callback (r1: the index, r2: the context): one clone out of
+ * list->ifindex[r1]; 0 goes on, 1 stops. Patches the reference to it. */
+static void emit_flood_callback(struct asm_buf *a, unsigned cb_ref)
+{
+	if (cb_ref < PROG_MAX)
+		a->in[cb_ref].imm = (int32_t)(a->n - cb_ref - 1);
+	a->callback = a->n;
+	emit(a, BPF_LDX | BPF_DW | BPF_MEM, BPF_REG_6, BPF_REG_2, 0, 0);
+	emit(a, BPF_LDX | BPF_DW | BPF_MEM, BPF_REG_7, BPF_REG_2, 8, 0);
+	emit(a, BPF_JMP | BPF_JLT | BPF_K, BPF_REG_1, 0, 2, FP_FLOOD_MAX);
+	emit(a, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 1);
+	emit(a, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+	emit(a, BPF_ALU64 | BPF_LSH | BPF_K, BPF_REG_1, 0, 0, 2);
+	emit(a, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_3, BPF_REG_7, 0, 0);
+	emit(a, BPF_ALU64 | BPF_ADD | BPF_X, BPF_REG_3, BPF_REG_1, 0, 0);
 	emit(a, BPF_LDX | BPF_W | BPF_MEM, BPF_REG_2, BPF_REG_3, offsetof(struct fp_flood, ifindex), 0);
 	emit(a, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_1, BPF_REG_6, 0, 0);
 	emit(a, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_3, 0, 0, 0);
 	emit(a, BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_clone_redirect);
-	emit(a, BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_8, 0, 0, 1);
-	emit(a, BPF_JMP | BPF_JA, 0, 0, (int16_t)((int)loop - (int)a->n - 1), 0);
-	bind_miss(a);
+	emit(a, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 0);
+	emit(a, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
 }
 
 static void emit_tc(struct asm_buf *a, int map_fd, int flood_fd)
 {
+	unsigned cb_ref;
+
 	emit_lookup(a, map_fd);
 	/* count, then redirect to the egress port */
 	emit(a, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_1, 0, 0, 1);
@@ -170,11 +188,12 @@ static void emit_tc(struct asm_buf *a, int map_fd, int flood_fd)
 	emit(a, BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_redirect);
 	emit(a, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
 	bind_miss(a);
-	emit_flood(a, flood_fd);
+	cb_ref = emit_flood(a, flood_fd);
 	/* not ours, or flooded: on to the host's stack, which ignores it (see
 	 * link_change.set_ipv4_off) while the switch takes its copy */
 	emit(a, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, TC_ACT_OK);
 	emit(a, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+	emit_flood_callback(a, cb_ref);
 }
 
 static void emit_sock(struct asm_buf *a, int map_fd)
@@ -194,11 +213,51 @@ static long sys_bpf(int cmd, union bpf_attr *attr)
 	return syscall(__NR_bpf, cmd, attr, sizeof(*attr));
 }
 
+/*
+ * The least BTF a program with a subprogram must come with (the verifier
+ * wants a function record for each): an int, a prototype returning it, and
+ * the two functions, static, so that neither is checked against its
+ * prototype's arguments. Returns its fd, or -errno.
+ */
+static int load_btf(void)
+{
+	static const char strs[] = "\0int\0nslab_tc\0nslab_flood_one";
+	enum { T_INT = 1, T_PROTO, T_MAIN, T_CALLBACK };
+	struct {
+		struct btf_header h;
+		uint32_t t[4 + 3 + 3 + 3];
+		char s[sizeof(strs)];
+	} __attribute__((packed)) b = {
+		.h = { .magic = BTF_MAGIC, .version = 1, .hdr_len = sizeof(struct btf_header),
+		       .type_off = 0, .type_len = sizeof(b.t), .str_off = sizeof(b.t),
+		       .str_len = sizeof(strs) },
+		.t = {
+			/* [1] int: 4 bytes, signed, 32 bits */
+			1, (uint32_t)BTF_KIND_INT << 24, 4, (BTF_INT_SIGNED << 24) | 32,
+			/* [2] int (void) */
+			0, (uint32_t)BTF_KIND_FUNC_PROTO << 24, T_INT,
+			/* [3] nslab_tc, [4] nslab_flood_one: static */
+			5, (uint32_t)BTF_KIND_FUNC << 24, T_PROTO,
+			14, (uint32_t)BTF_KIND_FUNC << 24, T_PROTO,
+		},
+	};
+	union bpf_attr attr;
+	int fd;
+
+	memcpy(b.s, strs, sizeof(strs));
+	memset(&attr, 0, sizeof(attr));
+	attr.btf = (uint64_t)(uintptr_t)&b;
+	attr.btf_size = sizeof(b);
+	fd = (int)sys_bpf(BPF_BTF_LOAD, &attr);
+	return fd < 0 ? -errno : fd;
+}
+
 static int load(enum bpf_prog_type type, const struct asm_buf *a, const char *what)
 {
 	static char log[8192];
+	struct bpf_func_info funcs[2] = { { 0, 3 }, { a->callback, 4 } };
 	union bpf_attr attr;
-	int fd;
+	int fd, btf = -1;
 
 	if (a->n > PROG_MAX)
 		return err_set(-E2BIG, "%s: program too long", what);
@@ -207,26 +266,37 @@ static int load(enum bpf_prog_type type, const struct asm_buf *a, const char *wh
 	attr.insns = (uint64_t)(uintptr_t)a->in;
 	attr.insn_cnt = a->n;
 	attr.license = (uint64_t)(uintptr_t)"GPL";
+	if (a->callback) {
+		btf = load_btf();
+		if (btf < 0)
+			return err_set(btf, "%s: loading its BTF", what);
+		attr.prog_btf_fd = (uint32_t)btf;
+		attr.func_info_rec_size = sizeof(funcs[0]);
+		attr.func_info = (uint64_t)(uintptr_t)funcs;
+		attr.func_info_cnt = 2;
+	}
 	memcpy(attr.prog_name, "nslab_fastpath", sizeof("nslab_fastpath"));
 	fd = (int)sys_bpf(BPF_PROG_LOAD, &attr);
-	if (fd >= 0)
-		return fd;
-	/* Load again with the verifier's log, only to say why. */
-	attr.log_buf = (uint64_t)(uintptr_t)log;
-	attr.log_size = sizeof(log);
-	attr.log_level = 1;
-	log[0] = '\0';
-	fd = (int)sys_bpf(BPF_PROG_LOAD, &attr);
-	if (fd >= 0)
-		return fd;
-	{
+	if (fd < 0) {
+		/* Load again with the verifier's log, only to say why. */
+		attr.log_buf = (uint64_t)(uintptr_t)log;
+		attr.log_size = sizeof(log);
+		attr.log_level = 1;
+		log[0] = '\0';
+		fd = (int)sys_bpf(BPF_PROG_LOAD, &attr);
+	}
+	if (fd < 0) {
 		int rc = -errno;
 		char *nl = strchr(log, '\n');
 
 		if (nl)
 			*nl = '\0';
-		return err_set(rc, "loading the %s program%s%s", what, log[0] ? ": " : "", log);
+		fd = err_set(rc, "loading the %s program%s%s", what, log[0] ? ": " : "", log);
 	}
+	/* the program holds its BTF */
+	if (btf >= 0)
+		close(btf);
+	return fd;
 }
 
 int fp_bpf_open(struct fp_bpf *b, uint32_t max)
