@@ -91,7 +91,7 @@ int switch_main(int argc, char **argv)
 	struct labsel ls;
 	bool json = false, do_flush = false;
 	int c, rc, vlan = 0;
-	json_t *st;
+	json_t *st = NULL;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "jl:h", opts, NULL)) != -1) {

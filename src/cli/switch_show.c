@@ -347,7 +347,7 @@ void switch_print(json_t *st, enum switch_view view, bool json)
 
 int show_switch(const struct labsel *ls, const struct topo_switch *sw, bool json)
 {
-	json_t *st;
+	json_t *st = NULL;
 	int rc = switch_state(ls, sw, SWITCH_VIEW_ALL, &st);
 
 	if (rc)
