@@ -34,11 +34,16 @@ static void emit(struct asm_buf *a, uint8_t code, uint8_t dst, uint8_t src, int1
 }
 
 /* A conditional jump (op against imm) to the miss label. */
-static void jmp_miss(struct asm_buf *a, uint8_t op, uint8_t reg, int32_t imm)
+static void jmp_miss_class(struct asm_buf *a, uint8_t class, uint8_t op, uint8_t reg, int32_t imm)
 {
 	if (a->n_miss < ARRAY_SIZE(a->miss_jumps))
 		a->miss_jumps[a->n_miss++] = a->n;
-	emit(a, BPF_JMP | op | BPF_K, reg, 0, 0, imm);
+	emit(a, class | op | BPF_K, reg, 0, 0, imm);
+}
+
+static void jmp_miss(struct asm_buf *a, uint8_t op, uint8_t reg, int32_t imm)
+{
+	jmp_miss_class(a, BPF_JMP, op, reg, imm);
 }
 
 /* The miss label is here: patch the jumps to it, start a new one. */
@@ -110,9 +115,7 @@ static unsigned emit_flood(struct asm_buf *a, int flood_fd)
 
 	emit_untagged_or_miss(a);
 	emit(a, BPF_LD | BPF_W | BPF_ABS, 0, 0, 0, 0);
-	if (a->n_miss < ARRAY_SIZE(a->miss_jumps))
-		a->miss_jumps[a->n_miss++] = a->n;
-	emit(a, BPF_JMP32 | BPF_JNE | BPF_K, BPF_REG_0, 0, 0, -1); /* ff:ff:ff:ff */
+	jmp_miss_class(a, BPF_JMP32, BPF_JNE, BPF_REG_0, -1); /* ff:ff:ff:ff */
 	emit(a, BPF_LD | BPF_H | BPF_ABS, 0, 0, 0, 4);
 	jmp_miss(a, BPF_JNE, BPF_REG_0, 0xffff);
 	/* a group or all-zero source is no station: the switch drops it */

@@ -12,7 +12,6 @@
 #define IGMP_V2_LEAVE 0x17
 #define IGMP_V3_REPORT 0x22
 
-#define IGMP3_RECORD_HDR 8
 #define PIM_HELLO 0x20 /* PIM version 2, type 0 */
 
 static bool is_multicast(const uint8_t a[4])
@@ -23,23 +22,6 @@ static bool is_multicast(const uint8_t a[4])
 bool igmp_is_local_control(const uint8_t g[16])
 {
 	return mc_is_mapped4(g) && g[12] == 224 && g[13] == 0 && g[14] == 0;
-}
-
-static bool records_fit(const uint8_t *rec, uint32_t len, uint16_t n)
-{
-	uint32_t off = 0;
-
-	for (uint16_t i = 0; i < n; i++) {
-		uint32_t rl;
-
-		if (len - off < IGMP3_RECORD_HDR)
-			return false;
-		rl = IGMP3_RECORD_HDR + 4u * mc_rd16(rec + off + 2) + 4u * rec[off + 1];
-		if (len - off < rl)
-			return false;
-		off += rl;
-	}
-	return true;
 }
 
 /* The IGMP message msg[len]: which it is. Leaves m->kind as MC_DATA when
@@ -62,7 +44,7 @@ static void parse_igmp(const uint8_t *msg, uint32_t len, bool csum_partial, stru
 		mc_map4(msg + 4, m->group);
 		return;
 	case IGMP_V3_REPORT:
-		if (!records_fit(msg + 8, len - 8, mc_rd16(msg + 6)))
+		if (!mc_records_fit(msg + 8, len - 8, mc_rd16(msg + 6), 4))
 			return;
 		m->kind = MC_REPORT;
 		m->v2 = true;
@@ -106,19 +88,7 @@ void igmp_parse(const uint8_t *l3, size_t len, bool csum_partial, struct mc_msg 
 
 bool igmp_next_record(const struct mc_msg *m, uint32_t *off, struct mc_record *r)
 {
-	const uint8_t *rec;
-	uint16_t nsrc;
-
-	if (!m->v2 || *off + IGMP3_RECORD_HDR > m->rec_len)
-		return false;
-	rec = m->records + *off;
-	nsrc = mc_rd16(rec + 2);
-	mc_map4(rec + 4, r->group);
-	*off += IGMP3_RECORD_HDR + 4u * nsrc + 4u * rec[1];
-	mc_record_decide(rec[0], nsrc, r);
-	if (!is_multicast(rec + 4))
-		r->join = r->leave = false;
-	return true;
+	return mc_next_record(m, off, 4, r);
 }
 
 size_t igmp_build_query(uint8_t *buf, const uint8_t mac[6], uint16_t max_resp_ms, uint8_t qqic)

@@ -44,19 +44,17 @@ struct mc_record {
 	bool leave;
 };
 
-/* MLDv2 (RFC 3810 §5.2.12) and IGMPv3 (RFC 3376 §4.2.12) record types */
-#define MC_MODE_IS_INCLUDE 1
-#define MC_MODE_IS_EXCLUDE 2
-#define MC_CHANGE_TO_INCLUDE 3
-#define MC_CHANGE_TO_EXCLUDE 4
-#define MC_ALLOW_NEW_SOURCES 5
-#define MC_BLOCK_OLD_SOURCES 6
-
 #define IPPROTO_PIM_ 103 /* PIM; its hellos go to ALL-PIM-ROUTERS */
 
-/* Join or leave, for a record of type with nsrc sources: a listener wants
- * G unless it asks for no source of it at all; BLOCK changes sources only. */
-void mc_record_decide(uint8_t type, uint16_t nsrc, struct mc_record *r);
+/* MLDv2 (RFC 3810 §5.2.12) and IGMPv3 (RFC 3376 §4.2.12) records are one
+ * shape: type, aux length (words), source count, group, sources, aux data;
+ * addr_len is an address's length, 16 or 4. Whether n records fill
+ * rec[len] exactly: */
+bool mc_records_fit(const uint8_t *rec, uint32_t len, uint16_t n, unsigned addr_len);
+/* The next record of m (*off starts at 0), its group IPv4-mapped when
+ * addr_len is 4; false at the end. A record for a group that is no
+ * multicast address neither joins nor leaves. */
+bool mc_next_record(const struct mc_msg *m, uint32_t *off, unsigned addr_len, struct mc_record *r);
 
 static inline uint16_t mc_rd16(const uint8_t *p)
 {

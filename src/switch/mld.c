@@ -14,7 +14,6 @@
 #define ND_NEIGHBOR_SOLICIT 135
 #define PIM_HELLO 0x20 /* PIM version 2, type 0 */
 
-#define MLD2_RECORD_HDR 20
 
 /* The ICMPv6 checksum over msg[len] with its pseudo-header; a message
  * that carries the right checksum sums to 0xffff. */
@@ -71,24 +70,6 @@ static bool is_link_local(const uint8_t a[16])
 	return a[0] == 0xfe && (a[1] & 0xc0) == 0x80;
 }
 
-/* The records of a v2 report must fill the message exactly. */
-static bool records_fit(const uint8_t *rec, uint32_t len, uint16_t n)
-{
-	uint32_t off = 0;
-
-	for (uint16_t i = 0; i < n; i++) {
-		uint32_t rl;
-
-		if (len - off < MLD2_RECORD_HDR)
-			return false;
-		rl = MLD2_RECORD_HDR + 16u * mc_rd16(rec + off + 2) + 4u * rec[off + 1];
-		if (len - off < rl)
-			return false;
-		off += rl;
-	}
-	return true;
-}
-
 /* The ICMPv6 message msg[len] of an IPv6 packet with hop limit hl: is it
  * MLD, and which. Leaves m->kind as MC_DATA when it is not. */
 static void parse_icmp(const uint8_t *msg, uint32_t len, uint8_t hl, bool csum_partial,
@@ -125,7 +106,7 @@ static void parse_icmp(const uint8_t *msg, uint32_t len, uint8_t hl, bool csum_p
 		memcpy(m->group, msg + 8, 16);
 		return;
 	default: /* v2 report */
-		if (len < 8 || !records_fit(msg + 8, len - 8, mc_rd16(msg + 6)))
+		if (len < 8 || !mc_records_fit(msg + 8, len - 8, mc_rd16(msg + 6), 16))
 			return;
 		m->kind = MC_REPORT;
 		m->v2 = true;
@@ -175,21 +156,7 @@ void mld_parse(const uint8_t *l3, size_t len, bool csum_partial, struct mc_msg *
 
 bool mld_next_record(const struct mc_msg *m, uint32_t *off, struct mc_record *r)
 {
-	const uint8_t *rec;
-	uint16_t nsrc;
-	uint8_t type;
-
-	if (!m->v2 || *off + MLD2_RECORD_HDR > m->rec_len)
-		return false;
-	rec = m->records + *off;
-	type = rec[0];
-	nsrc = mc_rd16(rec + 2);
-	memcpy(r->group, rec + 4, 16);
-	*off += MLD2_RECORD_HDR + 16u * nsrc + 4u * rec[1];
-	mc_record_decide(type, nsrc, r);
-	if (r->group[0] != 0xff)
-		r->join = r->leave = false;
-	return true;
+	return mc_next_record(m, off, 16, r);
 }
 
 void mld_link_local(const uint8_t mac[6], uint8_t out[16])

@@ -24,7 +24,6 @@ struct snoop {
 	uint16_t *scratch; /* [SW_MAX_PORTS] */
 	/* the query, vnet header first as a ring slot holds a frame */
 	uint8_t query[PORT_VNET_LEN + MLD_QUERY_FRAME_LEN];
-	size_t query_len;
 	struct pl_pkt query_pkt;
 	uint64_t reports, queries_sent, queries_heard;
 };
@@ -61,8 +60,8 @@ struct snoop *snoop_new(const char *switch_name, bool v4, uint32_t now)
 	s->v4 = v4;
 	if (v4) {
 		mc_map4(any4, s->addr);
-		s->query_len = igmp_build_query(s->query + PORT_VNET_LEN, s->mac, SNOOP_RESPONSE_MS,
-						SNOOP_QUERY_INTERVAL);
+		s->query_pkt.len = (uint32_t)igmp_build_query(s->query + PORT_VNET_LEN, s->mac,
+							      SNOOP_RESPONSE_MS, SNOOP_QUERY_INTERVAL);
 	} else {
 		/* Its interface identifier starts with ff, above any
 		 * derived from a MAC: a multicast router's query has the
@@ -71,12 +70,11 @@ struct snoop *snoop_new(const char *switch_name, bool v4, uint32_t now)
 		 * IPv4 querier's 0.0.0.0 does by convention. */
 		mld_link_local(s->mac, s->addr);
 		s->addr[8] = 0xff;
-		s->query_len = mld_build_query(s->query + PORT_VNET_LEN, s->mac, s->addr,
-					       SNOOP_RESPONSE_MS, SNOOP_QUERY_INTERVAL);
+		s->query_pkt.len = (uint32_t)mld_build_query(s->query + PORT_VNET_LEN, s->mac, s->addr,
+							     SNOOP_RESPONSE_MS, SNOOP_QUERY_INTERVAL);
 	}
 	s->query_pkt.vnet = (struct virtio_net_hdr *)s->query;
 	s->query_pkt.data = s->query + PORT_VNET_LEN;
-	s->query_pkt.len = (uint32_t)s->query_len;
 	frame_parse(s->query_pkt.data, s->query_pkt.len, NULL, &s->query_pkt.fr);
 	/* Whatever the ports' hosts listen to, they say so when asked. */
 	for (unsigned i = 0; i < SW_MAX_PORTS; i++)
@@ -137,7 +135,7 @@ static void learn(struct snoop *s, const struct port *in, uint16_t vid, const st
 			mdb_leave(s->mdb, vid, m->group, in->index);
 		return;
 	}
-	while (s->v4 ? igmp_next_record(m, &off, &r) : mld_next_record(m, &off, &r)) {
+	while (mc_next_record(m, &off, s->v4 ? 4 : 16, &r)) {
 		if (unsnooped(s, r.group))
 			continue;
 		if (r.join)

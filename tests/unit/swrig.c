@@ -22,3 +22,25 @@ struct port *swrig_port(struct sw *sw, uint16_t i, int *peer)
 	sw->ports[i] = p;
 	return p;
 }
+
+bool swrig_recv(int peer, uint8_t *buf, size_t *len)
+{
+	ssize_t n = recv(peer, buf, 2048, MSG_DONTWAIT);
+
+	if (n <= 0)
+		return false;
+	*len = (size_t)n;
+	return true;
+}
+
+unsigned swrig_outs(const int *peers, int n)
+{
+	uint8_t buf[2048];
+	unsigned mask = 0;
+	size_t len;
+
+	for (int i = 0; i < n; i++)
+		while (swrig_recv(peers[i], buf, &len))
+			mask |= 1u << i;
+	return mask;
+}

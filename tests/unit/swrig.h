@@ -7,6 +7,8 @@
 #ifndef NSLAB_TEST_SWRIG_H
 #define NSLAB_TEST_SWRIG_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct sw;
@@ -16,5 +18,10 @@ struct port;
  * max_index, and rebuilds); *peer gets the end to read from. sw_free
  * closes the port; the caller closes *peer. Aborts on failure. */
 struct port *swrig_port(struct sw *sw, uint16_t i, int *peer);
+
+/* One frame the switch sent to peer, into buf[2048]: false when none. */
+bool swrig_recv(int peer, uint8_t *buf, size_t *len);
+/* Read every frame waiting at peers[0..n): which had any, as a bit mask. */
+unsigned swrig_outs(const int *peers, int n);
 
 #endif

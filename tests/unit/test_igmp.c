@@ -300,25 +300,13 @@ struct rig {
 
 static bool got(struct rig *r, int i, uint8_t *buf, size_t *len)
 {
-	ssize_t n = recv(r->peer[i], buf, 2048, MSG_DONTWAIT);
-
-	if (n <= 0)
-		return false;
-	*len = (size_t)n;
-	return true;
+	return swrig_recv(r->peer[i], buf, len);
 }
 
 /* Which ports frames came out of, as a bit mask. */
 static unsigned outs(struct rig *r)
 {
-	uint8_t buf[2048];
-	unsigned mask = 0;
-	size_t len;
-
-	for (int i = 0; i < NPORTS; i++)
-		while (got(r, i, buf, &len))
-			mask |= 1u << i;
-	return mask;
+	return swrig_outs(r->peer, NPORTS);
 }
 
 /* p0..p3 on access VLAN 1, IGMP snooping on (MLD off) on the tests'

@@ -355,12 +355,7 @@ static const uint8_t MAC[NPORTS][6] = { { 2, 0, 0, 0, 0, 0xa0 }, { 2, 0, 0, 0, 0
 
 static bool got(struct rig *r, int i, uint8_t *buf, size_t *len)
 {
-	ssize_t n = recv(r->peer[i], buf, 2048, MSG_DONTWAIT);
-
-	if (n <= 0)
-		return false;
-	*len = (size_t)n;
-	return true;
+	return swrig_recv(r->peer[i], buf, len);
 }
 
 /* Read whatever the ports have (the queries of the start, say). */
@@ -440,14 +435,7 @@ static void send6(struct rig *r, int i, const struct pkt6 *p, uint32_t now)
 /* Which ports a frame came out of, as a bit mask. */
 static unsigned outs(struct rig *r)
 {
-	uint8_t buf[2048];
-	unsigned mask = 0;
-	size_t len;
-
-	for (int i = 0; i < NPORTS; i++)
-		while (got(r, i, buf, &len))
-			mask |= 1u << i;
-	return mask;
+	return swrig_outs(r->peer, NPORTS);
 }
 
 static void queries_every_port_at_start(void **state)
