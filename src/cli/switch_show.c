@@ -259,7 +259,8 @@ static const struct out_col fdb_cols[] = {
 };
 static const struct out_col flow_cols[] = {
 	{ "IN", "in", false },		 { "OUT", "out", false },	{ "SRC", "src", false },
-	{ "DST", "dst", false },	 { "VLAN", "vlan", true },	{ "PACKETS", "packets", true },
+	{ "DST", "dst", false },	 { "VLAN", "vlan", true },	{ "IN-TAG", "in_tagged", false },
+	{ "OUT-TAG", "out_tagged", false },	{ "PACKETS", "packets", true },
 	{ "BYTES", "bytes", true },	 { "IDLE", "idle", true },
 };
 static const struct out_col mdb_cols[] = {

@@ -195,9 +195,10 @@ static void flow_one(const struct fp_flow_info *f, void *arg)
 
 	mac_str(f->src, src);
 	mac_str(f->dst, dst);
-	json_array_append_new(d->arr, json_pack("{s:s,s:s,s:s,s:s,s:i,s:I,s:I,s:I}", "in",
+	json_array_append_new(d->arr, json_pack("{s:s,s:s,s:s,s:s,s:i,s:b,s:b,s:I,s:I,s:I}", "in",
 						in ? in->name : "?", "out", out ? out->name : "?",
-						"src", src, "dst", dst, "vlan", f->vid, "packets",
+						"src", src, "dst", dst, "vlan", f->vid, "in_tagged",
+						f->in_tagged, "out_tagged", f->out_tagged, "packets",
 						(json_int_t)f->packets, "bytes", (json_int_t)f->bytes,
 						"idle", (json_int_t)f->idle));
 }

@@ -17,7 +17,7 @@
 
 struct fp_flow {
 	struct fp_key key;
-	uint32_t out_ifindex;
+	struct fp_value act; /* out_ifindex, push, pop; counters unused */
 	uint16_t in, out, vid;
 	uint32_t active;         /* when it last carried traffic (or was made) */
 	uint64_t packets, bytes; /* the kernel's counters as last read */
@@ -184,6 +184,11 @@ void fp_ports_attach(struct fastpath *fp, struct port **ports, size_t n)
 	}
 }
 
+static bool fp_tagged_out(const struct fp_flow *f)
+{
+	return (f->key.tag && !f->act.pop) || f->act.push;
+}
+
 /* Fold what the kernel counted for f since the last look into the ports'
  * counters; whether it carried anything. */
 static bool fold(struct fastpath *fp, struct sw *sw, struct fp_flow *f)
@@ -202,13 +207,15 @@ static bool fold(struct fastpath *fp, struct sw *sw, struct fp_flow *f)
 		return false;
 	fp->packets += dp;
 	fp->bytes += db;
+	/* The kernel counts the bytes without the out-of-band tag; the
+	 * switch counts a tagged frame with its tag. */
 	if (in && (uint32_t)in->ifindex == f->key.ifindex) {
 		in->st.rx_packets += dp;
-		in->st.rx_bytes += db;
+		in->st.rx_bytes += db + (f->key.tag ? FRAME_TAG_LEN * dp : 0);
 	}
-	if (out && (uint32_t)out->ifindex == f->out_ifindex) {
+	if (out && (uint32_t)out->ifindex == f->act.out_ifindex) {
 		out->st.tx_packets += dp;
-		out->st.tx_bytes += db;
+		out->st.tx_bytes += db + (fp_tagged_out(f) ? FRAME_TAG_LEN * dp : 0);
 	}
 	return true;
 }
@@ -239,7 +246,7 @@ static bool not_on_port(const struct fp_flow *f, void *arg)
 {
 	const struct port *p = arg;
 
-	return f->key.ifindex != (uint32_t)p->ifindex && f->out_ifindex != (uint32_t)p->ifindex;
+	return f->key.ifindex != (uint32_t)p->ifindex && f->act.out_ifindex != (uint32_t)p->ifindex;
 }
 
 void fp_port_detach(struct fastpath *fp, struct sw *sw, struct port *p)
@@ -318,12 +325,41 @@ void fp_commit(struct fastpath *fp)
 		err_clear();
 }
 
-void fp_offer(struct fastpath *fp, const struct port *in, const struct port *out, uint16_t vid,
-	      const uint8_t src[6], const uint8_t dst[6], uint32_t now)
+/*
+ * What the switch does to a frame that comes in on port in with tag (0 or
+ * FP_TAG(vid)) and leaves by port out: its VLAN in *vid, and in *act the
+ * tag to take off or put on, by the same 802.1Q rules as the slow path
+ * (vlan.h). False where it would not forward the frame so.
+ */
+static bool decide(const struct port *in, const struct port *out, uint16_t tag, uint16_t *vid,
+		   struct fp_value *act)
 {
-	struct fp_key k = { .ifindex = (uint32_t)in->ifindex };
-	struct fp_value v = { .out_ifindex = (uint32_t)out->ifindex };
+	struct frame f = { .outer_tpid = tag ? ETHERTYPE_VLAN : 0,
+			   .outer_tci = tag & VLAN_VID_MASK };
+
+	*act = (struct fp_value){ .out_ifindex = (uint32_t)out->ifindex };
+	if (vlan_ingress(&in->vlan, &f, vid) != VLAN_PASS)
+		return false;
+	switch (vlan_egress(&out->vlan, *vid)) {
+	case VLAN_OUT_UNTAGGED:
+		act->pop = tag != 0;
+		return true;
+	case VLAN_OUT_TAGGED:
+		act->push = tag ? 0 : *vid;
+		return true;
+	case VLAN_OUT_NONE:
+		break;
+	}
+	return false;
+}
+
+void fp_offer(struct fastpath *fp, const struct port *in, const struct port *out, uint16_t vid,
+	      bool tagged, const uint8_t src[6], const uint8_t dst[6], uint32_t now)
+{
+	struct fp_key k = { .ifindex = (uint32_t)in->ifindex, .tag = tagged ? FP_TAG(vid) : 0 };
+	struct fp_value v;
 	struct fp_flow *f;
+	uint16_t x;
 	int rc;
 
 	if (fp->n >= fp->max)
@@ -331,6 +367,8 @@ void fp_offer(struct fastpath *fp, const struct port *in, const struct port *out
 	memcpy(k.dst, dst, 6);
 	memcpy(k.src, src, 6);
 	if (tab_find(fp, &k) >= 0)
+		return;
+	if (!decide(in, out, k.tag, &x, &v) || x != vid)
 		return;
 	rc = fp_bpf_update(&fp->bpf, &k, &v);
 	if (rc) {
@@ -340,8 +378,8 @@ void fp_offer(struct fastpath *fp, const struct port *in, const struct port *out
 		return;
 	}
 	f = &fp->flows[fp->n];
-	*f = (struct fp_flow){ .key = k, .out_ifindex = v.out_ifindex, .in = in->index,
-			       .out = out->index, .vid = vid, .active = now };
+	*f = (struct fp_flow){ .key = k, .act = v, .in = in->index, .out = out->index, .vid = vid,
+			       .active = now };
 	tab_insert(fp, fp->n++);
 }
 
@@ -354,11 +392,14 @@ static bool agrees(const struct fp_flow *f, void *arg)
 {
 	const struct check_ctx *c = arg;
 	const struct port *in = sw_port_at(c->sw, f->in), *out = sw_port_at(c->sw, f->out);
+	struct fp_value act;
+	uint16_t vid;
 
 	return in && out && (uint32_t)in->ifindex == f->key.ifindex &&
-	       (uint32_t)out->ifindex == f->out_ifindex && in->vlan.mode == VLAN_MODE_ACCESS &&
-	       out->vlan.mode == VLAN_MODE_ACCESS && in->vlan.vid == f->vid &&
-	       out->vlan.vid == f->vid && fdb_lookup(c->sw->fdb, f->vid, f->key.dst, c->now) == f->out &&
+	       decide(in, out, f->key.tag, &vid, &act) && vid == f->vid &&
+	       act.out_ifindex == f->act.out_ifindex && act.push == f->act.push &&
+	       act.pop == f->act.pop &&
+	       fdb_lookup(c->sw->fdb, f->vid, f->key.dst, c->now) == f->out &&
 	       fdb_lookup(c->sw->fdb, f->vid, f->key.src, c->now) == f->in;
 }
 
@@ -416,6 +457,8 @@ void fp_foreach(const struct fastpath *fp, uint32_t now,
 	for (uint32_t i = 0; fp && i < fp->n; i++) {
 		const struct fp_flow *f = &fp->flows[i];
 		struct fp_flow_info fi = { .in = f->in, .out = f->out, .vid = f->vid,
+					   .in_tagged = f->key.tag != 0,
+					   .out_tagged = fp_tagged_out(f),
 					   .packets = f->packets, .bytes = f->bytes,
 					   .idle = now > f->active ? now - f->active : 0 };
 

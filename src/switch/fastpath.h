@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The fast path: known unicast flows between access ports of one VLAN,
- * forwarded by the kernel, as Open vSwitch's datapath caches the decisions
- * of its userspace. The first frames of a flow take the slow path (the
- * ring, NORMAL); when NORMAL finds the destination on an access port of the
- * same VLAN and the frame untagged, it offers the flow here, and from then
- * on the kernel redirects that flow's frames port to port (fastpath_bpf.h).
+ * The fast path: known unicast flows forwarded by the kernel, as Open
+ * vSwitch's datapath caches the decisions of its userspace. The first
+ * frames of a flow take the slow path (the ring, NORMAL); when NORMAL finds
+ * the destination behind one port, it offers the flow here, and from then
+ * on the kernel redirects that flow's frames port to port (fastpath_bpf.h),
+ * applying the egress port's VLAN rule to the tag the kernel holds out of
+ * band: off towards an access port or a trunk's native VLAN, on towards a
+ * trunk, kept from trunk to trunk. The flow's key carries the frame's tag,
+ * so a tagged frame on an access port never matches an untagged flow.
  *
  * The switch keeps authority: a flow lives only while the FDB agrees with
  * it. A MAC that moves, an entry that ages out or is flushed, a port that
@@ -24,9 +27,9 @@
  * would: in a VLAN whose members are all access ports on the fast path,
  * each port's BPF program copies an untagged broadcast out of the others
  * (fp_floods_sync), while the switch, which still receives the frame,
- * learns from it and counts the copies. Tagged frames, trunk ports, other
- * floods (multicast, unknown unicast) and everything NORMAL would drop
- * always take the slow path; so do all frames when the kernel lacks BPF
+ * learns from it and counts the copies. Other floods (multicast, unknown
+ * unicast, broadcasts in a VLAN with a trunk), frames with a tag in their
+ * bytes and everything NORMAL would drop always take the slow path; so do all frames when the kernel lacks BPF
  * (fp_new fails and the daemon runs without the fast path).
  */
 #ifndef NSLAB_SWITCH_FASTPATH_H
@@ -60,11 +63,11 @@ void fp_ports_attach(struct fastpath *fp, struct port **ports, size_t n);
 void fp_port_detach(struct fastpath *fp, struct sw *sw, struct port *p);
 void fp_commit(struct fastpath *fp);
 
-/* NORMAL decided that an untagged frame src -> dst on VLAN vid goes from
- * port in to port out, both access ports: offload the flow. Cheap when the
- * flow is known or the table is full. */
+/* NORMAL decided that a frame src -> dst on VLAN vid, untagged or with an
+ * 802.1Q tag the kernel holds out of band, goes from port in to port out:
+ * offload the flow. Cheap when the flow is known or the table is full. */
 void fp_offer(struct fastpath *fp, const struct port *in, const struct port *out, uint16_t vid,
-	      const uint8_t src[6], const uint8_t dst[6], uint32_t now);
+	      bool tagged, const uint8_t src[6], const uint8_t dst[6], uint32_t now);
 /* Remove every flow the FDB and the ports no longer agree with. */
 void fp_validate(struct fastpath *fp, struct sw *sw, uint32_t now);
 /* Fold the kernel's counters into the ports' and refresh the FDB for
@@ -83,6 +86,7 @@ uint32_t fp_count(const struct fastpath *fp);
 
 struct fp_flow_info {
 	uint16_t in, out, vid;   /* port indexes and VLAN */
+	bool in_tagged, out_tagged; /* whether the frames come in, go out tagged */
 	uint8_t src[6], dst[6];
 	uint64_t packets, bytes; /* forwarded by the kernel (as of fp_poll) */
 	uint32_t idle;           /* seconds since it last carried traffic */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "switch/fastpath_bpf.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stddef.h>
 #include <string.h>
@@ -14,7 +15,7 @@
 #include "common/errmsg.h"
 #include "common/util.h"
 
-#define PROG_MAX 96
+#define PROG_MAX 160
 
 /* A program being written; jumps to MISS are patched when it ends. */
 struct asm_buf {
@@ -73,29 +74,68 @@ static void emit_untagged_or_miss(struct asm_buf *a)
 	jmp_miss(a, BPF_JEQ, BPF_REG_0, ETH_P_8021AD);
 }
 
+/* A forward jump (op against imm) to a label bound later by land(). */
+static unsigned jmp_fwd(struct asm_buf *a, uint8_t op, uint8_t reg, int32_t imm)
+{
+	emit(a, BPF_JMP | op | BPF_K, reg, 0, 0, imm);
+	return a->n - 1;
+}
+
+static void land(struct asm_buf *a, unsigned jump)
+{
+	if (jump < PROG_MAX)
+		a->in[jump].off = (int16_t)(a->n - jump - 1);
+}
+
+/* The flow key on the stack, at r10 + KEY + offsetof(struct fp_key, …). */
+#define KEY (-24)
+#define KEY_AT(field) (int16_t)(KEY + (int)offsetof(struct fp_key, field))
+
 /*
  * The part both programs share: r0 = the flow's map value, or a jump to
- * miss when the frame is tagged, too short, or of no offloaded flow.
- * r6 keeps the context (LD_ABS needs it there).
+ * miss when the frame is too short, has a tag in its bytes or an outer tag
+ * other than 802.1Q, or is of no offloaded flow. r6 keeps the context
+ * (LD_ABS needs it there, and clobbers r1-r5).
  */
 static void emit_lookup(struct asm_buf *a, int map_fd)
 {
+	unsigned untagged;
+
 	emit(a, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_6, BPF_REG_1, 0, 0);
-	emit_untagged_or_miss(a);
-	/* key = { ifindex, dst, src } at r10 - 16 */
+	/* key.tag: the out-of-band tag, as FP_TAG(vid), or 0 */
+	emit(a, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_2, 0, 0, 0);
+	emit(a, BPF_LDX | BPF_W | BPF_MEM, BPF_REG_0, BPF_REG_6,
+	     offsetof(struct __sk_buff, vlan_present), 0);
+	untagged = jmp_fwd(a, BPF_JEQ, BPF_REG_0, 0);
+	emit(a, BPF_LDX | BPF_W | BPF_MEM, BPF_REG_0, BPF_REG_6,
+	     offsetof(struct __sk_buff, vlan_proto), 0);
+	jmp_miss(a, BPF_JNE, BPF_REG_0, htons(ETH_P_8021Q));
+	emit(a, BPF_LDX | BPF_W | BPF_MEM, BPF_REG_2, BPF_REG_6,
+	     offsetof(struct __sk_buff, vlan_tci), 0);
+	emit(a, BPF_ALU64 | BPF_AND | BPF_K, BPF_REG_2, 0, 0, 0xfff);
+	emit(a, BPF_ALU64 | BPF_OR | BPF_K, BPF_REG_2, 0, 0, FP_TAGGED);
+	land(a, untagged);
+	emit(a, BPF_STX | BPF_H | BPF_MEM, BPF_REG_10, BPF_REG_2, KEY_AT(tag), 0);
+	emit(a, BPF_ST | BPF_H | BPF_MEM, BPF_REG_10, 0, KEY_AT(pad), 0);
+	/* A tag still in the bytes (the kernel normally takes the outer one
+	 * out of band before either hook) is the slow path's. */
+	emit(a, BPF_LD | BPF_H | BPF_ABS, 0, 0, 0, 12);
+	jmp_miss(a, BPF_JEQ, BPF_REG_0, ETH_P_8021Q);
+	jmp_miss(a, BPF_JEQ, BPF_REG_0, ETH_P_8021AD);
 	emit(a, BPF_LDX | BPF_W | BPF_MEM, BPF_REG_2, BPF_REG_6,
 	     offsetof(struct __sk_buff, ifindex), 0);
-	emit(a, BPF_STX | BPF_W | BPF_MEM, BPF_REG_10, BPF_REG_2, -16, 0);
+	emit(a, BPF_STX | BPF_W | BPF_MEM, BPF_REG_10, BPF_REG_2, KEY_AT(ifindex), 0);
+	/* dst and src, the frame's first 12 bytes */
 	emit(a, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_1, BPF_REG_6, 0, 0);
 	emit(a, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_2, 0, 0, 0);
 	emit(a, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_3, BPF_REG_10, 0, 0);
-	emit(a, BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_3, 0, 0, -12);
+	emit(a, BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_3, 0, 0, KEY_AT(dst));
 	emit(a, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_4, 0, 0, 12);
 	emit(a, BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_skb_load_bytes);
 	jmp_miss(a, BPF_JNE, BPF_REG_0, 0);
 	emit_map_fd(a, BPF_REG_1, map_fd);
 	emit(a, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_2, BPF_REG_10, 0, 0);
-	emit(a, BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_2, 0, 0, -16);
+	emit(a, BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_2, 0, 0, KEY);
 	emit(a, BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_map_lookup_elem);
 	jmp_miss(a, BPF_JEQ, BPF_REG_0, 0);
 }
@@ -175,20 +215,42 @@ static void emit_flood_callback(struct asm_buf *a, unsigned cb_ref)
 
 static void emit_tc(struct asm_buf *a, int map_fd, int flood_fd)
 {
-	unsigned cb_ref;
+	unsigned no_pop, no_push, shot[2], cb_ref;
 
 	emit_lookup(a, map_fd);
-	/* count, then redirect to the egress port */
+	/* count (r7: the flow's value, past the helpers' calls) */
+	emit(a, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_7, BPF_REG_0, 0, 0);
 	emit(a, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_1, 0, 0, 1);
-	emit(a, BPF_STX | BPF_DW | BPF_ATOMIC, BPF_REG_0, BPF_REG_1,
+	emit(a, BPF_STX | BPF_DW | BPF_ATOMIC, BPF_REG_7, BPF_REG_1,
 	     offsetof(struct fp_value, packets), BPF_ADD);
 	emit(a, BPF_LDX | BPF_W | BPF_MEM, BPF_REG_1, BPF_REG_6, offsetof(struct __sk_buff, len), 0);
-	emit(a, BPF_STX | BPF_DW | BPF_ATOMIC, BPF_REG_0, BPF_REG_1,
+	emit(a, BPF_STX | BPF_DW | BPF_ATOMIC, BPF_REG_7, BPF_REG_1,
 	     offsetof(struct fp_value, bytes), BPF_ADD);
-	emit(a, BPF_LDX | BPF_W | BPF_MEM, BPF_REG_1, BPF_REG_0,
+	/* the egress port's VLAN rule, on the out-of-band tag */
+	emit(a, BPF_LDX | BPF_B | BPF_MEM, BPF_REG_1, BPF_REG_7, offsetof(struct fp_value, pop), 0);
+	no_pop = jmp_fwd(a, BPF_JEQ, BPF_REG_1, 0);
+	emit(a, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_1, BPF_REG_6, 0, 0);
+	emit(a, BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_skb_vlan_pop);
+	shot[0] = jmp_fwd(a, BPF_JNE, BPF_REG_0, 0);
+	land(a, no_pop);
+	emit(a, BPF_LDX | BPF_H | BPF_MEM, BPF_REG_3, BPF_REG_7, offsetof(struct fp_value, push), 0);
+	no_push = jmp_fwd(a, BPF_JEQ, BPF_REG_3, 0);
+	emit(a, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_1, BPF_REG_6, 0, 0);
+	emit(a, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_2, 0, 0, htons(ETH_P_8021Q));
+	emit(a, BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_skb_vlan_push);
+	shot[1] = jmp_fwd(a, BPF_JNE, BPF_REG_0, 0);
+	land(a, no_push);
+	/* and out of the egress port */
+	emit(a, BPF_LDX | BPF_W | BPF_MEM, BPF_REG_1, BPF_REG_7,
 	     offsetof(struct fp_value, out_ifindex), 0);
 	emit(a, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_2, 0, 0, 0);
 	emit(a, BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_redirect);
+	emit(a, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+	/* the tag could not be changed (no memory): lost, as a full queue
+	 * would lose it */
+	land(a, shot[0]);
+	land(a, shot[1]);
+	emit(a, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, TC_ACT_SHOT);
 	emit(a, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
 	bind_miss(a);
 	cb_ref = emit_flood(a, flood_fd);

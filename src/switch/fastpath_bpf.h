@@ -4,8 +4,12 @@
  * the two small programs that read it, written here as eBPF instructions
  * (no compiler needed at build time, nothing loaded from files).
  *
- * A flow is (ingress port's ifindex, destination MAC, source MAC) → egress
- * port's ifindex, with packet and byte counters the kernel adds to.
+ * A flow is (ingress port's ifindex, the frame's 802.1Q tag or none,
+ * destination MAC, source MAC) → egress port's ifindex and what to do to
+ * the tag on the way (take it off, put one on, leave it), with packet and
+ * byte counters the kernel adds to. The tag is the one the kernel holds out
+ * of band (skb->vlan_tci), so taking it off or putting one on touches no
+ * byte of the frame and GSO super-frames stay whole.
  *
  *   - the tc program runs at each port's clsact ingress: a frame of an
  *     offloaded flow is counted and redirected (bpf_redirect) to the egress
@@ -17,8 +21,9 @@
  *
  * Both look up the same map, so one map update switches a flow between the
  * two paths for both hooks at once: no frame is sent twice or lost while a
- * flow is installed or removed. Tagged frames (in band or out of band)
- * never match; only untagged frames between access ports go this way.
+ * flow is installed or removed. A frame with a tag still in its bytes (the
+ * inner tag of a double-tagged frame, or one the kernel did not take out)
+ * or with an outer tag other than 802.1Q never matches.
  *
  * A second map holds flood lists: for a port whose VLAN's members are all
  * hooked access ports, the other members' ifindexes. The tc program sends
@@ -31,15 +36,23 @@
 
 #include <stdint.h>
 
+/* fp_key.tag of a frame with an 802.1Q tag of VLAN vid; 0 is untagged */
+#define FP_TAGGED 0x1000
+#define FP_TAG(vid) (FP_TAGGED | ((vid) & 0xfff))
+
 struct fp_key {
 	uint32_t ifindex; /* where the frame came in */
+	uint16_t tag;     /* 0 or FP_TAG(vid) */
 	uint8_t dst[6];
 	uint8_t src[6];
+	uint16_t pad;     /* 0: the kernel hashes every byte */
 };
 
 struct fp_value {
 	uint32_t out_ifindex;
-	uint32_t pad;
+	uint16_t push;    /* a tag of this VLAN goes on (an untagged frame), 0: none */
+	uint8_t pop;      /* the tag comes off */
+	uint8_t pad;
 	uint64_t packets; /* added to by the tc program */
 	uint64_t bytes;   /* whole frames, Ethernet header included */
 };

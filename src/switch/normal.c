@@ -55,12 +55,11 @@ void normal_process(struct sw *sw, const struct pl_pkt *pkt, uint32_t now)
 		o = sw_port_at(sw, out);
 		if (o) {
 			pl_output_vlan(sw, pkt, o, vid);
-			/* Untagged between access ports of one VLAN: the
-			 * kernel can take this flow from here on. */
-			if (sw->fastpath && in->fast && o->fast && in->vlan.mode == VLAN_MODE_ACCESS &&
-			    o->vlan.mode == VLAN_MODE_ACCESS && o->vlan.vid == vid &&
-			    !frame_is_tagged(f))
-				fp_offer(sw->fastpath, in, o, vid, f->src, f->dst, now);
+			/* The kernel can take this flow from here on, tag
+			 * and all, unless the tag is in the frame's bytes. */
+			if (sw->fastpath && in->fast && o->fast && !f->outer_in_data)
+				fp_offer(sw->fastpath, in, o, vid, frame_is_tagged(f), f->src, f->dst,
+					 now);
 			return;
 		}
 	}

@@ -110,12 +110,13 @@ YAML
 )
 check "a lab on the default switch" "$NSLAB" up --sandbox "$nf"
 check "a reaches b" in_node a ping -c3 -i0.05 -W1 10.0.0.2
-check_out "switch flows lists what the kernel forwards for the switch" '^a-eth0 +b-eth0 +[0-9a-f:]{17} +[0-9a-f:]{17} +1 +[1-9]' \
+check_out "switch flows lists what the kernel forwards for the switch" '^a-eth0 +b-eth0 +[0-9a-f:]{17} +[0-9a-f:]{17} +1 +no +no +[1-9]' \
 	"$NSLAB" switch sw flows
 check "  and -j the same as JSON" bash -c "$NSLAB switch sw flows -j | $PY -c '
 import json,sys
 f=[x for x in json.load(sys.stdin) if x[\"in\"]==\"a-eth0\"]
 assert f and f[0][\"out\"]==\"b-eth0\" and f[0][\"vlan\"]==1 and f[0][\"packets\"]>0, f
+assert f[0][\"in_tagged\"] is False and f[0][\"out_tagged\"] is False, f
 '"
 sed -i 's|sw: {gateway: 10.0.0.254/24}|sw: {gateway: 10.0.0.254/24, fast_path: false}|' "$nf"
 check "fast_path: false, applied to the running switch" "$NSLAB" up --sandbox "$nf"

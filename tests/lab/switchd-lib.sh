@@ -32,7 +32,11 @@ reaches() {
 }
 
 # The machine's input-backlog drops so far (all CPUs, all namespaces).
-softnet_drops() { awk '{s += strtonum("0x" $2)} END {print s}' /proc/net/softnet_stat; }
+softnet_drops() {
+	local s=0 _ d _rest
+	while read -r _ d _rest; do s=$((s + 16#$d)); done </proc/net/softnet_stat
+	echo "$s"
+}
 
 # no_loss PINGFILE DROPS-BEFORE: the ping summary in PINGFILE shows no loss,
 # or the only losses happened in the kernel's shared input backlog (a load
