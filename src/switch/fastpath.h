@@ -44,6 +44,9 @@ struct port;
 struct sw;
 
 #define FP_DEFAULT_FLOWS 16384
+/* seconds a flow without traffic stays in the kernel (Open vSwitch's
+ * max-idle); one when the table is three-quarters full */
+#define FP_IDLE 10
 
 /* max flows at once (the kernel map's size; 0: FP_DEFAULT_FLOWS). Fails
  * (-errno, errmsg set) where the kernel has no BPF or no memory. */
@@ -71,7 +74,8 @@ void fp_offer(struct fastpath *fp, const struct port *in, const struct port *out
 /* Remove every flow the FDB and the ports no longer agree with. */
 void fp_validate(struct fastpath *fp, struct sw *sw, uint32_t now);
 /* Fold the kernel's counters into the ports' and refresh the FDB for
- * flows that carried traffic; flows idle for the aging time go. */
+ * flows that carried traffic; flows idle for FP_IDLE seconds (or the aging
+ * time, if shorter; or one second in a table three-quarters full) go. */
 void fp_poll(struct fastpath *fp, struct sw *sw, uint32_t now);
 
 /* Hand the kernel the broadcast floods it can do: from every port of a

@@ -102,7 +102,7 @@ void sw_set_fast_path(struct sw *sw, bool on)
 		log_info("fast path off: every frame through the switch");
 		return;
 	}
-	rc = fp_new(0, &sw->fastpath);
+	rc = fp_new(sw->fp_flows, &sw->fastpath);
 	if (rc) {
 		log_warn("no fast path, every frame through the switch: %s", err_text(rc));
 		return;
@@ -120,7 +120,7 @@ void sw_set_fast_path(struct sw *sw, bool on)
 		free(all);
 	}
 	fp_floods_sync(sw->fastpath, sw);
-	log_info("fast path on: known unicast flows and broadcasts between access ports go by the kernel");
+	log_info("fast path on: known unicast flows, and broadcasts between access ports, go by the kernel");
 }
 
 static uint32_t sw_now(void)

@@ -40,6 +40,7 @@
 static const char usage[] =
 	"Usage: " PROG " --config FILE [--control SOCK] [--log FILE] [--pidfile FILE]\n"
 	"                     [--detach] [--poll-us N] [--linger-us N] [--no-fast-path]\n"
+	"                     [--flows N]\n"
 	"                     [-v] [--help]\n"
 	"\n"
 	"A userspace L2 learning switch with VLANs, moving frames between network\n"
@@ -62,7 +63,10 @@ static const char usage[] =
 	"  --poll-us N      after frames, keep polling N us before sleeping (default 0)\n"
 	"  --linger-us N    under load, wait N us between batches (default 200, 0 off)\n"
 	"  --no-fast-path   forward every frame here; by default known unicast flows\n"
-	"                   between access ports are handed to the kernel (BPF)\n"
+	"                   are handed to the kernel (BPF)\n"
+	"  --flows N        the most flows the kernel holds at once, 64..1048576\n"
+	"                   (default 16384); idle ones go after 10 s, or 1 s when\n"
+	"                   the table is three-quarters full\n"
 	"  -v, --verbose    debug messages\n"
 	"  -h, --help       this text\n"
 	"\n"
@@ -273,6 +277,7 @@ static void teardown(void)
 struct opts {
 	const char *config, *control, *log, *pidfile;
 	bool detach, verbose, no_fast_path;
+	uint32_t flows;
 };
 
 static int start(const struct opts *o, struct swconf *conf, char *config_abs)
@@ -291,6 +296,7 @@ static int start(const struct opts *o, struct swconf *conf, char *config_abs)
 	d.sw->hooks = (struct sw_hooks){ port_added, port_removed, NULL };
 	ev_on_round_end(d.ev, round_end, NULL);
 	d.sw->fast_path_off = o->no_fast_path;
+	d.sw->fp_flows = o->flows;
 	rc = setup_signals();
 	if (rc)
 		return rc;
@@ -377,6 +383,7 @@ int main(int argc, char **argv)
 		{ "poll-us", required_argument, NULL, 'P' },
 		{ "linger-us", required_argument, NULL, 'L' },
 		{ "no-fast-path", no_argument, NULL, 'F' },
+		{ "flows", required_argument, NULL, 'f' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -398,6 +405,17 @@ int main(int argc, char **argv)
 		case 'd': o.detach = true; break;
 		case 'v': o.verbose = true; break;
 		case 'F': o.no_fast_path = true; break;
+		case 'f': {
+			char *end;
+			unsigned long n = strtoul(optarg, &end, 10);
+
+			if (!*optarg || *end || n < 64 || n > 1048576) {
+				fprintf(stderr, "%s: --flows: a number of flows, 64..1048576\n", PROG);
+				return 1;
+			}
+			o.flows = (uint32_t)n;
+			break;
+		}
 		case 'P':
 		case 'L': {
 			char *end;

@@ -67,6 +67,25 @@ check_out "fdb flush" 'removed' swctl '{"cmd":"fdb-flush"}'
 check_eq "  takes every flow from the kernel" 0 "$(swq '{"cmd":"status"}' 'r["fast_path"]["flows"]')"
 check "  and red still reaches 10.0.0.2 (relearned)" reaches red 10.0.0.2
 
+# A full flow table makes room: flows without traffic go after a second
+# once it is three-quarters full, so new flows reach the kernel again.
+sw_stop
+check "with --flows 64" sw_start --flows 64
+check "red reaches 10.0.0.2" reaches red 10.0.0.2
+check "red sends 100 frames to blue's MAC from 100 new source MACs (scapy)" in_node red "$PY" -c '
+from scapy.all import Ether, sendp, conf
+conf.verb = 0
+sendp([Ether(src="02:00:00:00:%02x:%02x" % (i >> 8, i & 255), dst="'"$bmac"'", type=0x88b5) / (b"x" * 50)
+       for i in range(100)], iface="red-eth0")'
+flows() { swq '{"cmd":"status"}' 'r["fast_path"]["flows"]'; }
+check_eq "  the kernel's table holds 64 flows, no more" 64 "$(flows)"
+check_out "  and the log says it is full" "flow table is full \(64 flows\)" cat "$SW_LOG"
+sleep 2.5
+check "  2.5 s later the idle flows are gone (under 48)" test "$(flows)" -lt 48
+check "red pings 10.0.0.2 again" in_node red ping -c5 -i0.05 -W1 10.0.0.2
+check_eq "  and its flow is the kernel's again" 1 \
+	"$(swq '{"cmd":"flows"}' "len([f for f in r['flows'] if f['in'] == 'red-sw' and f['dst'] == '$bmac' and f['packets'] > 0])")"
+
 sw_stop
 check "with --no-fast-path" sw_start --no-fast-path
 check_eq "  the switch has none" False "$(swq '{"cmd":"status"}' 'r["fast_path"]')"
