@@ -266,8 +266,8 @@ void fp_port_detach(struct fastpath *fp, struct sw *sw, struct port *p)
 	p->kflood = false;
 }
 
-/* Whether the kernel can flood VLAN vid's broadcasts: every member an
- * access port hooked to the fast path, and not too many of them. */
+/* Whether the kernel can flood VLAN vid's broadcasts: every member
+ * hooked to the fast path, and not too many of them. */
 static bool vlan_kernel_floods(const struct sw *sw, uint16_t vid)
 {
 	if (sw->flood_n[vid] < 2 || sw->flood_n[vid] > FP_FLOOD_MAX + 1)
@@ -275,10 +275,26 @@ static bool vlan_kernel_floods(const struct sw *sw, uint16_t vid)
 	for (unsigned i = 0; i < sw->flood_n[vid]; i++) {
 		const struct port *p = sw->ports[sw->flood_ports[vid][i]];
 
-		if (!p || !p->fast || p->vlan.mode != VLAN_MODE_ACCESS)
+		if (!p || !p->fast)
 			return false;
 	}
 	return true;
+}
+
+/* fp->list: VLAN vid's members but p, the ones that tag first. */
+static void flood_list(struct fastpath *fp, const struct sw *sw, const struct port *p, uint16_t vid)
+{
+	fp->list->n = 0;
+	fp->list->vid = vid;
+	for (int tagged = 1; tagged >= 0; tagged--)
+		for (unsigned k = 0; k < sw->flood_n[vid]; k++) {
+			const struct port *o = sw->ports[sw->flood_ports[vid][k]];
+
+			if (o == p || (vlan_egress(&o->vlan, vid) == VLAN_OUT_TAGGED) != tagged)
+				continue;
+			fp->list->port[fp->list->n++] =
+				(uint32_t)o->ifindex | (tagged ? FP_FLOOD_TAGGED : 0);
+		}
 }
 
 void fp_floods_sync(struct fastpath *fp, struct sw *sw)
@@ -294,15 +310,12 @@ void fp_floods_sync(struct fastpath *fp, struct sw *sw)
 
 		if (!p)
 			continue;
-		vid = p->vlan.mode == VLAN_MODE_ACCESS ? p->vlan.vid : 0;
+		/* the VLAN of the port's untagged frames, if any */
+		vid = p->vlan.mode == VLAN_MODE_ACCESS ? p->vlan.vid : p->vlan.native;
 		if (vid && !known[vid])
 			known[vid] = vlan_kernel_floods(sw, vid) ? 1 : 2;
 		if (vid && p->fast && known[vid] == 1) {
-			fp->list->n = 0;
-			for (unsigned k = 0; k < sw->flood_n[vid]; k++)
-				if (sw->flood_ports[vid][k] != p->index)
-					fp->list->ifindex[fp->list->n++] =
-						(uint32_t)sw->ports[sw->flood_ports[vid][k]]->ifindex;
+			flood_list(fp, sw, p, vid);
 			rc = fp_bpf_flood_set(&fp->bpf, (uint32_t)p->ifindex, fp->list);
 			p->kflood = !rc;
 		} else if (p->kflood) {

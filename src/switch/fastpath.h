@@ -24,12 +24,12 @@
  * on the fast path never reaches them.
  *
  * Broadcasts go the kernel's way too where it can flood them as the switch
- * would: in a VLAN whose members are all access ports on the fast path,
- * each port's BPF program copies an untagged broadcast out of the others
- * (fp_floods_sync), while the switch, which still receives the frame,
- * learns from it and counts the copies. Other floods (multicast, unknown
- * unicast, broadcasts in a VLAN with a trunk), frames with a tag in their
- * bytes and everything NORMAL would drop always take the slow path; so do all frames when the kernel lacks BPF
+ * would: in a VLAN whose members are all on the fast path, each port's BPF
+ * program copies an untagged broadcast out of the others, tagged where a
+ * trunk carries the VLAN tagged (fp_floods_sync), while the switch, which
+ * still receives the frame, learns from it and counts the copies. Tagged
+ * broadcasts (from trunks), other floods (multicast, unknown unicast) and
+ * everything NORMAL would drop always take the slow path; so do all frames when the kernel lacks BPF
  * (fp_new fails and the daemon runs without the fast path).
  */
 #ifndef NSLAB_SWITCH_FASTPATH_H
@@ -78,8 +78,8 @@ void fp_validate(struct fastpath *fp, struct sw *sw, uint32_t now);
  * time, if shorter; or one second in a table three-quarters full) go. */
 void fp_poll(struct fastpath *fp, struct sw *sw, uint32_t now);
 
-/* Hand the kernel the broadcast floods it can do: from every port of a
- * VLAN whose members are all hooked access ports, to the others (the
+/* Hand the kernel the broadcast floods it can do: from every port whose
+ * untagged frames join a VLAN whose members are all hooked, to the others (the
  * flood map, fastpath_bpf.h); take back the rest. Sets each port's kflood.
  * After the member lists (sw_rebuild) or the hooks change. */
 void fp_floods_sync(struct fastpath *fp, struct sw *sw);

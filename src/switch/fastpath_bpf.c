@@ -191,9 +191,13 @@ static unsigned emit_flood(struct asm_buf *a, int flood_fd)
 }
 
 /* bpf_loop's callback (r1: the index, r2: the context): one clone out of
- * list->ifindex[r1]; 0 goes on, 1 stops. Patches the reference to it. */
+ * list->port[r1], with the VLAN's tag on or off as that port wants it;
+ * 0 goes on, 1 stops. The tagged ports come first, so an untagged frame is
+ * tagged once and untagged once. Patches the reference to it. */
 static void emit_flood_callback(struct asm_buf *a, unsigned cb_ref)
 {
+	unsigned tagged_out, send[3], fail[2];
+
 	if (cb_ref < PROG_MAX)
 		a->in[cb_ref].imm = (int32_t)(a->n - cb_ref - 1);
 	a->callback = a->n;
@@ -205,11 +209,37 @@ static void emit_flood_callback(struct asm_buf *a, unsigned cb_ref)
 	emit(a, BPF_ALU64 | BPF_LSH | BPF_K, BPF_REG_1, 0, 0, 2);
 	emit(a, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_3, BPF_REG_7, 0, 0);
 	emit(a, BPF_ALU64 | BPF_ADD | BPF_X, BPF_REG_3, BPF_REG_1, 0, 0);
-	emit(a, BPF_LDX | BPF_W | BPF_MEM, BPF_REG_2, BPF_REG_3, offsetof(struct fp_flood, ifindex), 0);
+	emit(a, BPF_LDX | BPF_W | BPF_MEM, BPF_REG_8, BPF_REG_3, offsetof(struct fp_flood, port), 0);
+	emit(a, BPF_LDX | BPF_W | BPF_MEM, BPF_REG_1, BPF_REG_6,
+	     offsetof(struct __sk_buff, vlan_present), 0);
+	tagged_out = jmp_fwd(a, BPF_JSET, BPF_REG_8, (int32_t)FP_FLOOD_TAGGED);
+	/* the copy leaves untagged: take the tag off if there is one */
+	send[0] = jmp_fwd(a, BPF_JEQ, BPF_REG_1, 0);
+	emit(a, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_1, BPF_REG_6, 0, 0);
+	emit(a, BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_skb_vlan_pop);
+	fail[0] = jmp_fwd(a, BPF_JNE, BPF_REG_0, 0);
+	send[1] = jmp_fwd(a, BPF_JA, 0, 0);
+	/* the copy leaves tagged: put the VLAN's tag on if there is none */
+	land(a, tagged_out);
+	send[2] = jmp_fwd(a, BPF_JNE, BPF_REG_1, 0);
+	emit(a, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_1, BPF_REG_6, 0, 0);
+	emit(a, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_2, 0, 0, htons(ETH_P_8021Q));
+	emit(a, BPF_LDX | BPF_H | BPF_MEM, BPF_REG_3, BPF_REG_7, offsetof(struct fp_flood, vid), 0);
+	emit(a, BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_skb_vlan_push);
+	fail[1] = jmp_fwd(a, BPF_JNE, BPF_REG_0, 0);
+	for (unsigned i = 0; i < ARRAY_SIZE(send); i++)
+		land(a, send[i]);
+	emit(a, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_2, BPF_REG_8, 0, 0);
+	emit(a, BPF_ALU64 | BPF_AND | BPF_K, BPF_REG_2, 0, 0, (int32_t)~FP_FLOOD_TAGGED);
 	emit(a, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_1, BPF_REG_6, 0, 0);
 	emit(a, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_3, 0, 0, 0);
 	emit(a, BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_clone_redirect);
 	emit(a, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 0);
+	emit(a, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+	/* the tag could not be changed (no memory): no more copies */
+	land(a, fail[0]);
+	land(a, fail[1]);
+	emit(a, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 1);
 	emit(a, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
 }
 

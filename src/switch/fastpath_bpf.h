@@ -25,11 +25,13 @@
  * inner tag of a double-tagged frame, or one the kernel did not take out)
  * or with an outer tag other than 802.1Q never matches.
  *
- * A second map holds flood lists: for a port whose VLAN's members are all
- * hooked access ports, the other members' ifindexes. The tc program sends
- * an untagged broadcast from such a port out of each (bpf_clone_redirect)
- * and lets it on to the switch's ring too, where the switch learns its
- * source and counts the copies but sends none itself.
+ * A second map holds flood lists: for a port whose untagged frames join a
+ * VLAN (an access port's, a trunk's native) whose members are all hooked,
+ * the other members, each with whether a frame leaves it tagged. The tc
+ * program sends an untagged broadcast from such a port out of each
+ * (bpf_clone_redirect), the VLAN's tag put on the copies for trunks, and
+ * lets it on to the switch's ring too, where the switch learns its source
+ * and counts the copies but sends none itself.
  */
 #ifndef NSLAB_SWITCH_FASTPATH_BPF_H
 #define NSLAB_SWITCH_FASTPATH_BPF_H
@@ -60,9 +62,13 @@ struct fp_value {
 #define FP_FLOOD_MAX 1024  /* a flood list's length */
 #define FP_FLOOD_PORTS 4096 /* ports with a list */
 
+#define FP_FLOOD_TAGGED 0x80000000u /* in fp_flood.port: the copy leaves tagged */
+
 struct fp_flood {
 	uint32_t n;
-	uint32_t ifindex[FP_FLOOD_MAX];
+	uint16_t vid; /* the VLAN, for the tag */
+	uint16_t pad;
+	uint32_t port[FP_FLOOD_MAX]; /* ifindex, | FP_FLOOD_TAGGED; the tagged ones first */
 };
 
 struct fp_bpf {

@@ -79,6 +79,8 @@ void normal_process(struct sw *sw, const struct pl_pkt *pkt, uint32_t now)
 			if (o != in && o->txfd >= 0 && !o->tx_errno) {
 				o->st.tx_packets++;
 				o->st.tx_bytes += pkt->len;
+				if (vlan_egress(&o->vlan, vid) == VLAN_OUT_TAGGED)
+					o->st.tx_bytes += FRAME_TAG_LEN;
 			}
 		}
 		fp_flooded(sw->fastpath);

@@ -1,12 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Broadcasts flooded by the kernel: in a VLAN whose members are all access
-# ports on the fast path, an untagged broadcast is copied out of every
-# other member by the ports' BPF program, once, and never into another
-# VLAN; the switch still learns its source and counts every copy. A frame
-# the switch would drop (a group source address) is not flooded either, a
-# trunk in the VLAN hands its floods back to the switch, and so does
-# --no-fast-path.
+# Broadcasts flooded by the kernel: in a VLAN whose members are all on the
+# fast path, an untagged broadcast is copied out of every other member by
+# the ports' BPF program, once, tagged where a trunk carries the VLAN
+# tagged, and never into another VLAN; the switch still learns its source
+# and counts every copy. A frame the switch would drop (a group source
+# address) is not flooded either; tagged broadcasts, and every flood with
+# --no-fast-path, are the switch's.
 . "$(dirname "$0")/switchd-lib.sh"
 
 quiet_ns
@@ -53,21 +53,53 @@ check_eq "blue receives none" 0 $(($(rx blue) - b0))
 check "the switch counts them as bad-source drops" test \
 	"$(swq '{"cmd":"stats"}' 'port(r, "red-sw")["drop_reasons"].get("bad-source", 0)')" -ge 5
 
-# green becomes a trunk of VLAN 1 (tagged): the kernel cannot tag, so the
-# switch floods VLAN 1 itself again; VLAN 2 has one port, nothing to flood.
+# Trunks in the VLAN: green carries VLAN 1 tagged, yellow untagged (its
+# native VLAN). The kernel still floods VLAN 1's untagged broadcasts,
+# putting the tag on green's copies; green's own tagged broadcasts are the
+# switch's to flood.
 sw_config '{"name":"red-sw"}' '{"name":"blue-sw"}' '{"name":"green-sw","trunk":[1],"native":0}' \
-	'{"name":"yellow-sw","vlan":2}'
-check "reload makes green a trunk" swctl '{"cmd":"reload"}'
-f0=$(floods) b0=$(rx blue) g0=$(rx green)
+	'{"name":"yellow-sw","trunk":[2],"native":1}'
+check "reload makes green and yellow trunks" swctl '{"cmd":"reload"}'
+capture() { # capture HOST: its broadcasts for 3 s, into HOST.pcap
+	in_node "$1" timeout 3 tcpdump -nli "$1-eth0" -w "$T_DIR/$1.pcap" "ether broadcast" \
+		>/dev/null 2>"$T_DIR/$1.tcpdump" &
+}
+tagged() { tcpdump -nr "$T_DIR/$1.pcap" "vlan $2" 2>/dev/null | wc -l; }
+untagged() { tcpdump -nr "$T_DIR/$1.pcap" "not vlan" 2>/dev/null | wc -l; }
+txb() { swq '{"cmd":"stats"}' "port(r, '$1-sw')['tx_bytes']"; }
+f0=$(floods) b0=$(rx blue) gb0=$(txb green) bb0=$(txb blue)
+capture green; capture yellow; sleep 1
 check "red sends 10 broadcasts" bcast red 10
-settle
-check_eq "the kernel flooded none" 0 $(($(floods) - f0))
-check_eq "blue still received each once, from the switch" 10 $(($(rx blue) - b0))
-check_eq "green received each once, tagged" 10 $(($(rx green) - g0))
+wait
+check_eq "the kernel flooded them" 10 $(($(floods) - f0))
+check_eq "blue received each once" 10 $(($(rx blue) - b0))
+check_eq "green received each once, tagged VLAN 1" "10 0" "$(tagged green 1) $(untagged green)"
+check_eq "yellow received each once, untagged (its native VLAN)" "0 10" "$(tagged yellow 1) $(untagged yellow)"
+check_eq "the switch counts green-sw's copies with their tags (4 bytes more each)" 40 \
+	$(($(txb green) - gb0 - ($(txb blue) - bb0)))
+f0=$(floods) r0=$(rx red)
+capture green; sleep 1
+check "yellow sends 10 untagged broadcasts (its native VLAN 1)" bcast yellow 10
+wait
+check_eq "the kernel flooded them" 10 $(($(floods) - f0))
+check_eq "red received each once" 10 $(($(rx red) - r0))
+check_eq "green received each once, tagged VLAN 1" 10 "$(tagged green 1)"
+f0=$(floods) r0=$(rx red)
+capture yellow; sleep 1
+check "green sends 10 broadcasts tagged VLAN 1 (scapy)" in_node green "$PY" -c '
+from scapy.all import Ether, Dot1Q, IP, UDP, sendp, conf
+conf.verb = 0
+smac = open("/sys/class/net/green-eth0/address").read().strip()
+sendp([Ether(src=smac, dst="ff:ff:ff:ff:ff:ff") / Dot1Q(vlan=1) / IP(dst="255.255.255.255") / UDP(dport=9)] * 10,
+      iface="green-eth0")'
+wait
+check_eq "the switch flooded them, not the kernel" 0 $(($(floods) - f0))
+check_eq "red received each once" 10 $(($(rx red) - r0))
+check_eq "yellow received each once, untagged" "0 10" "$(tagged yellow 1) $(untagged yellow)"
 
-# Back to access: the kernel takes VLAN 1's floods again.
+# Back to access ports only.
 sw_config '{"name":"red-sw"}' '{"name":"blue-sw"}' '{"name":"green-sw"}' '{"name":"yellow-sw","vlan":2}'
-check "reload makes green an access port again" swctl '{"cmd":"reload"}'
+check "reload makes green and yellow access ports again" swctl '{"cmd":"reload"}'
 f0=$(floods) b0=$(rx blue)
 check "red sends 10 broadcasts" bcast red 10
 settle
