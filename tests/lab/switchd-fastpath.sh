@@ -72,14 +72,16 @@ check "  and red still reaches 10.0.0.2 (relearned)" reaches red 10.0.0.2
 sw_stop
 check "with --flows 64" sw_start --flows 64
 check "red reaches 10.0.0.2" reaches red 10.0.0.2
-check "red sends 100 frames to blue's MAC from 100 new source MACs (scapy)" in_node red "$PY" -c '
+check "red sends 200 frames to blue's MAC from 200 new source MACs (scapy)" in_node red "$PY" -c '
 from scapy.all import Ether, sendp, conf
 conf.verb = 0
 sendp([Ether(src="02:00:00:00:%02x:%02x" % (i >> 8, i & 255), dst="'"$bmac"'", type=0x88b5) / (b"x" * 50)
-       for i in range(100)], iface="red-eth0")'
+       for i in range(200)], iface="red-eth0")'
 flows() { swq '{"cmd":"status"}' 'r["fast_path"]["flows"]'; }
-check_eq "  the kernel's table holds 64 flows, no more" 64 "$(flows)"
-check_out "  and the log says it is full" "flow table is full \(64 flows\)" cat "$SW_LOG"
+# (How many are left at any moment depends on where the second turns:
+# under pressure a flow goes at the first poll that finds it idle.)
+check "  the kernel's table holds no more than 64 flows" test "$(flows)" -le 64
+check_out "  and the log says it filled up" "flow table is full \(64 flows\)" cat "$SW_LOG"
 sleep 2.5
 check "  2.5 s later the idle flows are gone (under 48)" test "$(flows)" -lt 48
 check "red pings 10.0.0.2 again" in_node red ping -c5 -i0.05 -W1 10.0.0.2
