@@ -340,32 +340,20 @@ void fp_commit(struct fastpath *fp)
 		err_clear();
 }
 
-/*
- * What the switch does to a frame that comes in on port in with tag (0 or
- * FP_TAG(vid)) and leaves by port out: its VLAN in *vid, and in *act the
- * tag to take off or put on, by the same 802.1Q rules as the slow path
- * (vlan.h). False where it would not forward the frame so.
- */
+/* The flow's action for a frame that comes in on port in with tag (0 or
+ * FP_TAG(vid)) and leaves by port out (vlan_path), and its VLAN in *vid.
+ * False where the switch would not forward the frame so. */
 static bool decide(const struct port *in, const struct port *out, uint16_t tag, uint16_t *vid,
 		   struct fp_value *act)
 {
-	struct frame f = { .outer_tpid = tag ? ETHERTYPE_VLAN : 0,
-			   .outer_tci = tag & VLAN_VID_MASK };
+	enum vlan_tag_op op;
 
 	*act = (struct fp_value){ .out_ifindex = (uint32_t)out->ifindex };
-	if (vlan_ingress(&in->vlan, &f, vid) != VLAN_PASS)
+	if (!vlan_path(&in->vlan, &out->vlan, tag != 0, tag & VLAN_VID_MASK, vid, &op))
 		return false;
-	switch (vlan_egress(&out->vlan, *vid)) {
-	case VLAN_OUT_UNTAGGED:
-		act->pop = tag != 0;
-		return true;
-	case VLAN_OUT_TAGGED:
-		act->push = tag ? 0 : *vid;
-		return true;
-	case VLAN_OUT_NONE:
-		break;
-	}
-	return false;
+	act->pop = op == VLAN_TAG_POP;
+	act->push = op == VLAN_TAG_PUSH ? *vid : 0;
+	return true;
 }
 
 void fp_offer(struct fastpath *fp, const struct port *in, const struct port *out, uint16_t vid,

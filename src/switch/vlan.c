@@ -81,6 +81,27 @@ unsigned vlan_out_header(const struct frame *f, uint16_t vid, enum vlan_out out,
 	return FRAME_MACS_LEN + FRAME_TAG_LEN;
 }
 
+bool vlan_path(const struct vlan_port *in, const struct vlan_port *out, bool tagged,
+	       uint16_t tag_vid, uint16_t *vid, enum vlan_tag_op *op)
+{
+	struct frame f = { .outer_tpid = tagged ? ETHERTYPE_VLAN : 0,
+			   .outer_tci = tagged ? tag_vid & VLAN_VID_MASK : 0 };
+
+	if (vlan_ingress(in, &f, vid) != VLAN_PASS)
+		return false;
+	switch (vlan_egress(out, *vid)) {
+	case VLAN_OUT_UNTAGGED:
+		*op = tagged ? VLAN_TAG_POP : VLAN_TAG_KEEP;
+		return true;
+	case VLAN_OUT_TAGGED:
+		*op = tagged ? VLAN_TAG_KEEP : VLAN_TAG_PUSH;
+		return true;
+	case VLAN_OUT_NONE:
+		break;
+	}
+	return false;
+}
+
 const char *vlan_verdict_name(enum vlan_verdict v)
 {
 	switch (v) {

@@ -95,6 +95,20 @@ static inline bool vlan_rewrite_needed(const struct frame *f, uint16_t vid, enum
 	return f->outer_in_data;
 }
 
+/* What forwarding a frame from one port to another does to its tag. */
+enum vlan_tag_op { VLAN_TAG_KEEP, VLAN_TAG_POP, VLAN_TAG_PUSH };
+
+/*
+ * The whole path of a frame from port in to port out, for a frame that
+ * arrives untagged or (tagged) with an 802.1Q tag of VLAN tag_vid: its
+ * VLAN in *vid and the tag operation in *op (a push puts on a tag of *vid).
+ * False where the switch would not carry it from in to out (ingress drop,
+ * or out not in the VLAN). The same rules as vlan_ingress and vlan_egress,
+ * for a switch's kernel half, which sees only the tag.
+ */
+bool vlan_path(const struct vlan_port *in, const struct vlan_port *out, bool tagged,
+	       uint16_t tag_vid, uint16_t *vid, enum vlan_tag_op *op);
+
 const char *vlan_verdict_name(enum vlan_verdict v);
 
 #endif

@@ -211,6 +211,62 @@ static void push_and_pop(void **state)
 	assert_memory_equal(out, want, wlen);
 }
 
+/* vlan_path: the switch's kernel half sees only the tag; its decision must
+ * be the one ingress then egress make. */
+static void path(void **state)
+{
+	static const uint16_t both[] = { 10, 20 };
+	struct vlan_port acc1, acc10, acc20, trunk, trunk_nonative, trunk20;
+	enum vlan_tag_op op = VLAN_TAG_KEEP;
+	uint16_t vid = 0;
+
+	(void)state;
+	vlan_port_access(&acc1, 1);
+	vlan_port_access(&acc10, 10);
+	vlan_port_access(&acc20, 20);
+	vlan_port_trunk(&trunk, both, 2, 1);
+	vlan_port_trunk(&trunk_nonative, both, 2, 0);
+	vlan_port_trunk(&trunk20, both + 1, 1, 10);
+	/* access to access: nothing to do, same VLAN only */
+	assert_true(vlan_path(&acc10, &acc10, false, 0, &vid, &op));
+	assert_int_equal(vid, 10);
+	assert_int_equal(op, VLAN_TAG_KEEP);
+	assert_false(vlan_path(&acc10, &acc20, false, 0, &vid, &op));
+	/* a tagged frame never enters an access port, whatever its VLAN */
+	assert_false(vlan_path(&acc10, &acc10, true, 10, &vid, &op));
+	assert_false(vlan_path(&acc10, &trunk, true, 10, &vid, &op));
+	/* access to trunk: the tag goes on */
+	assert_true(vlan_path(&acc20, &trunk, false, 0, &vid, &op));
+	assert_int_equal(vid, 20);
+	assert_int_equal(op, VLAN_TAG_PUSH);
+	/* trunk to access: off */
+	assert_true(vlan_path(&trunk, &acc10, true, 10, &vid, &op));
+	assert_int_equal(vid, 10);
+	assert_int_equal(op, VLAN_TAG_POP);
+	assert_false(vlan_path(&trunk, &acc20, true, 10, &vid, &op));
+	/* trunk to trunk: kept, or off where the VLAN is the egress's native */
+	assert_true(vlan_path(&trunk, &trunk_nonative, true, 20, &vid, &op));
+	assert_int_equal(op, VLAN_TAG_KEEP);
+	assert_true(vlan_path(&trunk_nonative, &trunk20, true, 10, &vid, &op));
+	assert_int_equal(vid, 10);
+	assert_int_equal(op, VLAN_TAG_POP);
+	/* untagged on a trunk: its native VLAN, or nothing without one */
+	assert_false(vlan_path(&trunk, &acc10, false, 0, &vid, &op));
+	assert_true(vlan_path(&trunk, &acc1, false, 0, &vid, &op));
+	assert_int_equal(vid, 1);
+	assert_int_equal(op, VLAN_TAG_KEEP);
+	/* a tag of the native VLAN is accepted, and comes off */
+	assert_true(vlan_path(&trunk, &acc1, true, 1, &vid, &op));
+	assert_int_equal(op, VLAN_TAG_POP);
+	assert_false(vlan_path(&trunk_nonative, &acc10, false, 0, &vid, &op));
+	assert_true(vlan_path(&trunk20, &trunk, false, 0, &vid, &op));
+	assert_int_equal(vid, 10);
+	assert_int_equal(op, VLAN_TAG_PUSH);
+	/* VLANs the ingress trunk does not carry, and priority tags (VID 0) */
+	assert_false(vlan_path(&trunk, &trunk, true, 30, &vid, &op));
+	assert_false(vlan_path(&trunk, &acc10, true, 0, &vid, &op));
+}
+
 static void names(void **state)
 {
 	(void)state;
@@ -225,6 +281,7 @@ int main(void)
 		cmocka_unit_test(trunk_ingress),
 		cmocka_unit_test(egress),
 		cmocka_unit_test(push_and_pop),
+		cmocka_unit_test(path),
 		cmocka_unit_test(names),
 	};
 
