@@ -81,7 +81,7 @@ static void on_sigint(int sig)
 
 static void help(void)
 {
-	printf("Usage: nslab cli [LAB]\n\n"
+	printf("Usage: nslab cli [-l LAB | LAB]\n\n"
 	       "An interactive shell on a running lab (default: the only one), with\n"
 	       "history (~/" HISTORY_FILE ") and Tab completion of commands and names:\n"
 	       "  NODE CMD...   run CMD inside NODE (a host, \"host\" or \"inet\"); words that\n"
@@ -519,6 +519,11 @@ int shell_main(int argc, char **argv)
 	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
 		help();
 		return EXIT_OK;
+	}
+	/* -l LAB, as the other commands take it, or LAB */
+	if (argc == 3 && (!strcmp(argv[1], "-l") || !strcmp(argv[1], "--lab"))) {
+		argv[1] = argv[2];
+		argc = 2;
 	}
 	if (argc > 2 || (argc == 2 && argv[1][0] == '-'))
 		return cli_usage_error("cli", argc > 2 ? "one lab at most" : "unknown option");

@@ -30,7 +30,7 @@
 
 static void help(void)
 {
-	printf("Usage: nslab show [-j] [LAB] [NODE | SWITCH | host]\n\n"
+	printf("Usage: nslab show [-j] [-l LAB | LAB] [NODE | SWITCH | host]\n\n"
 	       "With no NODE: every node of the lab with its interfaces, link state, MAC,\n"
 	       "addresses and what each is attached to (switch and VLAN, or the other\n"
 	       "end of a link), and the switches with their gateway and NAT.\n"
@@ -38,8 +38,9 @@ static void help(void)
 	       "NDP). \"host\" shows the lab's host side the same way, so a node and the\n"
 	       "host can be compared. With SWITCH: its ports, VLANs, MAC table and\n"
 	       "counters.\n\n"
-	       "  -j, --json   JSON (schema in the README; stable)\n"
-	       "  -h, --help   this help\n");
+	       "  -l, --lab LAB  the lab (default: the only running one)\n"
+	       "  -j, --json     JSON (schema in the README; stable)\n"
+	       "  -h, --help     this help\n");
 }
 
 static const char *oper_str(uint8_t st, unsigned flags)
@@ -513,19 +514,25 @@ int show_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "lab", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *lab = NULL, *what = NULL;
+	bool lab_opt = false;
 	struct labsel ls;
 	bool json = false;
 	int c, rc;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "jl:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			json = true;
+			break;
+		case 'l':
+			lab = optarg;
+			lab_opt = true;
 			break;
 		case 'h':
 			help();
@@ -534,9 +541,11 @@ int show_main(int argc, char **argv)
 			return cli_usage_error("show", "unknown option");
 		}
 	}
-	if (argc - optind > 2)
+	if (argc - optind > (lab_opt ? 1 : 2))
 		return cli_usage_error("show", "too many arguments");
-	if (argc - optind == 2) {
+	if (lab_opt) {
+		what = argc > optind ? argv[optind] : NULL;
+	} else if (argc - optind == 2) {
 		lab = argv[optind];
 		what = argv[optind + 1];
 	} else if (argc - optind == 1) {

@@ -55,6 +55,9 @@ check_out "show NODE gives routes" 'default +172\.16\.10\.254 +eth0' "$NSLAB" sh
 check_out "show NODE gives the neighbour table" '172\.16\.10\.5 .*eth0' "$NSLAB" show red
 check_out "show host shows the host side" 'v-net-0 .*172\.16\.10\.254/24' "$NSLAB" show host
 check_out "show SWITCH shows its ports" 'red-eth0 .*red:eth0' "$NSLAB" show v-net-0
+check_out "show -l LAB NODE, as other commands name the lab" '^red \(lab seed, ' "$NSLAB" show -l seed red
+check_out "  and show -l LAB the lab" '^lab seed ' "$NSLAB" show -l seed
+check_status "  with no more than a node after it (2)" 2 "$NSLAB" show -l seed red blue
 check_out "switch SW fdb shows learnt MACs" '[0-9a-f:]{17} +1 +(red|blue)-eth0' "$NSLAB" switch v-net-0 fdb
 
 check "down by file name" "$NSLAB" down "$TOP/examples/seed.yaml"

@@ -84,6 +84,7 @@ check_out "  with every line" '^blue\\040ping\\040yellow$' cat "$HOME/.nslab_his
 
 # Without a terminal it reads commands from its input.
 check_out "cli reads commands from a pipe" '^172\.16\.10\.1$' bash -c "printf 'blue echo red\nexit\n' | $NSLAB cli seed"
+check_out "cli -l LAB, as other commands name the lab" '^172\.16\.10\.5$' bash -c "printf 'red echo blue\nexit\n' | $NSLAB cli -l seed"
 check_out "a history that cannot be written is no error" '^172\.16\.10\.5$' bash -c "printf 'red echo blue\n' | HOME=/nonexistent $NSLAB cli"
 check "nslab down" "$NSLAB" down seed
 finish
