@@ -16,14 +16,15 @@
 
 static void help(void)
 {
-	printf("Usage: nslab down [LAB | FILE | --all]\n\n"
+	printf("Usage: nslab down [-l LAB | LAB | FILE | --all]\n\n"
 	       "Remove everything a lab made, newest first: its switch daemons, NAT table,\n"
 	       "addresses, routes, links and namespaces (and the processes running in\n"
 	       "them), and put back the sysctls it changed once no other lab needs them.\n"
 	       "Nothing the lab did not make is touched. Works on a half-built lab and\n"
 	       "after a crash. With no argument, the one running lab.\n\n"
-	       "  -a, --all    every running lab\n"
-	       "  -h, --help   this help\n");
+	       "  -l, --lab LAB  that lab (as other commands name it; LAB alone works too)\n"
+	       "  -a, --all      every running lab\n"
+	       "  -h, --help     this help\n");
 }
 
 /* A FILE argument names its lab (the `name:` inside, or the file's name). */
@@ -68,18 +69,23 @@ int down_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "all", no_argument, NULL, 'a' },
+		{ "lab", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	const char *lab_opt = NULL;
 	char lab[128];
 	bool all = false;
 	int c, rc, status = EXIT_OK;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "ah", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "al:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			all = true;
+			break;
+		case 'l':
+			lab_opt = optarg;
 			break;
 		case 'h':
 			help();
@@ -88,7 +94,7 @@ int down_main(int argc, char **argv)
 			return cli_usage_error("down", "unknown option");
 		}
 	}
-	if (argc - optind > 1 || (all && optind < argc))
+	if (argc - optind > 1 || ((all || lab_opt) && optind < argc) || (all && lab_opt))
 		return cli_usage_error("down", "give one lab, one file, or --all");
 	if (all) {
 		char **labs;
@@ -107,7 +113,9 @@ int down_main(int argc, char **argv)
 			printf("no lab is running\n");
 		return status;
 	}
-	if (optind < argc) {
+	if (lab_opt) {
+		snprintf(lab, sizeof(lab), "%s", lab_opt);
+	} else if (optind < argc) {
 		lab_of(argv[optind], lab, sizeof(lab));
 	} else {
 		char **labs;

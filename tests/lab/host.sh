@@ -33,7 +33,7 @@ check "c reaches the world" pings c 198.51.100.1
 check "the first lab goes" "$NSLAB" down seed
 check_eq "forwarding stays on while the second lab needs it" 1 "$(cat /proc/sys/net/ipv4/ip_forward)"
 check "c still reaches the world" pings c 198.51.100.1
-check "the second lab goes" "$NSLAB" down second
+check "the second lab goes (down -l LAB)" "$NSLAB" down -l second
 check_eq "forwarding is back off" 0 "$(cat /proc/sys/net/ipv4/ip_forward)"
 check_fail "v-net-0 is gone" ip link show v-net-0
 check_fail "no nslab table is left" bash -c "nft list tables | grep -q nslab"
