@@ -120,7 +120,7 @@ void sw_set_fast_path(struct sw *sw, bool on)
 		free(all);
 	}
 	fp_floods_sync(sw->fastpath, sw);
-	log_info("fast path on: known unicast flows, and broadcasts between access ports, go by the kernel");
+	log_info("fast path on: known unicast flows and broadcasts go by the kernel");
 }
 
 static uint32_t sw_now(void)
