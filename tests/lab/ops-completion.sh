@@ -1,0 +1,47 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Bash completion (doc/nslab.bash-completion, installed by make install) as
+# bash drives it: commands, options, running labs, the nodes and switches
+# of a lab (the one named by -l or by a word, or the only one running), a
+# switch's views, and files for up.
+. "$(dirname "$0")/lib.sh"
+
+# complete WORD...: what Tab offers for the last WORD (empty: a new word),
+# one candidate per line, sorted.
+complete_words() {
+	bash -c '
+		. "$TOP/doc/nslab.bash-completion"
+		COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
+		COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
+		_nslab
+		printf "%s\n" "${COMPREPLY[@]}" | sort -u' _ "$NSLAB" "$@"
+}
+offers() { # offers EXPECTED WORD...: Tab on WORD... offers exactly EXPECTED (space-separated)
+	local want=$1 got; shift
+	got=$(complete_words "$@" | tr '\n' ' ' | sed 's/ $//')
+	[ "$got" = "$want" ] || { echo "wanted: $want"; echo "got:    $got"; return 1; }
+}
+offers_some() { # offers_some WORD-EXPECTED WORD...: EXPECTED among the candidates
+	local want=$1; shift
+	complete_words "$@" | grep -qx -- "$want" || { complete_words "$@"; return 1; }
+}
+
+check "nslab sh<Tab>: show" offers "show" sh
+check "nslab p<Tab>: ping, pingall" offers "ping pingall" p
+check "nslab up --sa<Tab>: --sandbox" offers "--sandbox" up --sa
+check "nslab show -<Tab> offers -l" offers_some "-l" show -
+check "nslab down -<Tab> offers --all" offers_some "--all" down -
+check "nslab switch SW <Tab>: its views" offers "fdb flows mdb ports stats" switch v-net-0 ""
+check "nslab switch SW fdb <Tab>: flush" offers "flush" switch v-net-0 fdb ""
+mkdir -p "$T_DIR/files" && touch "$T_DIR/files/net.yaml" "$T_DIR/files/notes.txt"
+check "nslab up <Tab> offers topology files, not others" offers "$T_DIR/files/net.yaml" up "$T_DIR/files/n"
+
+check "the seed comes up" "$NSLAB" up --sandbox
+check "nslab show -l <Tab>: the running labs" offers "seed" show -l ""
+check "nslab exec bl<Tab>: blue" offers "blue" exec bl
+check "nslab ping red <Tab> offers the other nodes" offers_some "yellow" ping red ""
+check "nslab show -l seed re<Tab>: red" offers "red" show -l seed re
+check "nslab show seed <Tab> offers the nodes and switches" offers_some "v-net-0" show seed ""
+check "nslab switch <Tab>: the switch" offers "v-net-0" switch ""
+check "nslab cli -l seed <Tab>: nothing more" offers "" cli -l seed ""
+check "down" "$NSLAB" down seed
+finish
