@@ -14,6 +14,7 @@
 
 #include "cli/labsel.h"
 #include "cli/out.h"
+#include "common/strbuf.h"
 #include "cli/show.h"
 #include "cli/switch_view.h"
 #include "common/errmsg.h"
@@ -224,8 +225,12 @@ static int daemon_state(const struct labsel *ls, const struct topo_switch *sw, e
 	}
 	*out = json_pack("{s:s, s:s, s:o, s:O}", "switch", sw->name, "kind", "nslab", "ports", rows,
 			 "fdb", json_object_get(fdb, "entries") ?: json_array());
-	if (*out && flows)
+	if (*out && flows) {
 		json_object_set(*out, "flows", json_object_get(flows, "flows") ?: json_array());
+		/* absent from a daemon older than multicast flows */
+		if (json_object_get(flows, "multicast_flows"))
+			json_object_set(*out, "multicast_flows", json_object_get(flows, "multicast_flows"));
+	}
 	if (*out && mdb) {
 		json_object_set(*out, "mdb", json_object_get(mdb, "groups") ?: json_array());
 		json_object_set_new(*out, "mld_snooping", json_boolean(json_is_true(json_object_get(mdb, "snooping"))));
@@ -263,6 +268,11 @@ static const struct out_col flow_cols[] = {
 	{ "OUT-TAG", "out_tagged", false },	{ "PACKETS", "packets", true },
 	{ "BYTES", "bytes", true },	 { "IDLE", "idle", true },
 };
+static const struct out_col mflow_cols[] = {
+	{ "IN", "in", false },	     { "SRC", "src", false },	      { "GROUP", "group", false },
+	{ "VLAN", "vlan", true },    { "IN-TAG", "in_tagged", false }, { "OUT", "outs", false },
+	{ "PACKETS", "packets", true }, { "BYTES", "bytes", true },   { "IDLE", "idle", true },
+};
 static const struct out_col mdb_cols[] = {
 	{ "GROUP", "group", false }, { "VLAN", "vlan", true }, { "PORT", "port", false },
 	{ "EXPIRES", "expires", true },
@@ -274,6 +284,30 @@ static const struct out_col stat_cols[] = {
 	{ "DROPS", "stats.drops", true }, { "ERRORS", "stats.errors", true },
 	{ "SNOOPED", "stats.snooped", true },
 };
+
+/* The multicast flows, their output ports joined by commas. */
+static void print_mflows(json_t *mflows)
+{
+	json_t *rows, *f, *o;
+	size_t i, k;
+
+	if (!json_array_size(mflows))
+		return;
+	rows = json_array();
+	json_array_foreach(mflows, i, f) {
+		json_t *row = json_deep_copy(f);
+		struct strbuf outs = STRBUF_INIT;
+
+		json_array_foreach(json_object_get(f, "out"), k, o)
+			sb_printf(&outs, "%s%s", k ? "," : "", json_string_value(o) ?: "?");
+		json_object_set_new(row, "outs", json_string(outs.s ? outs.s : ""));
+		sb_free(&outs);
+		json_array_append_new(rows, row);
+	}
+	printf("\nmulticast flows (the kernel copies each frame to every OUT port)\n");
+	out_table(stdout, rows, mflow_cols, sizeof(mflow_cols) / sizeof(mflow_cols[0]));
+	json_decref(rows);
+}
 
 void switch_print(json_t *st, enum switch_view view, bool json)
 {
@@ -300,6 +334,7 @@ void switch_print(json_t *st, enum switch_view view, bool json)
 			out_table(stdout, flows, flow_cols, sizeof(flow_cols) / sizeof(flow_cols[0]));
 		else
 			printf("no flow is forwarded by the kernel\n");
+		print_mflows(json_object_get(st, "multicast_flows"));
 		return;
 	}
 	if (view == SWITCH_VIEW_MDB) {

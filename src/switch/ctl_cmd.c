@@ -86,9 +86,11 @@ static json_t *cmd_status(struct sw *sw)
 
 		fp_totals(sw->fastpath, &packets, &bytes, &floods);
 		json_object_set_new(r, "fast_path",
-				    json_pack("{s:I,s:I,s:I,s:I}", "flows", (json_int_t)fp_count(sw->fastpath),
-					      "packets", (json_int_t)packets, "bytes", (json_int_t)bytes,
-					      "floods", (json_int_t)floods));
+				    json_pack("{s:I,s:I,s:I,s:I,s:I}", "flows",
+					      (json_int_t)fp_count(sw->fastpath), "multicast_flows",
+					      (json_int_t)fp_mcount(sw->fastpath), "packets",
+					      (json_int_t)packets, "bytes", (json_int_t)bytes, "floods",
+					      (json_int_t)floods));
 	} else {
 		json_object_set_new(r, "fast_path", json_false());
 	}
@@ -203,17 +205,6 @@ static void flow_one(const struct fp_flow_info *f, void *arg)
 						"idle", (json_int_t)f->idle));
 }
 
-/* The flows the kernel forwards for the switch (fastpath.h). */
-static json_t *cmd_flows(struct sw *sw)
-{
-	struct dump d = { sw, json_array() };
-	json_t *r = ok();
-
-	fp_foreach(sw->fastpath, now_s(), flow_one, &d);
-	json_object_set_new(r, "flows", d.arr);
-	return r;
-}
-
 /* A group as users read it elsewhere: dotted IPv4 for an IPv4-mapped one
  * (mcast.h), else IPv6's shortest form (RFC 5952). */
 static void group_str(const uint8_t a[16], char s[40])
@@ -223,6 +214,42 @@ static void group_str(const uint8_t a[16], char s[40])
 	memcpy(&in, a, 16);
 	if (!(mc_is_mapped4(a) ? inet_ntop(AF_INET, a + 12, s, 40) : inet_ntop(AF_INET6, &in, s, 40)))
 		snprintf(s, 40, "?");
+}
+
+static void mflow_one(const struct fp_mflow_info *f, void *arg)
+{
+	struct dump *d = arg;
+	struct port *in = sw_port_at(d->sw, f->in);
+	json_t *outs = json_array();
+	char src[18], group[40];
+
+	mac_str(f->src, src);
+	group_str(f->group, group);
+	for (uint32_t i = 0; i < f->n; i++) {
+		struct port *o = sw_port_at(d->sw, f->out[i]);
+
+		json_array_append_new(outs, json_string(o ? o->name : "?"));
+	}
+	json_array_append_new(d->arr, json_pack("{s:s,s:o,s:s,s:s,s:i,s:b,s:I,s:I,s:I}", "in",
+						in ? in->name : "?", "out", outs, "src", src,
+						"group", group, "vlan", f->vid, "in_tagged",
+						f->in_tagged, "packets", (json_int_t)f->packets,
+						"bytes", (json_int_t)f->bytes, "idle",
+						(json_int_t)f->idle));
+}
+
+/* The flows the kernel forwards for the switch (fastpath.h). */
+static json_t *cmd_flows(struct sw *sw)
+{
+	struct dump d = { sw, json_array() };
+	json_t *r = ok();
+
+	fp_foreach(sw->fastpath, now_s(), flow_one, &d);
+	json_object_set_new(r, "flows", d.arr);
+	d.arr = json_array();
+	fp_mforeach(sw->fastpath, now_s(), mflow_one, &d);
+	json_object_set_new(r, "multicast_flows", d.arr);
+	return r;
 }
 
 static void mdb_one(const struct mdb_entry_info *e, void *arg)

@@ -13,6 +13,7 @@
 #include "kernel/nl.h"
 #include "kernel/tc.h"
 #include "switch/fastpath_bpf.h"
+#include "switch/fastpath_mcast.h"
 #include "switch/sw.h"
 
 struct fp_flow {
@@ -36,6 +37,7 @@ struct fastpath {
 	uint64_t packets, bytes;
 	uint64_t floods;       /* broadcasts the kernel flooded */
 	struct fp_flood *list; /* scratch for fp_floods_sync */
+	struct fp_mcast *mc;   /* multicast flows */
 };
 
 static uint32_t key_hash(const struct fastpath *fp, const struct fp_key *k)
@@ -81,7 +83,7 @@ int fp_new(uint32_t max, struct fastpath **out)
 	*out = NULL;
 	if (!fp)
 		return err_set(-ENOMEM, "fast path");
-	fp->bpf.map_fd = fp->bpf.flood_fd = fp->bpf.tc_fd = fp->bpf.sock_fd = -1;
+	fp->bpf.map_fd = fp->bpf.flood_fd = fp->bpf.mcast_fd = fp->bpf.tc_fd = fp->bpf.sock_fd = -1;
 	fp->max = max ? max : FP_DEFAULT_FLOWS;
 	while (slots < fp->max * 2)
 		slots *= 2;
@@ -95,6 +97,8 @@ int fp_new(uint32_t max, struct fastpath **out)
 	}
 	fp->seed = (uint32_t)hash_seed();
 	rc = fp_bpf_open(&fp->bpf, fp->max);
+	if (!rc)
+		rc = fpm_new(FP_MCAST_FLOWS, &fp->mc);
 	if (!rc)
 		rc = nl_open(&fp->nl);
 	if (rc)
@@ -111,6 +115,7 @@ void fp_free(struct fastpath *fp)
 	if (!fp)
 		return;
 	nl_close(fp->nl);
+	fpm_free(fp->mc);
 	fp_bpf_close(&fp->bpf);
 	free(fp->flows);
 	free(fp->tab);
@@ -258,6 +263,7 @@ void fp_port_detach(struct fastpath *fp, struct sw *sw, struct port *p)
 	if (!p->fast)
 		return;
 	drop_flows(fp, sw, not_on_port, p);
+	fpm_flush(fp->mc, &fp->bpf, sw, &fp->packets, &fp->bytes);
 	snprintf(label, sizeof(label), "%s: fast path", p->name);
 	tc_clsact_del(fp->nl, p->ifindex, label);
 	p->fast = false;
@@ -451,9 +457,36 @@ void fp_poll(struct fastpath *fp, struct sw *sw, uint32_t now)
 	 * their idle time under pressure. The MAC table keeps its own aging. */
 	if (c.idle > fdb_aging(sw->fdb))
 		c.idle = fdb_aging(sw->fdb);
+	fpm_poll(fp->mc, &fp->bpf, sw, now, c.idle, &fp->packets, &fp->bytes);
 	if (fp->n >= fp->max / 4 * 3)
 		c.idle = 1;
 	drop_flows(fp, sw, live, &c);
+}
+
+void fp_moffer(struct fastpath *fp, struct sw *sw, const struct port *in, uint16_t vid,
+	       bool tagged, const uint8_t src[6], const uint8_t group[16], const uint16_t *outs,
+	       uint32_t n, uint32_t now)
+{
+	if (fp)
+		fpm_offer(fp->mc, &fp->bpf, sw, in, vid, tagged, src, group, outs, n, now);
+}
+
+void fp_mflush(struct fastpath *fp, struct sw *sw)
+{
+	if (fp)
+		fpm_flush(fp->mc, &fp->bpf, sw, &fp->packets, &fp->bytes);
+}
+
+uint32_t fp_mcount(const struct fastpath *fp)
+{
+	return fp ? fpm_count(fp->mc) : 0;
+}
+
+void fp_mforeach(const struct fastpath *fp, uint32_t now,
+		 void (*fn)(const struct fp_mflow_info *f, void *arg), void *arg)
+{
+	if (fp)
+		fpm_foreach(fp->mc, now, fn, arg);
 }
 
 uint32_t fp_count(const struct fastpath *fp)

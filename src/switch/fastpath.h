@@ -97,8 +97,30 @@ struct fp_flow_info {
 };
 void fp_foreach(const struct fastpath *fp, uint32_t now,
 		void (*fn)(const struct fp_flow_info *f, void *arg), void *arg);
-/* Frames and bytes the kernel forwarded since the daemon started, and
- * broadcasts it flooded. */
+/* IGMP or MLD snooping sent multicast data from src (station) to group
+ * (IPv4-mapped for IPv4), that came in on port in untagged or with a tag of
+ * VLAN vid, to the ports outs[n]: offload it (fastpath_mcast.h). */
+void fp_moffer(struct fastpath *fp, struct sw *sw, const struct port *in, uint16_t vid,
+	       bool tagged, const uint8_t src[6], const uint8_t group[16], const uint16_t *outs,
+	       uint32_t n, uint32_t now);
+/* Snooping's state changed: take every multicast flow back. */
+void fp_mflush(struct fastpath *fp, struct sw *sw);
+uint32_t fp_mcount(const struct fastpath *fp);
+
+struct fp_mflow_info {
+	uint16_t in, vid;
+	bool in_tagged;
+	uint8_t src[6], group[16];
+	const uint16_t *out; /* port indexes */
+	uint32_t n;
+	uint64_t packets, bytes; /* that came in; each out port sent as many */
+	uint32_t idle;
+};
+void fp_mforeach(const struct fastpath *fp, uint32_t now,
+		 void (*fn)(const struct fp_mflow_info *f, void *arg), void *arg);
+
+/* Frames and bytes the kernel forwarded since the daemon started (a
+ * multicast frame once, however many copies), and broadcasts it flooded. */
 void fp_totals(const struct fastpath *fp, uint64_t *packets, uint64_t *bytes, uint64_t *floods);
 
 #endif

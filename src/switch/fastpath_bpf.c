@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <stddef.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -15,7 +16,7 @@
 #include "common/errmsg.h"
 #include "common/util.h"
 
-#define PROG_MAX 160
+#define PROG_MAX 288
 
 /* A program being written; jumps to MISS are patched when it ends. */
 struct asm_buf {
@@ -24,6 +25,8 @@ struct asm_buf {
 	unsigned miss_jumps[16];
 	unsigned n_miss;
 	unsigned callback; /* where a subprogram starts, 0: none */
+	unsigned cb_refs[2]; /* the instructions that must point at it */
+	unsigned n_cb_refs;
 };
 
 static void emit(struct asm_buf *a, uint8_t code, uint8_t dst, uint8_t src, int16_t off, int32_t imm)
@@ -92,17 +95,15 @@ static void land(struct asm_buf *a, unsigned jump)
 #define KEY_AT(field) (int16_t)(KEY + (int)offsetof(struct fp_key, field))
 
 /*
- * The part both programs share: r0 = the flow's map value, or a jump to
- * miss when the frame is too short, has a tag in its bytes or an outer tag
- * other than 802.1Q, or is of no offloaded flow. r6 keeps the context
- * (LD_ABS needs it there, and clobbers r1-r5).
+ * The frame's tag, as the flow keys hold it, stored (16 bits) at r10 + off:
+ * FP_TAG(vid) for an out-of-band 802.1Q tag, 0 for none; a jump to miss for
+ * an outer tag of another kind, or a tag still in the frame's bytes (the
+ * kernel normally takes the outer one out of band before either hook).
  */
-static void emit_lookup(struct asm_buf *a, int map_fd)
+static void emit_tag_key(struct asm_buf *a, int16_t off)
 {
 	unsigned untagged;
 
-	emit(a, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_6, BPF_REG_1, 0, 0);
-	/* key.tag: the out-of-band tag, as FP_TAG(vid), or 0 */
 	emit(a, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_2, 0, 0, 0);
 	emit(a, BPF_LDX | BPF_W | BPF_MEM, BPF_REG_0, BPF_REG_6,
 	     offsetof(struct __sk_buff, vlan_present), 0);
@@ -115,13 +116,101 @@ static void emit_lookup(struct asm_buf *a, int map_fd)
 	emit(a, BPF_ALU64 | BPF_AND | BPF_K, BPF_REG_2, 0, 0, 0xfff);
 	emit(a, BPF_ALU64 | BPF_OR | BPF_K, BPF_REG_2, 0, 0, FP_TAGGED);
 	land(a, untagged);
-	emit(a, BPF_STX | BPF_H | BPF_MEM, BPF_REG_10, BPF_REG_2, KEY_AT(tag), 0);
-	emit(a, BPF_ST | BPF_H | BPF_MEM, BPF_REG_10, 0, KEY_AT(pad), 0);
-	/* A tag still in the bytes (the kernel normally takes the outer one
-	 * out of band before either hook) is the slow path's. */
+	emit(a, BPF_STX | BPF_H | BPF_MEM, BPF_REG_10, BPF_REG_2, off, 0);
 	emit(a, BPF_LD | BPF_H | BPF_ABS, 0, 0, 0, 12);
 	jmp_miss(a, BPF_JEQ, BPF_REG_0, ETH_P_8021Q);
 	jmp_miss(a, BPF_JEQ, BPF_REG_0, ETH_P_8021AD);
+}
+
+/* r0 = skb_load_bytes(skb, from, r10 + to, len), a jump to miss if it fails. */
+static void emit_load_bytes(struct asm_buf *a, int32_t from, int16_t to, int32_t len)
+{
+	emit(a, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_1, BPF_REG_6, 0, 0);
+	emit(a, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_2, 0, 0, from);
+	emit(a, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_3, BPF_REG_10, 0, 0);
+	emit(a, BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_3, 0, 0, to);
+	emit(a, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_4, 0, 0, len);
+	emit(a, BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_skb_load_bytes);
+	jmp_miss(a, BPF_JNE, BPF_REG_0, 0);
+}
+
+/* The multicast flow key on the stack, apart from the flow key. */
+#define MKEY (-64)
+#define MKEY_AT(field) (int16_t)(MKEY + (int)offsetof(struct fp_mkey, field))
+
+/*
+ * r0 = the multicast flow's map value for IP multicast UDP data — the
+ * destination MAC of the group's family (01:00:5e, 33:33), the IP protocol
+ * UDP, so IGMP and MLD (and every other control message) always reach the
+ * switch — or a jump to miss. r6: the context.
+ */
+static void emit_mcast_lookup(struct asm_buf *a, int mcast_fd)
+{
+	unsigned v4, key_done;
+
+	emit_tag_key(a, MKEY_AT(tag));
+	emit(a, BPF_LD | BPF_H | BPF_ABS, 0, 0, 0, 0);
+	v4 = jmp_fwd(a, BPF_JNE, BPF_REG_0, 0x3333);
+	emit(a, BPF_LD | BPF_H | BPF_ABS, 0, 0, 0, 12);
+	jmp_miss(a, BPF_JNE, BPF_REG_0, ETH_P_IPV6);
+	emit(a, BPF_LD | BPF_B | BPF_ABS, 0, 0, 0, ETH_HLEN + 6); /* next header */
+	jmp_miss(a, BPF_JNE, BPF_REG_0, IPPROTO_UDP);
+	emit_load_bytes(a, ETH_HLEN + 24, MKEY_AT(group), 16);
+	key_done = jmp_fwd(a, BPF_JA, 0, 0);
+	land(a, v4);
+	emit(a, BPF_LD | BPF_W | BPF_ABS, 0, 0, 0, 0);
+	emit(a, BPF_ALU64 | BPF_RSH | BPF_K, BPF_REG_0, 0, 0, 8);
+	jmp_miss(a, BPF_JNE, BPF_REG_0, 0x01005e);
+	emit(a, BPF_LD | BPF_H | BPF_ABS, 0, 0, 0, 12);
+	jmp_miss(a, BPF_JNE, BPF_REG_0, ETH_P_IP);
+	emit(a, BPF_LD | BPF_B | BPF_ABS, 0, 0, 0, ETH_HLEN + 9); /* protocol */
+	jmp_miss(a, BPF_JNE, BPF_REG_0, IPPROTO_UDP);
+	/* ::ffff:a.b.c.d */
+	emit(a, BPF_ST | BPF_W | BPF_MEM, BPF_REG_10, 0, MKEY_AT(group), 0);
+	emit(a, BPF_ST | BPF_W | BPF_MEM, BPF_REG_10, 0, (int16_t)(MKEY_AT(group) + 4), 0);
+	emit(a, BPF_ST | BPF_H | BPF_MEM, BPF_REG_10, 0, (int16_t)(MKEY_AT(group) + 8), 0);
+	emit(a, BPF_ST | BPF_H | BPF_MEM, BPF_REG_10, 0, (int16_t)(MKEY_AT(group) + 10), 0xffff);
+	emit_load_bytes(a, ETH_HLEN + 16, (int16_t)(MKEY_AT(group) + 12), 4);
+	land(a, key_done);
+	emit(a, BPF_LDX | BPF_W | BPF_MEM, BPF_REG_2, BPF_REG_6,
+	     offsetof(struct __sk_buff, ifindex), 0);
+	emit(a, BPF_STX | BPF_W | BPF_MEM, BPF_REG_10, BPF_REG_2, MKEY_AT(ifindex), 0);
+	emit_load_bytes(a, 6, MKEY_AT(src), 6);
+	emit_map_fd(a, BPF_REG_1, mcast_fd);
+	emit(a, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_2, BPF_REG_10, 0, 0);
+	emit(a, BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_2, 0, 0, MKEY);
+	emit(a, BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_map_lookup_elem);
+	jmp_miss(a, BPF_JEQ, BPF_REG_0, 0);
+}
+
+/* bpf_loop(list->n, the flood callback, {skb, list}) for the list at r0
+ * (r6: the context); the callback's address is patched in later. */
+static void emit_flood_loop(struct asm_buf *a)
+{
+	emit(a, BPF_STX | BPF_DW | BPF_MEM, BPF_REG_10, BPF_REG_6, -16, 0);
+	emit(a, BPF_STX | BPF_DW | BPF_MEM, BPF_REG_10, BPF_REG_0, -8, 0);
+	emit(a, BPF_LDX | BPF_W | BPF_MEM, BPF_REG_1, BPF_REG_0, offsetof(struct fp_flood, n), 0);
+	if (a->n_cb_refs < ARRAY_SIZE(a->cb_refs))
+		a->cb_refs[a->n_cb_refs++] = a->n;
+	emit(a, BPF_LD | BPF_DW | BPF_IMM, BPF_REG_2, BPF_PSEUDO_FUNC, 0, 0);
+	emit(a, 0, 0, 0, 0, 0);
+	emit(a, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_3, BPF_REG_10, 0, 0);
+	emit(a, BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_3, 0, 0, -16);
+	emit(a, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_4, 0, 0, 0);
+	emit(a, BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_loop);
+}
+
+/*
+ * The part both programs share: r0 = the flow's map value, or a jump to
+ * miss when the frame is too short, has a tag in its bytes or an outer tag
+ * other than 802.1Q, or is of no offloaded flow. r6 keeps the context
+ * (LD_ABS needs it there, and clobbers r1-r5).
+ */
+static void emit_lookup(struct asm_buf *a, int map_fd)
+{
+	emit(a, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_6, BPF_REG_1, 0, 0);
+	emit_tag_key(a, KEY_AT(tag));
+	emit(a, BPF_ST | BPF_H | BPF_MEM, BPF_REG_10, 0, KEY_AT(pad), 0);
 	emit(a, BPF_LDX | BPF_W | BPF_MEM, BPF_REG_2, BPF_REG_6,
 	     offsetof(struct __sk_buff, ifindex), 0);
 	emit(a, BPF_STX | BPF_W | BPF_MEM, BPF_REG_10, BPF_REG_2, KEY_AT(ifindex), 0);
@@ -146,13 +235,10 @@ static void emit_lookup(struct asm_buf *a, int map_fd)
  * the frame itself on to the stack, where the switch's copy was taken.
  * The list is walked by bpf_loop, whose callback the verifier checks once,
  * where an open loop would be checked for each of its FP_FLOOD_MAX rounds
- * (10 ms at every daemon start). Returns the index of the instruction that
- * must point at the callback (emit_flood_callback patches it).
+ * (10 ms at every daemon start).
  */
-static unsigned emit_flood(struct asm_buf *a, int flood_fd)
+static void emit_flood(struct asm_buf *a, int flood_fd)
 {
-	unsigned cb_ref;
-
 	emit_untagged_or_miss(a);
 	emit(a, BPF_LD | BPF_W | BPF_ABS, 0, 0, 0, 0);
 	jmp_miss_class(a, BPF_JMP32, BPF_JNE, BPF_REG_0, -1); /* ff:ff:ff:ff */
@@ -175,31 +261,21 @@ static unsigned emit_flood(struct asm_buf *a, int flood_fd)
 	emit(a, BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_2, 0, 0, -24);
 	emit(a, BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_map_lookup_elem);
 	jmp_miss(a, BPF_JEQ, BPF_REG_0, 0);
-	/* the callback's context: { skb, list } at r10 - 16 */
-	emit(a, BPF_STX | BPF_DW | BPF_MEM, BPF_REG_10, BPF_REG_6, -16, 0);
-	emit(a, BPF_STX | BPF_DW | BPF_MEM, BPF_REG_10, BPF_REG_0, -8, 0);
-	emit(a, BPF_LDX | BPF_W | BPF_MEM, BPF_REG_1, BPF_REG_0, offsetof(struct fp_flood, n), 0);
-	cb_ref = a->n;
-	emit(a, BPF_LD | BPF_DW | BPF_IMM, BPF_REG_2, BPF_PSEUDO_FUNC, 0, 0);
-	emit(a, 0, 0, 0, 0, 0);
-	emit(a, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_3, BPF_REG_10, 0, 0);
-	emit(a, BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_3, 0, 0, -16);
-	emit(a, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_4, 0, 0, 0);
-	emit(a, BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_loop);
+	emit_flood_loop(a);
 	bind_miss(a);
-	return cb_ref;
 }
 
 /* bpf_loop's callback (r1: the index, r2: the context): one clone out of
  * list->port[r1], with the VLAN's tag on or off as that port wants it;
  * 0 goes on, 1 stops. The tagged ports come first, so an untagged frame is
- * tagged once and untagged once. Patches the reference to it. */
-static void emit_flood_callback(struct asm_buf *a, unsigned cb_ref)
+ * tagged once and untagged once. Patches the references to it. */
+static void emit_flood_callback(struct asm_buf *a)
 {
 	unsigned tagged_out, send[3], fail[2];
 
-	if (cb_ref < PROG_MAX)
-		a->in[cb_ref].imm = (int32_t)(a->n - cb_ref - 1);
+	for (unsigned i = 0; i < a->n_cb_refs; i++)
+		if (a->cb_refs[i] < PROG_MAX)
+			a->in[a->cb_refs[i]].imm = (int32_t)(a->n - a->cb_refs[i] - 1);
 	a->callback = a->n;
 	emit(a, BPF_LDX | BPF_DW | BPF_MEM, BPF_REG_6, BPF_REG_2, 0, 0);
 	emit(a, BPF_LDX | BPF_DW | BPF_MEM, BPF_REG_7, BPF_REG_2, 8, 0);
@@ -243,11 +319,11 @@ static void emit_flood_callback(struct asm_buf *a, unsigned cb_ref)
 	emit(a, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
 }
 
-static void emit_tc(struct asm_buf *a, int map_fd, int flood_fd)
+static void emit_tc(struct asm_buf *a, const struct fp_bpf *b)
 {
-	unsigned no_pop, no_push, shot[2], cb_ref;
+	unsigned no_pop, no_push, shot[2];
 
-	emit_lookup(a, map_fd);
+	emit_lookup(a, b->map_fd);
 	/* count (r7: the flow's value, past the helpers' calls) */
 	emit(a, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_7, BPF_REG_0, 0, 0);
 	emit(a, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_1, 0, 0, 1);
@@ -283,18 +359,37 @@ static void emit_tc(struct asm_buf *a, int map_fd, int flood_fd)
 	emit(a, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, TC_ACT_SHOT);
 	emit(a, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
 	bind_miss(a);
-	cb_ref = emit_flood(a, flood_fd);
+	/* multicast data of a multicast flow: counted, a copy out of each
+	 * of its ports, and no more (the switch's filter kept none either) */
+	emit_mcast_lookup(a, b->mcast_fd);
+	emit(a, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_7, BPF_REG_0, 0, 0);
+	emit(a, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_1, 0, 0, 1);
+	emit(a, BPF_STX | BPF_DW | BPF_ATOMIC, BPF_REG_7, BPF_REG_1,
+	     offsetof(struct fp_mflow, packets), BPF_ADD);
+	emit(a, BPF_LDX | BPF_W | BPF_MEM, BPF_REG_1, BPF_REG_6, offsetof(struct __sk_buff, len), 0);
+	emit(a, BPF_STX | BPF_DW | BPF_ATOMIC, BPF_REG_7, BPF_REG_1,
+	     offsetof(struct fp_mflow, bytes), BPF_ADD);
+	emit(a, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_0, BPF_REG_7, 0, 0);
+	emit_flood_loop(a);
+	emit(a, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, TC_ACT_SHOT);
+	emit(a, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+	bind_miss(a);
+	emit_flood(a, b->flood_fd);
 	/* not ours, or flooded: on to the host's stack, which ignores it (see
 	 * link_change.set_ipv4_off) while the switch takes its copy */
 	emit(a, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, TC_ACT_OK);
 	emit(a, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
-	emit_flood_callback(a, cb_ref);
+	emit_flood_callback(a);
 }
 
-static void emit_sock(struct asm_buf *a, int map_fd)
+static void emit_sock(struct asm_buf *a, const struct fp_bpf *b)
 {
-	emit_lookup(a, map_fd);
+	emit_lookup(a, b->map_fd);
 	/* the kernel forwards it: keep nothing */
+	emit(a, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 0);
+	emit(a, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+	bind_miss(a);
+	emit_mcast_lookup(a, b->mcast_fd);
 	emit(a, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 0);
 	emit(a, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
 	bind_miss(a);
@@ -373,20 +468,36 @@ static int load(enum bpf_prog_type type, const struct asm_buf *a, const char *wh
 	memcpy(attr.prog_name, "nslab_fastpath", sizeof("nslab_fastpath"));
 	fd = (int)sys_bpf(BPF_PROG_LOAD, &attr);
 	if (fd < 0) {
-		/* Load again with the verifier's log, only to say why. */
+		/* Load again with the verifier's log, only to say why: its
+		 * last line is the verdict (the kernel keeps a log's end when
+		 * it does not fit, and then says ENOSPC: the first errno is
+		 * the one that counts). */
+		int rc = -errno;
+		char *end;
+
 		attr.log_buf = (uint64_t)(uintptr_t)log;
 		attr.log_size = sizeof(log);
 		attr.log_level = 1;
 		log[0] = '\0';
 		fd = (int)sys_bpf(BPF_PROG_LOAD, &attr);
-	}
-	if (fd < 0) {
-		int rc = -errno;
-		char *nl = strchr(log, '\n');
-
-		if (nl)
-			*nl = '\0';
-		fd = err_set(rc, "loading the %s program%s%s", what, log[0] ? ": " : "", log);
+		if (fd >= 0) {
+			close(fd);
+			fd = -1;
+		}
+		log[sizeof(log) - 1] = '\0';
+		/* the last line but the statistics */
+		for (;;) {
+			end = log + strlen(log);
+			while (end > log && end[-1] == '\n')
+				*--end = '\0';
+			end = strrchr(log, '\n');
+			if (!end || (strncmp(end + 1, "processed ", 10) &&
+				     strncmp(end + 1, "verification time", 17)))
+				break;
+			*end = '\0';
+		}
+		fd = err_set(rc, "loading the %s program%s%s", what, log[0] ? ": " : "",
+			     end ? end + 1 : log);
 	}
 	/* the program holds its BTF */
 	if (btf >= 0)
@@ -400,7 +511,7 @@ int fp_bpf_open(struct fp_bpf *b, uint32_t max)
 	union bpf_attr attr;
 	int rc;
 
-	b->map_fd = b->flood_fd = b->tc_fd = b->sock_fd = -1;
+	b->map_fd = b->flood_fd = b->mcast_fd = b->tc_fd = b->sock_fd = -1;
 	memset(&attr, 0, sizeof(attr));
 	attr.map_type = BPF_MAP_TYPE_HASH;
 	attr.key_size = sizeof(struct fp_key);
@@ -424,14 +535,26 @@ int fp_bpf_open(struct fp_bpf *b, uint32_t max)
 		rc = err_set(-errno, "creating the flood map");
 		goto fail;
 	}
+	memset(&attr, 0, sizeof(attr));
+	attr.map_type = BPF_MAP_TYPE_HASH;
+	attr.key_size = sizeof(struct fp_mkey);
+	attr.value_size = sizeof(struct fp_mflow);
+	attr.max_entries = FP_MCAST_FLOWS;
+	attr.map_flags = BPF_F_NO_PREALLOC;
+	memcpy(attr.map_name, "nslab_mcast", sizeof("nslab_mcast"));
+	b->mcast_fd = (int)sys_bpf(BPF_MAP_CREATE, &attr);
+	if (b->mcast_fd < 0) {
+		rc = err_set(-errno, "creating the multicast flow map");
+		goto fail;
+	}
 	memset(&a, 0, sizeof(a));
-	emit_tc(&a, b->map_fd, b->flood_fd);
+	emit_tc(&a, b);
 	rc = load(BPF_PROG_TYPE_SCHED_CLS, &a, "tc");
 	if (rc < 0)
 		goto fail;
 	b->tc_fd = rc;
 	memset(&a, 0, sizeof(a));
-	emit_sock(&a, b->map_fd);
+	emit_sock(&a, b);
 	rc = load(BPF_PROG_TYPE_SOCKET_FILTER, &a, "socket filter");
 	if (rc < 0)
 		goto fail;
@@ -450,9 +573,11 @@ void fp_bpf_close(struct fp_bpf *b)
 		close(b->tc_fd);
 	if (b->flood_fd >= 0)
 		close(b->flood_fd);
+	if (b->mcast_fd >= 0)
+		close(b->mcast_fd);
 	if (b->map_fd >= 0)
 		close(b->map_fd);
-	b->map_fd = b->flood_fd = b->tc_fd = b->sock_fd = -1;
+	b->map_fd = b->flood_fd = b->mcast_fd = b->tc_fd = b->sock_fd = -1;
 }
 
 static int map_op(int fd, int cmd, const void *k, void *v, uint64_t flags)
@@ -492,4 +617,21 @@ int fp_bpf_flood_del(const struct fp_bpf *b, uint32_t ifindex)
 	int rc = map_op(b->flood_fd, BPF_MAP_DELETE_ELEM, &ifindex, NULL, 0);
 
 	return rc == -ENOENT ? 0 : rc;
+}
+
+int fp_bpf_mcast_set(const struct fp_bpf *b, const struct fp_mkey *k, const struct fp_mflow *v)
+{
+	return map_op(b->mcast_fd, BPF_MAP_UPDATE_ELEM, k, (void *)v, BPF_ANY);
+}
+
+int fp_bpf_mcast_del(const struct fp_bpf *b, const struct fp_mkey *k)
+{
+	int rc = map_op(b->mcast_fd, BPF_MAP_DELETE_ELEM, k, NULL, 0);
+
+	return rc == -ENOENT ? 0 : rc;
+}
+
+int fp_bpf_mcast_get(const struct fp_bpf *b, const struct fp_mkey *k, struct fp_mflow *v)
+{
+	return map_op(b->mcast_fd, BPF_MAP_LOOKUP_ELEM, k, v, 0);
 }

@@ -71,9 +71,30 @@ struct fp_flood {
 	uint32_t port[FP_FLOOD_MAX]; /* ifindex, | FP_FLOOD_TAGGED; the tagged ones first */
 };
 
+/*
+ * A multicast flow: IP multicast data (UDP) from one station through one
+ * port to a group, as IGMP or MLD snooping sent it: to the list of ports
+ * it chose, each copy tagged as that port wants, by the same loop as a
+ * broadcast's. IPv4 groups are IPv4-mapped, as in the snooping tables.
+ */
+struct fp_mkey {
+	uint32_t ifindex;
+	uint16_t tag; /* 0 or FP_TAG(vid) */
+	uint8_t src[6];
+	uint8_t group[16];
+};
+
+struct fp_mflow {
+	struct fp_flood list; /* first: the flood loop reads it */
+	uint64_t packets, bytes;
+};
+
+#define FP_MCAST_FLOWS 1024
+
 struct fp_bpf {
 	int map_fd;
 	int flood_fd;
+	int mcast_fd;
 	int tc_fd;   /* BPF_PROG_TYPE_SCHED_CLS, direct action */
 	int sock_fd; /* BPF_PROG_TYPE_SOCKET_FILTER */
 };
@@ -90,5 +111,8 @@ int fp_bpf_lookup(const struct fp_bpf *b, const struct fp_key *k, struct fp_valu
  * one succeeds). */
 int fp_bpf_flood_set(const struct fp_bpf *b, uint32_t ifindex, const struct fp_flood *f);
 int fp_bpf_flood_del(const struct fp_bpf *b, uint32_t ifindex);
+int fp_bpf_mcast_set(const struct fp_bpf *b, const struct fp_mkey *k, const struct fp_mflow *v);
+int fp_bpf_mcast_del(const struct fp_bpf *b, const struct fp_mkey *k);
+int fp_bpf_mcast_get(const struct fp_bpf *b, const struct fp_mkey *k, struct fp_mflow *v);
 
 #endif

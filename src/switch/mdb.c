@@ -23,6 +23,7 @@ struct mdb {
 	/* after an overflow, everything floods until this time */
 	uint32_t flood_until;
 	bool overflowed;
+	uint32_t generation; /* changes whenever a lookup's answer may */
 	uint32_t *buckets;
 	struct mdb_entry *entries;
 };
@@ -109,6 +110,10 @@ bool mdb_join(struct mdb *mdb, uint16_t vid, const uint8_t group[16], uint16_t p
 	for (i = mdb->buckets[b]; i != MDB_NIL; i = mdb->entries[i].next) {
 		e = &mdb->entries[i];
 		if (e->port == port && same(e, vid, group)) {
+			/* a refresh changes nothing; reviving an expired
+			 * entry does */
+			if ((int32_t)(e->expires - now) <= 0)
+				mdb->generation++;
 			e->expires = expires;
 			return true;
 		}
@@ -119,6 +124,7 @@ bool mdb_join(struct mdb *mdb, uint16_t vid, const uint8_t group[16], uint16_t p
 		if (!mdb_overflowed(mdb, now) || (int32_t)(expires - mdb->flood_until) > 0)
 			mdb->flood_until = expires;
 		mdb->overflowed = true;
+		mdb->generation++;
 		return false;
 	}
 	i = mdb->free_head;
@@ -131,6 +137,7 @@ bool mdb_join(struct mdb *mdb, uint16_t vid, const uint8_t group[16], uint16_t p
 	e->next = mdb->buckets[b];
 	mdb->buckets[b] = i;
 	mdb->count++;
+	mdb->generation++;
 	return true;
 }
 
@@ -140,6 +147,7 @@ static void unlink_entry(struct mdb *mdb, uint32_t *link)
 	uint32_t i = *link;
 	struct mdb_entry *e = &mdb->entries[i];
 
+	mdb->generation++;
 	*link = e->next;
 	e->next = mdb->free_head;
 	mdb->free_head = i;
@@ -241,4 +249,9 @@ void mdb_foreach(const struct mdb *mdb, uint32_t now,
 			fn(&info, arg);
 		}
 	}
+}
+
+uint32_t mdb_generation(const struct mdb *mdb)
+{
+	return mdb->generation;
 }

@@ -57,6 +57,10 @@ uint32_t mdb_lookup(const struct mdb *mdb, uint16_t vid, const uint8_t group[16]
 uint32_t mdb_age(struct mdb *mdb, uint32_t now);
 /* Remove the entries of port (UINT16_MAX: every port) and vid (0: any). */
 uint32_t mdb_flush(struct mdb *mdb, uint16_t port, uint16_t vid);
+/* A number that changes whenever a lookup's answer may have (a new,
+ * revived or removed listener, an overflow); not when a report refreshes
+ * a listener. */
+uint32_t mdb_generation(const struct mdb *mdb);
 /* fn for every live entry; fn must not change the table. */
 void mdb_foreach(const struct mdb *mdb, uint32_t now,
 		 void (*fn)(const struct mdb_entry_info *e, void *arg), void *arg);

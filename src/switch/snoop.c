@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "common/util.h"
+#include "switch/fastpath.h"
 #include "switch/igmp.h"
 #include "switch/mld.h"
 #include "switch/pipeline.h"
@@ -22,6 +23,7 @@ struct snoop {
 	bool any_due;
 	uint32_t next_query, other_querier_until;
 	uint16_t *scratch; /* [SW_MAX_PORTS] */
+	uint16_t *outs;    /* [SW_MAX_PORTS] */
 	/* the query, vnet header first as a ring slot holds a frame */
 	uint8_t query[PORT_VNET_LEN + MLD_QUERY_FRAME_LEN];
 	struct pl_pkt query_pkt;
@@ -45,7 +47,8 @@ struct snoop *snoop_new(const char *switch_name, bool v4, uint32_t now)
 	s->router_until = calloc(SW_MAX_PORTS, sizeof(*s->router_until));
 	s->due = calloc(SW_MAX_PORTS, sizeof(*s->due));
 	s->scratch = calloc(SW_MAX_PORTS, sizeof(*s->scratch));
-	if (!s->mdb || !s->router_until || !s->due || !s->scratch) {
+	s->outs = calloc(SW_MAX_PORTS, sizeof(*s->outs));
+	if (!s->mdb || !s->router_until || !s->due || !s->scratch || !s->outs) {
 		snoop_free(s);
 		return NULL;
 	}
@@ -92,6 +95,7 @@ void snoop_free(struct snoop *s)
 	free(s->router_until);
 	free(s->due);
 	free(s->scratch);
+	free(s->outs);
 	free(s);
 }
 
@@ -145,44 +149,56 @@ static void learn(struct snoop *s, const struct port *in, uint16_t vid, const st
 	}
 }
 
-/* Out of the VLAN's router ports but in, and of ports[0..n) (listeners);
- * a frame nobody takes is counted as snooped. */
-static void send_to(struct sw *sw, struct snoop *s, const struct pl_pkt *pkt, uint16_t vid,
-		    const uint16_t *ports, uint32_t n, uint32_t now)
+/* The ports a frame for the listeners ports[0..n) goes out of: those and
+ * the VLAN's router ports, but in; into s->outs, how many. */
+static uint32_t outputs(struct sw *sw, struct snoop *s, const struct port *in, uint16_t vid,
+			const uint16_t *ports, uint32_t n, uint32_t now)
 {
-	struct port *in = pkt->in;
-	unsigned sent = 0;
+	uint32_t k = 0;
 
-	for (uint32_t i = 0; i < n; i++) {
-		struct port *o = sw_port_at(sw, ports[i]);
-
-		if (!o || o == in)
-			continue;
-		pl_output_vlan(sw, pkt, o, vid);
-		sent++;
-	}
+	for (uint32_t i = 0; i < n; i++)
+		if (sw_port_at(sw, ports[i]) && ports[i] != in->index)
+			s->outs[k++] = ports[i];
 	if (any_router(s, now)) {
 		for (unsigned i = 0; i < sw->flood_n[vid]; i++) {
-			uint16_t k = sw->flood_ports[vid][i];
+			uint16_t p = sw->flood_ports[vid][i];
 			bool listener = false;
 
-			if (k == in->index || !snoop_is_router(s, k, now))
+			if (p == in->index || !snoop_is_router(s, p, now))
 				continue;
 			for (uint32_t j = 0; j < n && !listener; j++)
-				listener = ports[j] == k;
-			if (!listener) {
-				pl_output_vlan(sw, pkt, sw->ports[k], vid);
-				sent++;
-			}
+				listener = ports[j] == p;
+			if (!listener)
+				s->outs[k++] = p;
 		}
 	}
-	if (!sent)
+	return k;
+}
+
+/* Out of the listeners ports[0..n) and the router ports (outputs); a frame
+ * nobody takes is counted as snooped. Data may go the kernel's way from
+ * then on (group: its group), control never. */
+static void send_to(struct sw *sw, struct snoop *s, const struct pl_pkt *pkt, uint16_t vid,
+		    const uint16_t *ports, uint32_t n, uint32_t now, const uint8_t *group)
+{
+	struct port *in = pkt->in;
+	uint32_t k = outputs(sw, s, in, vid, ports, n, now);
+
+	for (uint32_t i = 0; i < k; i++)
+		pl_output_vlan(sw, pkt, sw->ports[s->outs[i]], vid);
+	if (!k)
 		in->st.snooped++;
+	else if (group && sw->fastpath && !pkt->fr.outer_in_data)
+		fp_moffer(sw->fastpath, sw, in, vid, frame_is_tagged(&pkt->fr), pkt->fr.src, group,
+			  s->outs, k, now);
 }
 
 /* A multicast router behind in: it wants every group and every report. */
-static void router_heard(struct snoop *s, const struct port *in, uint32_t now)
+static void router_heard(struct sw *sw, struct snoop *s, const struct port *in, uint32_t now)
 {
+	/* a new router port: every group's ports change */
+	if (!snoop_is_router(s, in->index, now))
+		fp_mflush(sw->fastpath, sw);
 	s->router_until[in->index] = now + SNOOP_OTHER_QUERIER;
 	s->routers_until = now + SNOOP_OTHER_QUERIER;
 }
@@ -213,7 +229,7 @@ bool snoop_forward(struct sw *sw, struct snoop *s, const struct pl_pkt *pkt, uin
 			 * (RFC 3376 §6.6.2, RFC 3810 §7.6.2, RFC 4541
 			 * §2.1.1): ours falls silent meanwhile if that
 			 * is the other's. */
-			router_heard(s, in, now);
+			router_heard(sw, s, in, now);
 			if (memcmp(m.src, s->v4 ? s->addr : zero, 16) != 0 &&
 			    (s->v4 || memcmp(m.src, s->addr, 16) < 0))
 				s->other_querier_until = now + SNOOP_OTHER_QUERIER;
@@ -221,13 +237,19 @@ bool snoop_forward(struct sw *sw, struct snoop *s, const struct pl_pkt *pkt, uin
 		}
 		return false;
 	case MC_ROUTER:
-		router_heard(s, in, now);
+		router_heard(sw, s, in, now);
 		return false;
 	case MC_REPORT:
-	case MC_LEAVE:
+	case MC_LEAVE: {
+		uint32_t gen = mdb_generation(s->mdb);
+
 		learn(s, in, vid, &m, now);
-		send_to(sw, s, pkt, vid, NULL, 0, now);
+		/* a group's ports changed: so must its multicast flows */
+		if (mdb_generation(s->mdb) != gen)
+			fp_mflush(sw->fastpath, sw);
+		send_to(sw, s, pkt, vid, NULL, 0, now, NULL);
 		return true;
+	}
 	case MC_DATA:
 		if (unsnooped(s, m.group))
 			return false;
@@ -248,7 +270,7 @@ bool snoop_forward(struct sw *sw, struct snoop *s, const struct pl_pkt *pkt, uin
 				return false;
 			n = 0;
 		}
-		send_to(sw, s, pkt, vid, s->scratch, n, now);
+		send_to(sw, s, pkt, vid, s->scratch, n, now, m.group);
 		return true;
 	case MC_NOT_MC:
 		break;
@@ -269,12 +291,14 @@ static void forget(struct snoop *s, uint16_t port, bool ask)
 
 void snoop_port_reset(struct sw *sw, uint16_t port)
 {
+	fp_mflush(sw->fastpath, sw);
 	forget(sw->snoop, port, true);
 	forget(sw->snoop4, port, true);
 }
 
 void snoop_port_gone(struct sw *sw, uint16_t port)
 {
+	fp_mflush(sw->fastpath, sw);
 	forget(sw->snoop, port, false);
 	forget(sw->snoop4, port, false);
 }
@@ -326,13 +350,25 @@ void snoop_send_queries(struct sw *sw, uint32_t now)
 
 static void tick(struct sw *sw, struct snoop *s, uint32_t now)
 {
+	bool changed;
+
 	if (!s)
 		return;
-	mdb_age(s->mdb, now);
+	changed = mdb_age(s->mdb, now) > 0;
 	if (s->routers_until && !after(s->routers_until, now)) {
 		s->routers_until = 0;
 		memset(s->router_until, 0, SW_MAX_PORTS * sizeof(*s->router_until));
+		changed = true;
+	} else if (s->routers_until) {
+		for (unsigned i = 0; i < sw->max_index && i < SW_MAX_PORTS; i++)
+			if (s->router_until[i] && !after(s->router_until[i], now)) {
+				s->router_until[i] = 0;
+				changed = true;
+			}
 	}
+	/* A listener or router port aged out: the groups' ports changed. */
+	if (changed)
+		fp_mflush(sw->fastpath, sw);
 	send_queries(sw, s, now);
 }
 

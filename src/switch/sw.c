@@ -136,6 +136,7 @@ int sw_set_snooping(struct sw *sw, int family, bool on)
 
 	if (on == (*sp != NULL))
 		return 0;
+	fp_mflush(sw->fastpath, sw);
 	if (!on) {
 		snoop_free(*sp);
 		*sp = NULL;
@@ -233,8 +234,11 @@ int sw_rebuild(struct sw *sw)
 	}
 	free(sw->flood_block);
 	sw->flood_block = block;
-	if (sw->fastpath)
+	if (sw->fastpath) {
 		fp_floods_sync(sw->fastpath, sw);
+		/* members changed: so may any group's ports */
+		fp_mflush(sw->fastpath, sw);
+	}
 	return 0;
 }
 

@@ -112,9 +112,31 @@ bg "$T_DIR/b1" listen b 4
 bg "$T_DIR/c1" sniff c 3
 sleep 0.5
 check "b's listener is known on b's port" mdb_has ff05::4242 b-
+swreq() { # swreq CMD: the switch's reply to {"cmd": CMD}
+	"$PY" - "${NSLAB_RUN_DIR:-/run/nslab}/mld/sw.sock" "$1" <<'PY'
+import json, socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+s.sendall(json.dumps({"cmd": sys.argv[2]}).encode() + b"\n")
+r = b""
+while not r.endswith(b"\n"):
+    r += s.recv(65536)
+print(r.decode(), end="")
+PY
+}
+kpkts() { swreq status | $PY -c 'import json, sys; print(json.load(sys.stdin)["fast_path"]["packets"])'; }
+k0=$(kpkts)
 send 20
+swreq flows >"$T_DIR/flows"
 wait
 check_eq "b receives every datagram to its group" 20 "$(result "$T_DIR/b1")"
+k1=$(kpkts)
+echo "# the kernel carried $((k1 - k0)) of 20"
+check "  most went by the kernel (10 or more of 20)" test $((k1 - k0)) -ge 10
+check "  by a multicast flow a-eth0 -> [b-eth0] for ff05::4242" "$PY" -c '
+import json, sys
+m = json.load(open(sys.argv[1]))["multicast_flows"]
+assert any(f["in"] == "a-eth0" and f["out"] == ["b-eth0"] and f["group"] == "ff05::4242" and f["packets"] > 0 for f in m), m' "$T_DIR/flows"
 check_eq "c, no listener, sees none of them on its link" 0 "$(result "$T_DIR/c1")"
 check "  and its IPv6 multicast counted as snooped, not as drops" test "$("$NSLAB" switch -j sw stats | $PY -c '
 import json, sys; print(sum(p["stats"]["snooped"] for p in json.load(sys.stdin)))')" -gt 0

@@ -317,6 +317,40 @@ static void mdb_joins_leaves_and_ages(void **state)
 	mdb_free(t);
 }
 
+/* The generation moves when a lookup's answer may change (the fast path's
+ * multicast flows go then), not when a report only refreshes. */
+static void mdb_generation_moves_on_changes_only(void **state)
+{
+	struct mdb *t = mdb_new(2);
+	uint32_t g;
+
+	(void)state;
+	assert_non_null(t);
+	g = mdb_generation(t);
+	assert_true(mdb_join(t, 1, G1, 3, 100, 360));
+	assert_int_not_equal(mdb_generation(t), g); /* a new listener */
+	g = mdb_generation(t);
+	assert_true(mdb_join(t, 1, G1, 3, 200, 460));
+	assert_int_equal(mdb_generation(t), g); /* a refresh */
+	assert_true(mdb_join(t, 1, G1, 3, 500, 760));
+	assert_int_not_equal(mdb_generation(t), g); /* revived after it expired at 460 */
+	g = mdb_generation(t);
+	mdb_leave(t, 1, G2, 3);
+	assert_int_equal(mdb_generation(t), g); /* nothing to leave */
+	mdb_leave(t, 1, G1, 3);
+	assert_int_not_equal(mdb_generation(t), g);
+	g = mdb_generation(t);
+	assert_true(mdb_join(t, 1, G1, 1, 100, 360));
+	assert_true(mdb_join(t, 1, G1, 2, 100, 360));
+	g = mdb_generation(t);
+	assert_false(mdb_join(t, 1, G2, 3, 100, 360)); /* full: everything floods */
+	assert_int_not_equal(mdb_generation(t), g);
+	g = mdb_generation(t);
+	assert_int_equal(mdb_age(t, 400), 2);
+	assert_int_not_equal(mdb_generation(t), g);
+	mdb_free(t);
+}
+
 static void mdb_overflow_floods_until_all_refreshed(void **state)
 {
 	struct mdb *t = mdb_new(2);
@@ -654,6 +688,7 @@ int main(void)
 		cmocka_unit_test(rejects_what_is_not_mld),
 		cmocka_unit_test(builds_a_valid_query),
 		cmocka_unit_test(mdb_joins_leaves_and_ages),
+		cmocka_unit_test(mdb_generation_moves_on_changes_only),
 		cmocka_unit_test(mdb_overflow_floods_until_all_refreshed),
 		cmocka_unit_test_setup_teardown(queries_every_port_at_start, setup, teardown),
 		cmocka_unit_test_setup_teardown(group_traffic_goes_to_listeners, setup, teardown),
