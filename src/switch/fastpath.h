@@ -27,9 +27,11 @@
  * would: in a VLAN whose members are all on the fast path, each port's BPF
  * program copies an untagged broadcast out of the others, tagged where a
  * trunk carries the VLAN tagged (fp_floods_sync), while the switch, which
- * still receives the frame, learns from it and counts the copies. Tagged
- * broadcasts (from trunks), other floods (multicast, unknown unicast) and
- * everything NORMAL would drop always take the slow path; so do all frames when the kernel lacks BPF
+ * still receives the frame, learns from it and counts the copies.
+ * Multicast streams too, once IGMP or MLD snooping has chosen their ports
+ * (fastpath_mcast.h). Tagged broadcasts (from trunks), other floods
+ * (flooded multicast, unknown unicast) and everything NORMAL would drop
+ * always take the slow path; so do all frames when the kernel lacks BPF
  * (fp_new fails and the daemon runs without the fast path).
  */
 #ifndef NSLAB_SWITCH_FASTPATH_H
