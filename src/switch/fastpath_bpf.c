@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -183,13 +184,16 @@ static void emit_mcast_lookup(struct asm_buf *a, int mcast_fd)
 	jmp_miss(a, BPF_JEQ, BPF_REG_0, 0);
 }
 
-/* bpf_loop(list->n, the flood callback, {skb, list}) for the list at r0
- * (r6: the context); the callback's address is patched in later. */
-static void emit_flood_loop(struct asm_buf *a)
+/* bpf_loop(list->n, or one less, the flood callback, {skb, list}) for the
+ * list at r0 (r6: the context); the callback's address is patched in
+ * later. */
+static void emit_flood_loop(struct asm_buf *a, bool all_but_last)
 {
 	emit(a, BPF_STX | BPF_DW | BPF_MEM, BPF_REG_10, BPF_REG_6, -16, 0);
 	emit(a, BPF_STX | BPF_DW | BPF_MEM, BPF_REG_10, BPF_REG_0, -8, 0);
 	emit(a, BPF_LDX | BPF_W | BPF_MEM, BPF_REG_1, BPF_REG_0, offsetof(struct fp_flood, n), 0);
+	if (all_but_last)
+		emit(a, BPF_ALU | BPF_SUB | BPF_K, BPF_REG_1, 0, 0, 1);
 	if (a->n_cb_refs < ARRAY_SIZE(a->cb_refs))
 		a->cb_refs[a->n_cb_refs++] = a->n;
 	emit(a, BPF_LD | BPF_DW | BPF_IMM, BPF_REG_2, BPF_PSEUDO_FUNC, 0, 0);
@@ -261,8 +265,37 @@ static void emit_flood(struct asm_buf *a, int flood_fd)
 	emit(a, BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_2, 0, 0, -24);
 	emit(a, BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_map_lookup_elem);
 	jmp_miss(a, BPF_JEQ, BPF_REG_0, 0);
-	emit_flood_loop(a);
+	emit_flood_loop(a, false);
 	bind_miss(a);
+}
+
+/*
+ * The tag as the list's port r8 (ifindex | FP_FLOOD_TAGGED) wants it on the
+ * frame r6: off for an untagged port, the list's VLAN (r7: the list) on for
+ * a tagged one, if not there already. fail[] are jumps taken when the
+ * kernel could not change it (no memory); the caller lands them.
+ */
+static void emit_port_tag(struct asm_buf *a, unsigned fail[2])
+{
+	unsigned tagged_out, send[3];
+
+	emit(a, BPF_LDX | BPF_W | BPF_MEM, BPF_REG_1, BPF_REG_6,
+	     offsetof(struct __sk_buff, vlan_present), 0);
+	tagged_out = jmp_fwd(a, BPF_JSET, BPF_REG_8, (int32_t)FP_FLOOD_TAGGED);
+	send[0] = jmp_fwd(a, BPF_JEQ, BPF_REG_1, 0);
+	emit(a, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_1, BPF_REG_6, 0, 0);
+	emit(a, BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_skb_vlan_pop);
+	fail[0] = jmp_fwd(a, BPF_JNE, BPF_REG_0, 0);
+	send[1] = jmp_fwd(a, BPF_JA, 0, 0);
+	land(a, tagged_out);
+	send[2] = jmp_fwd(a, BPF_JNE, BPF_REG_1, 0);
+	emit(a, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_1, BPF_REG_6, 0, 0);
+	emit(a, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_2, 0, 0, htons(ETH_P_8021Q));
+	emit(a, BPF_LDX | BPF_H | BPF_MEM, BPF_REG_3, BPF_REG_7, offsetof(struct fp_flood, vid), 0);
+	emit(a, BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_skb_vlan_push);
+	fail[1] = jmp_fwd(a, BPF_JNE, BPF_REG_0, 0);
+	for (unsigned i = 0; i < ARRAY_SIZE(send); i++)
+		land(a, send[i]);
 }
 
 /* bpf_loop's callback (r1: the index, r2: the context): one clone out of
@@ -271,7 +304,7 @@ static void emit_flood(struct asm_buf *a, int flood_fd)
  * tagged once and untagged once. Patches the references to it. */
 static void emit_flood_callback(struct asm_buf *a)
 {
-	unsigned tagged_out, send[3], fail[2];
+	unsigned fail[2];
 
 	for (unsigned i = 0; i < a->n_cb_refs; i++)
 		if (a->cb_refs[i] < PROG_MAX)
@@ -286,25 +319,7 @@ static void emit_flood_callback(struct asm_buf *a)
 	emit(a, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_3, BPF_REG_7, 0, 0);
 	emit(a, BPF_ALU64 | BPF_ADD | BPF_X, BPF_REG_3, BPF_REG_1, 0, 0);
 	emit(a, BPF_LDX | BPF_W | BPF_MEM, BPF_REG_8, BPF_REG_3, offsetof(struct fp_flood, port), 0);
-	emit(a, BPF_LDX | BPF_W | BPF_MEM, BPF_REG_1, BPF_REG_6,
-	     offsetof(struct __sk_buff, vlan_present), 0);
-	tagged_out = jmp_fwd(a, BPF_JSET, BPF_REG_8, (int32_t)FP_FLOOD_TAGGED);
-	/* the copy leaves untagged: take the tag off if there is one */
-	send[0] = jmp_fwd(a, BPF_JEQ, BPF_REG_1, 0);
-	emit(a, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_1, BPF_REG_6, 0, 0);
-	emit(a, BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_skb_vlan_pop);
-	fail[0] = jmp_fwd(a, BPF_JNE, BPF_REG_0, 0);
-	send[1] = jmp_fwd(a, BPF_JA, 0, 0);
-	/* the copy leaves tagged: put the VLAN's tag on if there is none */
-	land(a, tagged_out);
-	send[2] = jmp_fwd(a, BPF_JNE, BPF_REG_1, 0);
-	emit(a, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_1, BPF_REG_6, 0, 0);
-	emit(a, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_2, 0, 0, htons(ETH_P_8021Q));
-	emit(a, BPF_LDX | BPF_H | BPF_MEM, BPF_REG_3, BPF_REG_7, offsetof(struct fp_flood, vid), 0);
-	emit(a, BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_skb_vlan_push);
-	fail[1] = jmp_fwd(a, BPF_JNE, BPF_REG_0, 0);
-	for (unsigned i = 0; i < ARRAY_SIZE(send); i++)
-		land(a, send[i]);
+	emit_port_tag(a, fail);
 	emit(a, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_2, BPF_REG_8, 0, 0);
 	emit(a, BPF_ALU64 | BPF_AND | BPF_K, BPF_REG_2, 0, 0, (int32_t)~FP_FLOOD_TAGGED);
 	emit(a, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_1, BPF_REG_6, 0, 0);
@@ -321,7 +336,7 @@ static void emit_flood_callback(struct asm_buf *a)
 
 static void emit_tc(struct asm_buf *a, const struct fp_bpf *b)
 {
-	unsigned no_pop, no_push, shot[2];
+	unsigned no_pop, no_push, shot[2], mshot[3];
 
 	emit_lookup(a, b->map_fd);
 	/* count (r7: the flow's value, past the helpers' calls) */
@@ -369,8 +384,26 @@ static void emit_tc(struct asm_buf *a, const struct fp_bpf *b)
 	emit(a, BPF_LDX | BPF_W | BPF_MEM, BPF_REG_1, BPF_REG_6, offsetof(struct __sk_buff, len), 0);
 	emit(a, BPF_STX | BPF_DW | BPF_ATOMIC, BPF_REG_7, BPF_REG_1,
 	     offsetof(struct fp_mflow, bytes), BPF_ADD);
+	/* clones out of all the ports but the last, which gets the frame
+	 * itself (bpf_redirect), as the bridge's flood ends: a stream to one
+	 * listener is never cloned */
 	emit(a, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_0, BPF_REG_7, 0, 0);
-	emit_flood_loop(a);
+	emit_flood_loop(a, true);
+	emit(a, BPF_LDX | BPF_W | BPF_MEM, BPF_REG_1, BPF_REG_7, offsetof(struct fp_flood, n), 0);
+	emit(a, BPF_ALU64 | BPF_SUB | BPF_K, BPF_REG_1, 0, 0, 1);
+	mshot[0] = jmp_fwd(a, BPF_JGE, BPF_REG_1, FP_FLOOD_MAX);
+	emit(a, BPF_ALU64 | BPF_LSH | BPF_K, BPF_REG_1, 0, 0, 2);
+	emit(a, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_3, BPF_REG_7, 0, 0);
+	emit(a, BPF_ALU64 | BPF_ADD | BPF_X, BPF_REG_3, BPF_REG_1, 0, 0);
+	emit(a, BPF_LDX | BPF_W | BPF_MEM, BPF_REG_8, BPF_REG_3, offsetof(struct fp_flood, port), 0);
+	emit_port_tag(a, &mshot[1]);
+	emit(a, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_1, BPF_REG_8, 0, 0);
+	emit(a, BPF_ALU64 | BPF_AND | BPF_K, BPF_REG_1, 0, 0, (int32_t)~FP_FLOOD_TAGGED);
+	emit(a, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_2, 0, 0, 0);
+	emit(a, BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_redirect);
+	emit(a, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+	for (unsigned i = 0; i < ARRAY_SIZE(mshot); i++)
+		land(a, mshot[i]);
 	emit(a, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, TC_ACT_SHOT);
 	emit(a, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
 	bind_miss(a);
