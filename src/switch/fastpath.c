@@ -287,20 +287,26 @@ static bool vlan_kernel_floods(const struct sw *sw, uint16_t vid)
 	return true;
 }
 
-/* fp->list: VLAN vid's members but p, the ones that tag first. */
-static void flood_list(struct fastpath *fp, const struct sw *sw, const struct port *p, uint16_t vid)
+bool fp_flood_fill(struct fp_flood *list, const struct sw *sw, uint16_t vid, const uint16_t *ports,
+		   uint32_t n, const struct port *skip)
 {
-	fp->list->n = 0;
-	fp->list->vid = vid;
+	list->n = 0;
+	list->vid = vid;
+	if (n > FP_FLOOD_MAX + 1)
+		return false;
 	for (int tagged = 1; tagged >= 0; tagged--)
-		for (unsigned k = 0; k < sw->flood_n[vid]; k++) {
-			const struct port *o = sw->ports[sw->flood_ports[vid][k]];
+		for (uint32_t k = 0; k < n; k++) {
+			const struct port *o = sw_port_at(sw, ports[k]);
 
-			if (o == p || (vlan_egress(&o->vlan, vid) == VLAN_OUT_TAGGED) != tagged)
+			if (!o || !o->fast)
+				return false;
+			if (o == skip || (vlan_egress(&o->vlan, vid) == VLAN_OUT_TAGGED) != tagged)
 				continue;
-			fp->list->port[fp->list->n++] =
-				(uint32_t)o->ifindex | (tagged ? FP_FLOOD_TAGGED : 0);
+			if (list->n == FP_FLOOD_MAX)
+				return false;
+			list->port[list->n++] = (uint32_t)o->ifindex | (tagged ? FP_FLOOD_TAGGED : 0);
 		}
+	return true;
 }
 
 void fp_floods_sync(struct fastpath *fp, struct sw *sw)
@@ -321,7 +327,7 @@ void fp_floods_sync(struct fastpath *fp, struct sw *sw)
 		if (vid && !known[vid])
 			known[vid] = vlan_kernel_floods(sw, vid) ? 1 : 2;
 		if (vid && p->fast && known[vid] == 1) {
-			flood_list(fp, sw, p, vid);
+			fp_flood_fill(fp->list, sw, vid, sw->flood_ports[vid], sw->flood_n[vid], p);
 			rc = fp_bpf_flood_set(&fp->bpf, (uint32_t)p->ifindex, fp->list);
 			p->kflood = !rc;
 		} else if (p->kflood) {

@@ -123,6 +123,24 @@ static void emit_tag_key(struct asm_buf *a, int16_t off)
 	jmp_miss(a, BPF_JEQ, BPF_REG_0, ETH_P_8021AD);
 }
 
+/* r0 = the value of key r10 + key in map fd, or a jump to miss. */
+static void emit_map_lookup(struct asm_buf *a, int fd, int32_t key)
+{
+	emit_map_fd(a, BPF_REG_1, fd);
+	emit(a, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_2, BPF_REG_10, 0, 0);
+	emit(a, BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_2, 0, 0, key);
+	emit(a, BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_map_lookup_elem);
+	jmp_miss(a, BPF_JEQ, BPF_REG_0, 0);
+}
+
+/* The ingress port's ifindex (r6: the context) at r10 + off. */
+static void emit_ifindex_at(struct asm_buf *a, int16_t off)
+{
+	emit(a, BPF_LDX | BPF_W | BPF_MEM, BPF_REG_2, BPF_REG_6,
+	     offsetof(struct __sk_buff, ifindex), 0);
+	emit(a, BPF_STX | BPF_W | BPF_MEM, BPF_REG_10, BPF_REG_2, off, 0);
+}
+
 /* r0 = skb_load_bytes(skb, from, r10 + to, len), a jump to miss if it fails. */
 static void emit_load_bytes(struct asm_buf *a, int32_t from, int16_t to, int32_t len)
 {
@@ -173,15 +191,9 @@ static void emit_mcast_lookup(struct asm_buf *a, int mcast_fd)
 	emit(a, BPF_ST | BPF_H | BPF_MEM, BPF_REG_10, 0, (int16_t)(MKEY_AT(group) + 10), 0xffff);
 	emit_load_bytes(a, ETH_HLEN + 16, (int16_t)(MKEY_AT(group) + 12), 4);
 	land(a, key_done);
-	emit(a, BPF_LDX | BPF_W | BPF_MEM, BPF_REG_2, BPF_REG_6,
-	     offsetof(struct __sk_buff, ifindex), 0);
-	emit(a, BPF_STX | BPF_W | BPF_MEM, BPF_REG_10, BPF_REG_2, MKEY_AT(ifindex), 0);
+	emit_ifindex_at(a, MKEY_AT(ifindex));
 	emit_load_bytes(a, 6, MKEY_AT(src), 6);
-	emit_map_fd(a, BPF_REG_1, mcast_fd);
-	emit(a, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_2, BPF_REG_10, 0, 0);
-	emit(a, BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_2, 0, 0, MKEY);
-	emit(a, BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_map_lookup_elem);
-	jmp_miss(a, BPF_JEQ, BPF_REG_0, 0);
+	emit_map_lookup(a, mcast_fd, MKEY);
 }
 
 /* bpf_loop(list->n, or one less, the flood callback, {skb, list}) for the
@@ -215,22 +227,10 @@ static void emit_lookup(struct asm_buf *a, int map_fd)
 	emit(a, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_6, BPF_REG_1, 0, 0);
 	emit_tag_key(a, KEY_AT(tag));
 	emit(a, BPF_ST | BPF_H | BPF_MEM, BPF_REG_10, 0, KEY_AT(pad), 0);
-	emit(a, BPF_LDX | BPF_W | BPF_MEM, BPF_REG_2, BPF_REG_6,
-	     offsetof(struct __sk_buff, ifindex), 0);
-	emit(a, BPF_STX | BPF_W | BPF_MEM, BPF_REG_10, BPF_REG_2, KEY_AT(ifindex), 0);
+	emit_ifindex_at(a, KEY_AT(ifindex));
 	/* dst and src, the frame's first 12 bytes */
-	emit(a, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_1, BPF_REG_6, 0, 0);
-	emit(a, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_2, 0, 0, 0);
-	emit(a, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_3, BPF_REG_10, 0, 0);
-	emit(a, BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_3, 0, 0, KEY_AT(dst));
-	emit(a, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_4, 0, 0, 12);
-	emit(a, BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_skb_load_bytes);
-	jmp_miss(a, BPF_JNE, BPF_REG_0, 0);
-	emit_map_fd(a, BPF_REG_1, map_fd);
-	emit(a, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_2, BPF_REG_10, 0, 0);
-	emit(a, BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_2, 0, 0, KEY);
-	emit(a, BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_map_lookup_elem);
-	jmp_miss(a, BPF_JEQ, BPF_REG_0, 0);
+	emit_load_bytes(a, 0, KEY_AT(dst), 12);
+	emit_map_lookup(a, map_fd, KEY);
 }
 
 /*
@@ -257,14 +257,8 @@ static void emit_flood(struct asm_buf *a, int flood_fd)
 	emit(a, BPF_LD | BPF_H | BPF_ABS, 0, 0, 0, 10);
 	emit(a, BPF_ALU64 | BPF_OR | BPF_X, BPF_REG_0, BPF_REG_7, 0, 0);
 	jmp_miss(a, BPF_JEQ, BPF_REG_0, 0);
-	emit(a, BPF_LDX | BPF_W | BPF_MEM, BPF_REG_2, BPF_REG_6,
-	     offsetof(struct __sk_buff, ifindex), 0);
-	emit(a, BPF_STX | BPF_W | BPF_MEM, BPF_REG_10, BPF_REG_2, -24, 0);
-	emit_map_fd(a, BPF_REG_1, flood_fd);
-	emit(a, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_2, BPF_REG_10, 0, 0);
-	emit(a, BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_2, 0, 0, -24);
-	emit(a, BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_map_lookup_elem);
-	jmp_miss(a, BPF_JEQ, BPF_REG_0, 0);
+	emit_ifindex_at(a, -24);
+	emit_map_lookup(a, flood_fd, -24);
 	emit_flood_loop(a, false);
 	bind_miss(a);
 }

@@ -75,19 +75,9 @@ void fpm_offer(struct fp_mcast *m, const struct fp_bpf *b, struct sw *sw, const 
 	for (uint32_t i = 0; i < m->n; i++)
 		if (!memcmp(&m->flows[i].key, &k, sizeof(k)))
 			return;
-	/* the list as the flood loop wants it: the ports that tag first */
 	memset(m->value, 0, sizeof(*m->value));
-	m->value->list.vid = vid;
-	for (int t = 1; t >= 0; t--)
-		for (uint32_t i = 0; i < n; i++) {
-			const struct port *o = sw_port_at(sw, outs[i]);
-
-			if (!o || !o->fast || o == in)
-				return;
-			if (tagged_out(o, vid) == (bool)t)
-				m->value->list.port[m->value->list.n++] =
-					(uint32_t)o->ifindex | (t ? FP_FLOOD_TAGGED : 0);
-		}
+	if (!fp_flood_fill(&m->value->list, sw, vid, outs, n, in) || m->value->list.n != n)
+		return;
 	f = &m->flows[m->n];
 	*f = (struct fpm_flow){ .key = k, .in = in->index, .vid = vid, .n = n, .active = now };
 	f->out = malloc(n * sizeof(*f->out));

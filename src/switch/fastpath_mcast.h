@@ -40,6 +40,14 @@ void fpm_flush(struct fp_mcast *m, const struct fp_bpf *b, struct sw *sw, uint64
 void fpm_poll(struct fp_mcast *m, const struct fp_bpf *b, struct sw *sw, uint32_t now,
 	      uint32_t idle, uint64_t *packets, uint64_t *bytes);
 uint32_t fpm_count(const struct fp_mcast *m);
+
+/* (fastpath.c, for broadcasts and multicast alike) list: the ports[0..n)
+ * of VLAN vid but skip, as the flood loop wants them: ifindex, marked
+ * FP_FLOOD_TAGGED where the frame leaves tagged, those first. False when
+ * one of them is gone or not hooked, or they are too many. */
+struct fp_flood;
+bool fp_flood_fill(struct fp_flood *list, const struct sw *sw, uint16_t vid, const uint16_t *ports,
+		   uint32_t n, const struct port *skip);
 void fpm_foreach(const struct fp_mcast *m, uint32_t now,
 		 void (*fn)(const struct fp_mflow_info *f, void *arg), void *arg);
 

@@ -6,7 +6,8 @@
 # hosts (its query from 0.0.0.0) and knows every listener again; a PIM
 # router's hello makes its port a router port; `igmp_snooping: false`
 # floods.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/switchd-lib.sh"
+SW_SOCK=${NSLAB_RUN_DIR:-/run/nslab}/igmp/sw.sock # the lab's switch, for swctl and swq
 
 topo=$(write_topo igmp <<'EOF'
 switches:
@@ -20,19 +21,7 @@ EOF
 )
 check "the lab comes up" "$NSLAB" up --sandbox "$topo"
 at_exit "$NSLAB down --all >/dev/null 2>&1"
-status() { # the switch's status reply, as JSON
-	"$PY" - "${NSLAB_RUN_DIR:-/run/nslab}/igmp/sw.sock" <<'PY'
-import json, socket, sys
-s = socket.socket(socket.AF_UNIX)
-s.connect(sys.argv[1])
-s.sendall(b'{"cmd":"status"}\n')
-r = b""
-while not r.endswith(b"\n"):
-    r += s.recv(65536)
-print(r.decode(), end="")
-PY
-}
-status >"$T_DIR/status"
+swctl '{"cmd":"status"}' >"$T_DIR/status"
 check "IGMP snooping is on by default, the switch the querier" "$PY" -c '
 import json, sys; d = json.load(open(sys.argv[1])); assert d["igmp_snooping"]["querier"] is True, d' "$T_DIR/status"
 
@@ -102,19 +91,8 @@ bg "$T_DIR/b1" listen b 4
 bg "$T_DIR/c1" sniff c 3
 check "b's join is known on b's port (its unsolicited report)" known 239.1.2.3 b-
 check_out "nslab switch mdb lists it, dotted" '^239\.1\.2\.3 +1 +b-eth0' "$NSLAB" switch sw mdb
-kpkts() { status | $PY -c 'import json, sys; print(json.load(sys.stdin)["fast_path"]["packets"])'; }
-mflows() { # the multicast flows, as JSON
-	"$PY" - "${NSLAB_RUN_DIR:-/run/nslab}/igmp/sw.sock" <<'PY'
-import json, socket, sys
-s = socket.socket(socket.AF_UNIX)
-s.connect(sys.argv[1])
-s.sendall(b'{"cmd":"flows"}\n')
-r = b""
-while not r.endswith(b"\n"):
-    r += s.recv(65536)
-print(json.dumps(json.loads(r)["multicast_flows"]))
-PY
-}
+kpkts() { swq '{"cmd":"status"}' 'r["fast_path"]["packets"]'; }
+mflows() { swq '{"cmd":"flows"}' 'json.dumps(r["multicast_flows"])'; }
 # mflow_seen: during a stream, whether the multicast flow a-eth0 -> [b-eth0]
 # shows, both in the switch's reply and in nslab switch SW flows (a report
 # heard meanwhile takes it back until the stream's next datagram: look a

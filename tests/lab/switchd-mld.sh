@@ -4,7 +4,8 @@
 # resolution through solicited-node groups) keeps working; a listener that
 # leaves makes the group flood again; a restarted switch asks the hosts and
 # knows every listener again; `mld_snooping: false` floods.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/switchd-lib.sh"
+SW_SOCK=${NSLAB_RUN_DIR:-/run/nslab}/mld/sw.sock # the lab's switch, for swctl and swq
 
 topo=$(write_topo mld <<'EOF'
 switches:
@@ -112,23 +113,11 @@ bg "$T_DIR/b1" listen b 4
 bg "$T_DIR/c1" sniff c 3
 sleep 0.5
 check "b's listener is known on b's port" mdb_has ff05::4242 b-
-swreq() { # swreq CMD: the switch's reply to {"cmd": CMD}
-	"$PY" - "${NSLAB_RUN_DIR:-/run/nslab}/mld/sw.sock" "$1" <<'PY'
-import json, socket, sys
-s = socket.socket(socket.AF_UNIX)
-s.connect(sys.argv[1])
-s.sendall(json.dumps({"cmd": sys.argv[2]}).encode() + b"\n")
-r = b""
-while not r.endswith(b"\n"):
-    r += s.recv(65536)
-print(r.decode(), end="")
-PY
-}
-kpkts() { swreq status | $PY -c 'import json, sys; print(json.load(sys.stdin)["fast_path"]["packets"])'; }
+kpkts() { swq '{"cmd":"status"}' 'r["fast_path"]["packets"]'; }
 mflow_seen() { # during a stream, the multicast flow a-eth0 -> [b-eth0] shows (look a few times)
 	local i
 	for i in $(seq 25); do
-		swreq flows >"$T_DIR/flows"
+		swctl '{"cmd":"flows"}' >"$T_DIR/flows"
 		"$PY" -c '
 import json, sys
 m = json.load(open(sys.argv[1]))["multicast_flows"]
