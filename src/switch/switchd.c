@@ -41,7 +41,7 @@ static const char usage[] =
 	"Usage: " PROG " --config FILE [--control SOCK] [--log FILE] [--pidfile FILE]\n"
 	"                     [--detach] [--poll-us N] [--linger-us N] [--no-fast-path]\n"
 	"                     [--flows N]\n"
-	"                     [-v] [--help]\n"
+	"                     [-v] [--help] [--version]\n"
 	"\n"
 	"A userspace L2 learning switch with VLANs, moving frames between network\n"
 	"interfaces (the switch-side ends of veth pairs) through AF_PACKET rings.\n"
@@ -69,6 +69,7 @@ static const char usage[] =
 	"                   the table is three-quarters full\n"
 	"  -v, --verbose    debug messages\n"
 	"  -h, --help       this text\n"
+	"  --version        print the version\n"
 	"\n"
 	"Signals: SIGTERM/SIGINT stop cleanly; SIGHUP reloads the configuration.\n"
 	"See nslab-switchd(8).\n";
@@ -386,6 +387,7 @@ int main(int argc, char **argv)
 		{ "flows", required_argument, NULL, 'f' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o = { 0 };
@@ -434,6 +436,7 @@ int main(int argc, char **argv)
 			break;
 		}
 		case 'h': fputs(usage, stdout); return 0;
+		case 'V': puts(PROG " " NSLAB_VERSION); return 0;
 		default: fputs(usage, stderr); return 1;
 		}
 	}

@@ -6,6 +6,9 @@
 . "$(dirname "$0")/switchd-lib.sh"
 
 check_out "--help shows how to run it by hand" "--detach" "$NSLAB_SWITCHD" --help
+v=$("$NSLAB" --version)
+check_out "nslab --version prints a version" '^nslab [0-9]+\.[0-9]+\.[0-9]+$' echo "$v"
+check_eq "nslab-switchd --version names the same version" "nslab-switchd ${v#nslab }" "$("$NSLAB_SWITCHD" --version)"
 check_out "--help names every control request" "fdb-flush, reload" "$NSLAB_SWITCHD" --help
 check_status "a missing --config is an error" 1 "$NSLAB_SWITCHD"
 
