@@ -256,22 +256,6 @@ static bool not_on_port(const struct fp_flow *f, void *arg)
 	return f->key.ifindex != (uint32_t)p->ifindex && f->act.out_ifindex != (uint32_t)p->ifindex;
 }
 
-void fp_port_detach(struct fastpath *fp, struct sw *sw, struct port *p)
-{
-	char label[64];
-
-	if (!p->fast)
-		return;
-	drop_flows(fp, sw, not_on_port, p);
-	fpm_flush(fp->mc, &fp->bpf, sw, &fp->packets, &fp->bytes);
-	snprintf(label, sizeof(label), "%s: fast path", p->name);
-	tc_clsact_del(fp->nl, p->ifindex, label);
-	p->fast = false;
-	if (p->kflood)
-		fp_bpf_flood_del(&fp->bpf, (uint32_t)p->ifindex);
-	p->kflood = false;
-}
-
 /* Whether the kernel can flood VLAN vid's broadcasts: every member
  * hooked to the fast path, and not too many of them. */
 static bool vlan_kernel_floods(const struct sw *sw, uint16_t vid)
@@ -309,35 +293,125 @@ bool fp_flood_fill(struct fp_flood *list, const struct sw *sw, uint16_t vid, con
 	return true;
 }
 
+/* Per VLAN, whether the kernel floods its broadcasts: 0 not yet known,
+ * 1 it does, 2 it does not. */
+static bool kernel_floods(uint8_t *known, const struct sw *sw, uint16_t vid)
+{
+	if (!known[vid])
+		known[vid] = vlan_kernel_floods(sw, vid) ? 1 : 2;
+	return known[vid] == 1;
+}
+
+static struct fp_fkey flood_key(const struct port *p, uint16_t tag)
+{
+	return (struct fp_fkey){ .ifindex = (uint32_t)p->ifindex, .tag = tag };
+}
+
+static int flood_set(struct fastpath *fp, const struct sw *sw, const struct port *p, uint16_t vid,
+		     uint16_t tag)
+{
+	struct fp_fkey k = flood_key(p, tag);
+
+	fp_flood_fill(fp->list, sw, vid, sw->flood_ports[vid], sw->flood_n[vid], p);
+	return fp_bpf_flood_set(&fp->bpf, &k, fp->list);
+}
+
+/* The lists for a trunk's tagged broadcasts: one per VLAN it carries tagged
+ * that the kernel floods; the others' go (known NULL: all of them). The
+ * bitmap says which the kernel holds, for NORMAL to trust: a list that
+ * could not be set is not in it. */
+static int floods_sync_tagged(struct fastpath *fp, const struct sw *sw, struct port *p,
+			      uint8_t *known)
+{
+	bool trunk = known && p->fast && p->vlan.mode == VLAN_MODE_TRUNK;
+	uint64_t any = 0;
+	int first = 0;
+
+	if (!trunk && !p->kflood_tagged)
+		return 0;
+	if (!p->kflood_tagged) {
+		p->kflood_tagged = calloc(VLAN_WORDS, sizeof(*p->kflood_tagged));
+		if (!p->kflood_tagged)
+			return -ENOMEM;
+	}
+	for (unsigned w = 0; w < VLAN_WORDS; w++) {
+		uint64_t want = trunk ? p->vlan.allowed[w] : 0, bits = want | p->kflood_tagged[w];
+
+		while (bits) {
+			unsigned b = (unsigned)__builtin_ctzll(bits);
+			uint16_t vid = (uint16_t)(w * 64 + b);
+			uint64_t m = 1ull << b;
+			struct fp_fkey k = flood_key(p, FP_TAG(vid));
+			int rc;
+
+			bits &= bits - 1;
+			if ((want & m) && vid != p->vlan.native && vid <= VLAN_MAX_VID &&
+			    kernel_floods(known, sw, vid)) {
+				rc = flood_set(fp, sw, p, vid, FP_TAG(vid));
+				if (!rc)
+					p->kflood_tagged[w] |= m;
+			} else {
+				rc = (p->kflood_tagged[w] & m) ? fp_bpf_flood_del(&fp->bpf, &k) : 0;
+				p->kflood_tagged[w] &= ~m;
+			}
+			if (rc && !first)
+				first = rc;
+		}
+		any |= p->kflood_tagged[w];
+	}
+	if (!any) {
+		free(p->kflood_tagged);
+		p->kflood_tagged = NULL;
+	}
+	return first;
+}
+
+/* One port's lists, untagged and tagged (known NULL: remove them all). */
+static void floods_sync_port(struct fastpath *fp, const struct sw *sw, struct port *p,
+			     uint8_t *known)
+{
+	/* the VLAN of the port's untagged frames, if any */
+	uint16_t vid = p->vlan.mode == VLAN_MODE_ACCESS ? p->vlan.vid : p->vlan.native;
+	struct fp_fkey k = flood_key(p, 0);
+	int rc = 0;
+
+	if (known && vid && p->fast && kernel_floods(known, sw, vid)) {
+		rc = flood_set(fp, sw, p, vid, 0);
+		p->kflood = !rc;
+	} else if (p->kflood) {
+		rc = fp_bpf_flood_del(&fp->bpf, &k);
+		p->kflood = false;
+	}
+	if (rc)
+		log_warn("port %s: broadcasts flood through the switch: %s", p->name, strerror(-rc));
+	rc = floods_sync_tagged(fp, sw, p, known);
+	if (rc)
+		log_warn("port %s: some VLANs' tagged broadcasts flood through the switch: %s",
+			 p->name, strerror(-rc));
+}
+
 void fp_floods_sync(struct fastpath *fp, struct sw *sw)
 {
-	/* per VLAN: 0 not yet known, 1 the kernel floods it, 2 it does not */
 	static uint8_t known[VLAN_MAX_VID + 1];
 
 	memset(known, 0, sizeof(known));
-	for (unsigned i = 0; i < sw->max_index; i++) {
-		struct port *p = sw->ports[i];
-		uint16_t vid;
-		int rc = 0;
+	for (unsigned i = 0; i < sw->max_index; i++)
+		if (sw->ports[i])
+			floods_sync_port(fp, sw, sw->ports[i], known);
+}
 
-		if (!p)
-			continue;
-		/* the VLAN of the port's untagged frames, if any */
-		vid = p->vlan.mode == VLAN_MODE_ACCESS ? p->vlan.vid : p->vlan.native;
-		if (vid && !known[vid])
-			known[vid] = vlan_kernel_floods(sw, vid) ? 1 : 2;
-		if (vid && p->fast && known[vid] == 1) {
-			fp_flood_fill(fp->list, sw, vid, sw->flood_ports[vid], sw->flood_n[vid], p);
-			rc = fp_bpf_flood_set(&fp->bpf, (uint32_t)p->ifindex, fp->list);
-			p->kflood = !rc;
-		} else if (p->kflood) {
-			rc = fp_bpf_flood_del(&fp->bpf, (uint32_t)p->ifindex);
-			p->kflood = false;
-		}
-		if (rc)
-			log_warn("port %s: broadcasts flood through the switch: %s", p->name,
-				 strerror(-rc));
-	}
+void fp_port_detach(struct fastpath *fp, struct sw *sw, struct port *p)
+{
+	char label[64];
+
+	if (!p->fast)
+		return;
+	drop_flows(fp, sw, not_on_port, p);
+	fpm_flush(fp->mc, &fp->bpf, sw, &fp->packets, &fp->bytes);
+	snprintf(label, sizeof(label), "%s: fast path", p->name);
+	tc_clsact_del(fp->nl, p->ifindex, label);
+	p->fast = false;
+	floods_sync_port(fp, sw, p, NULL);
 }
 
 void fp_flooded(struct fastpath *fp)

@@ -25,12 +25,13 @@
  *
  * Broadcasts go the kernel's way too where it can flood them as the switch
  * would: in a VLAN whose members are all on the fast path, each port's BPF
- * program copies an untagged broadcast out of the others, tagged where a
- * trunk carries the VLAN tagged (fp_floods_sync), while the switch, which
- * still receives the frame, learns from it and counts the copies.
+ * program copies a broadcast of the VLAN (untagged, or tagged from a trunk)
+ * out of the others, tagged where a trunk carries the VLAN tagged and
+ * untagged elsewhere (fp_floods_sync), while the switch, which still
+ * receives the frame, learns from it and counts the copies.
  * Multicast streams too, once IGMP or MLD snooping has chosen their ports
- * (fastpath_mcast.h). Tagged broadcasts (from trunks), other floods
- * (flooded multicast, unknown unicast) and everything NORMAL would drop
+ * (fastpath_mcast.h). Other floods (flooded multicast, unknown unicast),
+ * broadcasts tagged with a trunk's native VLAN and everything NORMAL would drop
  * always take the slow path; so do all frames when the kernel lacks BPF
  * (fp_new fails and the daemon runs without the fast path).
  */
@@ -80,9 +81,10 @@ void fp_validate(struct fastpath *fp, struct sw *sw, uint32_t now);
  * time, if shorter; or one second in a table three-quarters full) go. */
 void fp_poll(struct fastpath *fp, struct sw *sw, uint32_t now);
 
-/* Hand the kernel the broadcast floods it can do: from every port whose
- * untagged frames join a VLAN whose members are all hooked, to the others (the
- * flood map, fastpath_bpf.h); take back the rest. Sets each port's kflood.
+/* Hand the kernel the broadcast floods it can do: from every port, for its
+ * untagged frames' VLAN and each VLAN a trunk carries tagged, where all the
+ * VLAN's members are hooked, to the others (the flood map, fastpath_bpf.h);
+ * take back the rest. Sets each port's kflood and kflood_tagged.
  * After the member lists (sw_rebuild) or the hooks change. */
 void fp_floods_sync(struct fastpath *fp, struct sw *sw);
 /* NORMAL saw a broadcast the kernel flooded. */

@@ -65,19 +65,6 @@ static void emit_map_fd(struct asm_buf *a, uint8_t reg, int map_fd)
 	emit(a, 0, 0, 0, 0, 0);
 }
 
-/* A jump to miss unless the frame is untagged (r6: the context). */
-static void emit_untagged_or_miss(struct asm_buf *a)
-{
-	emit(a, BPF_LDX | BPF_W | BPF_MEM, BPF_REG_0, BPF_REG_6,
-	     offsetof(struct __sk_buff, vlan_present), 0);
-	jmp_miss(a, BPF_JNE, BPF_REG_0, 0);
-	/* A tag still in the data (the kernel normally takes it out of band
-	 * before either hook) is not ours either. */
-	emit(a, BPF_LD | BPF_H | BPF_ABS, 0, 0, 0, 12);
-	jmp_miss(a, BPF_JEQ, BPF_REG_0, ETH_P_8021Q);
-	jmp_miss(a, BPF_JEQ, BPF_REG_0, ETH_P_8021AD);
-}
-
 /* A forward jump (op against imm) to a label bound later by land(). */
 static unsigned jmp_fwd(struct asm_buf *a, uint8_t op, uint8_t reg, int32_t imm)
 {
@@ -233,17 +220,23 @@ static void emit_lookup(struct asm_buf *a, int map_fd)
 	emit_map_lookup(a, map_fd, KEY);
 }
 
+/* The flood list's key on the stack, where the flow key was. */
+#define FKEY (-24)
+#define FKEY_AT(field) (int16_t)(FKEY + (int)offsetof(struct fp_fkey, field))
+
 /*
- * An untagged broadcast from a port with a flood list: a clone out of
- * every port of the list (bpf_clone_redirect), as the bridge floods, and
- * the frame itself on to the stack, where the switch's copy was taken.
+ * A broadcast from a port with a flood list for its tag (or for none): a
+ * clone out of every port of the list (bpf_clone_redirect), as the bridge
+ * floods, and the frame itself on to the stack, where the switch's copy
+ * was taken.
  * The list is walked by bpf_loop, whose callback the verifier checks once,
  * where an open loop would be checked for each of its FP_FLOOD_MAX rounds
  * (10 ms at every daemon start).
  */
 static void emit_flood(struct asm_buf *a, int flood_fd)
 {
-	emit_untagged_or_miss(a);
+	emit_tag_key(a, FKEY_AT(tag));
+	emit(a, BPF_ST | BPF_H | BPF_MEM, BPF_REG_10, 0, FKEY_AT(pad), 0);
 	emit(a, BPF_LD | BPF_W | BPF_ABS, 0, 0, 0, 0);
 	jmp_miss_class(a, BPF_JMP32, BPF_JNE, BPF_REG_0, -1); /* ff:ff:ff:ff */
 	emit(a, BPF_LD | BPF_H | BPF_ABS, 0, 0, 0, 4);
@@ -257,8 +250,8 @@ static void emit_flood(struct asm_buf *a, int flood_fd)
 	emit(a, BPF_LD | BPF_H | BPF_ABS, 0, 0, 0, 10);
 	emit(a, BPF_ALU64 | BPF_OR | BPF_X, BPF_REG_0, BPF_REG_7, 0, 0);
 	jmp_miss(a, BPF_JEQ, BPF_REG_0, 0);
-	emit_ifindex_at(a, -24);
-	emit_map_lookup(a, flood_fd, -24);
+	emit_ifindex_at(a, FKEY_AT(ifindex));
+	emit_map_lookup(a, flood_fd, FKEY);
 	emit_flood_loop(a, false);
 	bind_miss(a);
 }
@@ -548,13 +541,13 @@ int fp_bpf_open(struct fp_bpf *b, uint32_t max)
 	b->map_fd = (int)sys_bpf(BPF_MAP_CREATE, &attr);
 	if (b->map_fd < 0)
 		return err_set(-errno, "creating the flow map");
-	/* one list per port that has one: not preallocated, as a list is
-	 * 4 KiB and most switches have few ports */
+	/* one list per port and tag that has one: not preallocated, as a
+	 * list is 4 KiB and most switches have few ports */
 	memset(&attr, 0, sizeof(attr));
 	attr.map_type = BPF_MAP_TYPE_HASH;
-	attr.key_size = sizeof(uint32_t);
+	attr.key_size = sizeof(struct fp_fkey);
 	attr.value_size = sizeof(struct fp_flood);
-	attr.max_entries = FP_FLOOD_PORTS;
+	attr.max_entries = FP_FLOOD_LISTS;
 	attr.map_flags = BPF_F_NO_PREALLOC;
 	memcpy(attr.map_name, "nslab_flood", sizeof("nslab_flood"));
 	b->flood_fd = (int)sys_bpf(BPF_MAP_CREATE, &attr);
@@ -634,14 +627,14 @@ int fp_bpf_lookup(const struct fp_bpf *b, const struct fp_key *k, struct fp_valu
 	return map_op(b->map_fd, BPF_MAP_LOOKUP_ELEM, k, v, 0);
 }
 
-int fp_bpf_flood_set(const struct fp_bpf *b, uint32_t ifindex, const struct fp_flood *f)
+int fp_bpf_flood_set(const struct fp_bpf *b, const struct fp_fkey *k, const struct fp_flood *f)
 {
-	return map_op(b->flood_fd, BPF_MAP_UPDATE_ELEM, &ifindex, (void *)f, BPF_ANY);
+	return map_op(b->flood_fd, BPF_MAP_UPDATE_ELEM, k, (void *)f, BPF_ANY);
 }
 
-int fp_bpf_flood_del(const struct fp_bpf *b, uint32_t ifindex)
+int fp_bpf_flood_del(const struct fp_bpf *b, const struct fp_fkey *k)
 {
-	int rc = map_op(b->flood_fd, BPF_MAP_DELETE_ELEM, &ifindex, NULL, 0);
+	int rc = map_op(b->flood_fd, BPF_MAP_DELETE_ELEM, k, NULL, 0);
 
 	return rc == -ENOENT ? 0 : rc;
 }

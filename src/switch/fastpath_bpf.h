@@ -25,13 +25,14 @@
  * inner tag of a double-tagged frame, or one the kernel did not take out)
  * or with an outer tag other than 802.1Q never matches.
  *
- * A second map holds flood lists: for a port whose untagged frames join a
- * VLAN (an access port's, a trunk's native) whose members are all hooked,
- * the other members, each with whether a frame leaves it tagged. The tc
- * program sends an untagged broadcast from such a port out of each
- * (bpf_clone_redirect), the VLAN's tag put on the copies for trunks, and
- * lets it on to the switch's ring too, where the switch learns its source
- * and counts the copies but sends none itself.
+ * A second map holds flood lists: for a port and the tag its broadcasts
+ * come with — none, for the VLAN its untagged frames join (an access
+ * port's, a trunk's native), or one of the VLANs a trunk carries tagged —
+ * when every member of that VLAN is hooked, the other members, each with
+ * whether a frame leaves it tagged. The tc program sends such a broadcast
+ * out of each (bpf_clone_redirect), the VLAN's tag put on or taken off as
+ * each wants, and lets it on to the switch's ring too, where the switch
+ * learns its source and counts the copies but sends none itself.
  */
 #ifndef NSLAB_SWITCH_FASTPATH_BPF_H
 #define NSLAB_SWITCH_FASTPATH_BPF_H
@@ -59,10 +60,17 @@ struct fp_value {
 	uint64_t bytes;   /* whole frames, Ethernet header included */
 };
 
-#define FP_FLOOD_MAX 1024  /* a flood list's length */
-#define FP_FLOOD_PORTS 4096 /* ports with a list */
+#define FP_FLOOD_MAX 1024   /* a flood list's length */
+#define FP_FLOOD_LISTS 8192 /* (port, tag) pairs with a list */
 
 #define FP_FLOOD_TAGGED 0x80000000u /* in fp_flood.port: the copy leaves tagged */
+
+/* Whose list: broadcasts coming in at ifindex with this tag. */
+struct fp_fkey {
+	uint32_t ifindex;
+	uint16_t tag; /* 0 or FP_TAG(vid) */
+	uint16_t pad; /* 0 */
+};
 
 struct fp_flood {
 	uint32_t n;
@@ -107,10 +115,9 @@ void fp_bpf_close(struct fp_bpf *b);
 int fp_bpf_update(const struct fp_bpf *b, const struct fp_key *k, const struct fp_value *v);
 int fp_bpf_delete(const struct fp_bpf *b, const struct fp_key *k);
 int fp_bpf_lookup(const struct fp_bpf *b, const struct fp_key *k, struct fp_value *v);
-/* Set or delete the flood list of the port ifindex (deleting a missing
- * one succeeds). */
-int fp_bpf_flood_set(const struct fp_bpf *b, uint32_t ifindex, const struct fp_flood *f);
-int fp_bpf_flood_del(const struct fp_bpf *b, uint32_t ifindex);
+/* Set or delete a flood list (deleting a missing one succeeds). */
+int fp_bpf_flood_set(const struct fp_bpf *b, const struct fp_fkey *k, const struct fp_flood *f);
+int fp_bpf_flood_del(const struct fp_bpf *b, const struct fp_fkey *k);
 int fp_bpf_mcast_set(const struct fp_bpf *b, const struct fp_mkey *k, const struct fp_mflow *v);
 int fp_bpf_mcast_del(const struct fp_bpf *b, const struct fp_mkey *k);
 int fp_bpf_mcast_get(const struct fp_bpf *b, const struct fp_mkey *k, struct fp_mflow *v);

@@ -17,6 +17,14 @@ static const enum drop_reason vlan_drop[] = {
 	[VLAN_DROP_BAD_TPID] = DROP_BAD_TPID,
 };
 
+/* Whether the kernel flooded this broadcast already (fp_floods_sync). */
+static bool kernel_flooded(const struct port *in, const struct frame *f, uint16_t vid)
+{
+	if (!frame_is_tagged(f))
+		return in->kflood;
+	return !f->outer_in_data && in->kflood_tagged && ((in->kflood_tagged[vid >> 6] >> (vid & 63)) & 1);
+}
+
 void normal_process(struct sw *sw, const struct pl_pkt *pkt, uint32_t now)
 {
 	struct port *in = pkt->in;
@@ -72,7 +80,7 @@ void normal_process(struct sw *sw, const struct pl_pkt *pkt, uint32_t now)
 		return;
 	/* A broadcast the kernel flooded already (fp_floods_sync): its
 	 * copies are only counted. */
-	if (in->kflood && mac_is_broadcast(f->dst) && !frame_is_tagged(f) && sw->fastpath) {
+	if (sw->fastpath && mac_is_broadcast(f->dst) && kernel_flooded(in, f, vid)) {
 		for (unsigned i = 0; i < sw->flood_n[vid]; i++) {
 			struct port *o = sw->ports[sw->flood_ports[vid][i]];
 

@@ -188,6 +188,7 @@ void port_close(struct port *p)
 		close(p->fd);
 	if (p->txfd >= 0)
 		close(p->txfd);
+	free(p->kflood_tagged);
 	free(p);
 }
 

@@ -115,6 +115,9 @@ struct port {
 	bool fast; /* hooked to the fast path (fastpath.h) */
 	/* the kernel floods its untagged broadcasts (fp_floods_sync) */
 	bool kflood;
+	/* a trunk's: the VLANs whose tagged broadcasts the kernel floods
+	 * (VLAN_WORDS), NULL for none */
+	uint64_t *kflood_tagged;
 };
 
 /* Opening and closing a packet socket with a ring each wait for an RCU

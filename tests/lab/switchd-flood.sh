@@ -5,8 +5,10 @@
 # the ports' BPF program, once, tagged where a trunk carries the VLAN
 # tagged, and never into another VLAN; the switch still learns its source
 # and counts every copy. A frame the switch would drop (a group source
-# address) is not flooded either; tagged broadcasts, and every flood with
-# --no-fast-path, are the switch's.
+# address) is not flooded either. A trunk's tagged broadcasts are flooded
+# the same way, their tag taken off for access ports, and stop the moment
+# the port stops carrying that VLAN; every flood with --no-fast-path is the
+# switch's.
 . "$(dirname "$0")/switchd-lib.sh"
 
 quiet_ns
@@ -55,8 +57,8 @@ check "the switch counts them as bad-source drops" test \
 
 # Trunks in the VLAN: green carries VLAN 1 tagged, yellow untagged (its
 # native VLAN). The kernel still floods VLAN 1's untagged broadcasts,
-# putting the tag on green's copies; green's own tagged broadcasts are the
-# switch's to flood.
+# putting the tag on green's copies, and green's tagged ones, taking the
+# tag off the copies.
 sw_config '{"name":"red-sw"}' '{"name":"blue-sw"}' '{"name":"green-sw","trunk":[1],"native":0}' \
 	'{"name":"yellow-sw","trunk":[2],"native":1}'
 check "reload makes green and yellow trunks" swctl '{"cmd":"reload"}'
@@ -84,18 +86,48 @@ wait
 check_eq "the kernel flooded them" 10 $(($(floods) - f0))
 check_eq "red received each once" 10 $(($(rx red) - r0))
 check_eq "green received each once, tagged VLAN 1" 10 "$(tagged green 1)"
-f0=$(floods) r0=$(rx red)
-capture yellow; sleep 1
-check "green sends 10 broadcasts tagged VLAN 1 (scapy)" in_node green "$PY" -c '
+# tbcast HOST VID N: HOST sends N UDP broadcasts tagged VID (scapy)
+tbcast() {
+	in_node "$1" "$PY" - "$1-eth0" "$2" "$3" <<'PY'
+import sys
 from scapy.all import Ether, Dot1Q, IP, UDP, sendp, conf
 conf.verb = 0
-smac = open("/sys/class/net/green-eth0/address").read().strip()
-sendp([Ether(src=smac, dst="ff:ff:ff:ff:ff:ff") / Dot1Q(vlan=1) / IP(dst="255.255.255.255") / UDP(dport=9)] * 10,
-      iface="green-eth0")'
+iface, vid, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+smac = open("/sys/class/net/%s/address" % iface).read().strip()
+sendp([Ether(src=smac, dst="ff:ff:ff:ff:ff:ff") / Dot1Q(vlan=vid) / IP(dst="255.255.255.255") /
+       UDP(dport=9)] * n, iface=iface)
+PY
+}
+drops() { swq '{"cmd":"stats"}' "port(r, '$1-sw')['drop_reasons'].get('$2', 0)"; }
+f0=$(floods) r0=$(rx red) b0=$(rx blue) rt0=$(txs red)
+capture yellow; sleep 1
+check "green sends 10 broadcasts tagged VLAN 1 (scapy)" tbcast green 1 10
 wait
-check_eq "the switch flooded them, not the kernel" 0 $(($(floods) - f0))
+check_eq "the kernel flooded them" 10 $(($(floods) - f0))
 check_eq "red received each once" 10 $(($(rx red) - r0))
+check_eq "blue received each once" 10 $(($(rx blue) - b0))
 check_eq "yellow received each once, untagged" "0 10" "$(tagged yellow 1) $(untagged yellow)"
+check_eq "the switch counts red-sw's 10 copies as sent" 10 $(($(txs red) - rt0))
+check_eq "and learned green's address in VLAN 1" green-sw \
+	"$(swq '{"cmd":"fdb"}' "[e['port'] for e in r['entries'] if e['mac'] == '$(mac_of green)' and e['vlan'] == 1][0]")"
+f0=$(floods) r0=$(rx red) d0=$(drops green vlan-not-allowed)
+check "green sends 5 broadcasts tagged VLAN 3, which its trunk does not carry" tbcast green 3 5
+settle
+check_eq "none is flooded" 0 $(($(floods) - f0))
+check_eq "red receives none" 0 $(($(rx red) - r0))
+check_eq "the switch counts them as not allowed" 5 $(($(drops green vlan-not-allowed) - d0))
+
+# green becomes an access port of VLAN 1: its tagged broadcasts must not
+# be flooded any more, by the kernel or by the switch.
+sw_config '{"name":"red-sw"}' '{"name":"blue-sw"}' '{"name":"green-sw"}' \
+	'{"name":"yellow-sw","trunk":[2],"native":1}'
+check "reload makes green an access port" swctl '{"cmd":"reload"}'
+f0=$(floods) r0=$(rx red) d0=$(drops green tagged-on-access)
+check "green sends 5 broadcasts tagged VLAN 1" tbcast green 1 5
+settle
+check_eq "none is flooded" 0 $(($(floods) - f0))
+check_eq "red receives none" 0 $(($(rx red) - r0))
+check_eq "the switch drops them (tagged on an access port)" 5 $(($(drops green tagged-on-access) - d0))
 
 # Back to access ports only.
 sw_config '{"name":"red-sw"}' '{"name":"blue-sw"}' '{"name":"green-sw"}' '{"name":"yellow-sw","vlan":2}'
