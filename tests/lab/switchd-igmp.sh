@@ -33,24 +33,7 @@ rows = json.load(sys.stdin)
 sys.exit(0 if any(r["group"] == g and r["port"].startswith(p) and r["vlan"] == 1 and
                   r["expires"] > 0 for r in rows) else 1)' "$1" "$2"
 }
-listen() { # listen HOST SECONDS: join 239.1.2.3 on eth0, print datagrams received
-	ip netns exec "$1" $PY -c '
-import socket, sys, time
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("", 9999))
-s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP,
-             socket.inet_aton("239.1.2.3") + socket.inet_aton("0.0.0.0"))
-s.settimeout(0.2)
-n, end = 0, time.time() + float(sys.argv[1])
-print("joined", flush=True)
-while time.time() < end:
-    try:
-        s.recv(100); n += 1
-    except socket.timeout:
-        pass
-print(n, flush=True)' "$2"
-}
+listen() { listen4 "$1" "$2"; } # listen HOST SECONDS: join 239.1.2.3 (switchd-lib.sh)
 sniff() { # sniff HOST SECONDS [GROUP]: IPv4 UDP frames to GROUP:9999 on HOST's eth0
 	ip netns exec "$1" $PY -c '
 import socket, sys, time
@@ -78,13 +61,6 @@ s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 4)
 for i in range(int(sys.argv[1])):
     s.sendto(b"x", (sys.argv[2], 9999)); time.sleep(0.01)' "$1" "${2:-239.1.2.3}"
 }
-bg() { # bg FILE CMD...: run CMD with output to FILE, return once it printed a line
-	"${@:2}" >"$1" 2>&1 &
-	local i
-	for i in $(seq 50); do [ -s "$1" ] && return 0; sleep 0.1; done
-	return 1
-}
-result() { tail -n1 "$1"; }
 known() { local i; for i in $(seq 30); do mdb_has "$1" "$2" && return 0; sleep 0.1; done; return 1; }
 
 bg "$T_DIR/b1" listen b 4

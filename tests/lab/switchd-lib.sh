@@ -145,3 +145,36 @@ fails() { ! "$@"; }
 
 # The daemon is alive and answers.
 sw_alive() { [ "$(swq '{"cmd":"status"}' 'r["ok"]')" = True ]; }
+
+# bg FILE CMD...: run CMD in the background with its output to FILE; return
+# once it printed its first line (a listener that joined, a sniffer ready).
+bg() {
+	"${@:2}" >"$1" 2>&1 &
+	local i
+	for i in $(seq 50); do [ -s "$1" ] && return 0; sleep 0.1; done
+	return 1
+}
+# result FILE: the last line a bg program printed (its count).
+result() { tail -n1 "$1"; }
+
+# listen4 HOST SECONDS [IFADDR]: HOST joins 239.1.2.3 (on the interface
+# with address IFADDR; default: the one its routes choose), prints "joined",
+# then the number of datagrams to port 9999 received in SECONDS.
+listen4() {
+	ip netns exec "$1" "$PY" -c '
+import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("", 9999))
+s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP,
+             socket.inet_aton("239.1.2.3") + socket.inet_aton(sys.argv[2]))
+s.settimeout(0.2)
+n, end = 0, time.time() + float(sys.argv[1])
+print("joined", flush=True)
+while time.time() < end:
+    try:
+        s.recv(100); n += 1
+    except socket.timeout:
+        pass
+print(n, flush=True)' "$2" "${3:-0.0.0.0}"
+}

@@ -100,14 +100,6 @@ s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_HOPS, 4)
 for i in range(int(sys.argv[1])):
     s.sendto(b"x", ("ff05::4242", 9999)); time.sleep(0.01)' "$1"
 }
-# Start a program in the background, wait for its first line.
-bg() { # bg FILE CMD...: run CMD with output to FILE, return once it printed a line
-	"${@:2}" >"$1" 2>&1 &
-	local i
-	for i in $(seq 50); do [ -s "$1" ] && return 0; sleep 0.1; done
-	return 1
-}
-result() { tail -n1 "$1"; }
 
 bg "$T_DIR/b1" listen b 4
 bg "$T_DIR/c1" sniff c 3
