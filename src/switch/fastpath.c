@@ -385,7 +385,10 @@ static void floods_sync_port(struct fastpath *fp, const struct sw *sw, struct po
 	if (rc)
 		log_warn("port %s: broadcasts flood through the switch: %s", p->name, strerror(-rc));
 	rc = floods_sync_tagged(fp, sw, p, known);
-	if (rc)
+	if (rc == -E2BIG)
+		log_warn("port %s: some VLANs' tagged broadcasts flood through the switch: the "
+			 "kernel holds at most %u flood lists", p->name, FP_FLOOD_LISTS);
+	else if (rc)
 		log_warn("port %s: some VLANs' tagged broadcasts flood through the switch: %s",
 			 p->name, strerror(-rc));
 }
