@@ -17,20 +17,6 @@ check_out "the log says some tagged broadcasts flood through the switch" \
 	"green-sw: some VLANs' tagged broadcasts flood through the switch: the kernel holds at most 8192 flood lists" \
 	cat "$SW_LOG"
 
-floods() { swq '{"cmd":"status"}' 'r["fast_path"]["floods"]'; }
-rx() { in_node "$1" cat "/sys/class/net/$1-eth0/statistics/rx_packets"; }
-# tbcast HOST VID N: HOST sends N UDP broadcasts tagged VID (scapy)
-tbcast() {
-	in_node "$1" "$PY" - "$1-eth0" "$2" "$3" <<'PY'
-import sys
-from scapy.all import Ether, Dot1Q, IP, UDP, sendp, conf
-conf.verb = 0
-iface, vid, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-smac = open("/sys/class/net/%s/address" % iface).read().strip()
-sendp([Ether(src=smac, dst="ff:ff:ff:ff:ff:ff") / Dot1Q(vlan=vid) / IP(dst="255.255.255.255") /
-       UDP(dport=9)] * n, iface=iface)
-PY
-}
 # each FROM VID: FROM sends 5 broadcasts tagged VID; the others each get 5.
 # Prints how many of them the kernel flooded.
 each() {

@@ -16,8 +16,6 @@ for h in red blue green yellow; do sw_host $h; done
 sw_config '{"name":"red-sw"}' '{"name":"blue-sw"}' '{"name":"green-sw"}' '{"name":"yellow-sw","vlan":2}'
 check "the switch starts" sw_start
 
-floods() { swq '{"cmd":"status"}' 'r["fast_path"]["floods"]'; }
-rx() { in_node "$1" cat "/sys/class/net/$1-eth0/statistics/rx_packets"; }
 txs() { swq '{"cmd":"stats"}' "port(r, '$1-sw')['tx_packets']"; }
 # bcast HOST N [SRC-MAC]: HOST sends N UDP broadcasts (scapy)
 bcast() {
@@ -86,18 +84,6 @@ wait
 check_eq "the kernel flooded them" 10 $(($(floods) - f0))
 check_eq "red received each once" 10 $(($(rx red) - r0))
 check_eq "green received each once, tagged VLAN 1" 10 "$(tagged green 1)"
-# tbcast HOST VID N: HOST sends N UDP broadcasts tagged VID (scapy)
-tbcast() {
-	in_node "$1" "$PY" - "$1-eth0" "$2" "$3" <<'PY'
-import sys
-from scapy.all import Ether, Dot1Q, IP, UDP, sendp, conf
-conf.verb = 0
-iface, vid, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-smac = open("/sys/class/net/%s/address" % iface).read().strip()
-sendp([Ether(src=smac, dst="ff:ff:ff:ff:ff:ff") / Dot1Q(vlan=vid) / IP(dst="255.255.255.255") /
-       UDP(dport=9)] * n, iface=iface)
-PY
-}
 drops() { swq '{"cmd":"stats"}' "port(r, '$1-sw')['drop_reasons'].get('$2', 0)"; }
 f0=$(floods) r0=$(rx red) b0=$(rx blue) rt0=$(txs red)
 capture yellow; sleep 1

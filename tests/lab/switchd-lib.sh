@@ -178,3 +178,49 @@ while time.time() < end:
         pass
 print(n, flush=True)' "$2" "${3:-0.0.0.0}"
 }
+
+# mflow_seen IN OUTS GROUP VLAN TAGGED [SW REGEX]: during a stream, the
+# switch shows a multicast flow that has carried frames, from port IN (its
+# frames tagged: yes or no) to the ports OUTS (comma-separated, any order)
+# for GROUP in VLAN; with SW, `nslab switch SW flows` shows a line matching
+# REGEX at the same time. A report heard meanwhile takes the flows back
+# until the stream's next datagram, so look a few times.
+mflow_seen() {
+	local i
+	for i in $(seq 25); do
+		swctl '{"cmd":"flows"}' >"$T_DIR/mflows.json"
+		if "$PY" -c '
+import json, sys
+m = json.load(open(sys.argv[1]))["multicast_flows"]
+i, outs, g, vlan, tagged = sys.argv[2:7]
+sys.exit(0 if any(f["in"] == i and sorted(f["out"]) == sorted(outs.split(",")) and f["group"] == g and
+                  f["vlan"] == int(vlan) and f["in_tagged"] == (tagged == "yes") and f["packets"] > 0
+                  for f in m) else 1)' "$T_DIR/mflows.json" "$@"; then
+			[ -z "${6:-}" ] && return 0
+			"$NSLAB" switch "$6" flows >"$T_DIR/flows.txt"
+			grep -Eq "$7" "$T_DIR/flows.txt" && return 0
+		fi
+		sleep 0.02
+	done
+	cat "$T_DIR/mflows.json" "$T_DIR/flows.txt" 2>/dev/null
+	return 1
+}
+
+# The frames the kernel's fast path carried, and the broadcasts it flooded.
+kpkts() { swq '{"cmd":"status"}' 'r["fast_path"]["packets"]'; }
+floods() { swq '{"cmd":"status"}' 'r["fast_path"]["floods"]'; }
+# rx HOST: frames HOST's eth0 received so far
+rx() { in_node "$1" cat "/sys/class/net/$1-eth0/statistics/rx_packets"; }
+
+# tbcast HOST VID N: HOST sends N UDP broadcasts tagged VID (scapy)
+tbcast() {
+	in_node "$1" "$PY" - "$1-eth0" "$2" "$3" <<'PY'
+import sys
+from scapy.all import Ether, Dot1Q, IP, UDP, sendp, conf
+conf.verb = 0
+iface, vid, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+smac = open("/sys/class/net/%s/address" % iface).read().strip()
+sendp([Ether(src=smac, dst="ff:ff:ff:ff:ff:ff") / Dot1Q(vlan=vid) / IP(dst="255.255.255.255") /
+       UDP(dport=9)] * n, iface=iface)
+PY
+}
