@@ -117,6 +117,23 @@ static json_t *vlan_json(const struct vlan_port *vp, json_t *o)
 	return o;
 }
 
+/* The VLANs whose broadcasts from port p the kernel floods (fastpath.h). */
+static json_t *kernel_floods_json(const struct port *p)
+{
+	json_t *vids = json_array();
+	uint16_t untagged = p->vlan.mode == VLAN_MODE_ACCESS ? p->vlan.vid : p->vlan.native;
+
+	if (!p->kflood_tagged) {
+		if (p->kflood)
+			json_array_append_new(vids, json_integer(untagged));
+		return vids;
+	}
+	for (unsigned v = 1; v <= VLAN_MAX_VID; v++)
+		if ((v == untagged && p->kflood) || ((p->kflood_tagged[v >> 6] >> (v & 63)) & 1))
+			json_array_append_new(vids, json_integer(v));
+	return vids;
+}
+
 static json_t *cmd_ports(struct sw *sw)
 {
 	json_t *r = ok(), *arr = json_array();
@@ -124,18 +141,20 @@ static json_t *cmd_ports(struct sw *sw)
 	for (unsigned i = 0; i < sw->max_index; i++) {
 		struct port *p = sw->ports[i];
 		char mac[18];
+		json_t *o;
 
 		if (!p)
 			continue;
 		mac_str(p->mac, mac);
-		json_array_append_new(
-			arr, vlan_json(&p->vlan,
-				       json_pack("{s:s,s:i,s:s,s:s,s:b,s:b,s:b}", "name", p->name, "ifindex",
-						 p->ifindex, "mac", mac, "state", state_name(p->state),
-						 "fast_path", p->fast, "mld_router",
-						 sw->snoop && snoop_is_router(sw->snoop, p->index, now_s()),
-						 "igmp_router",
-						 sw->snoop4 && snoop_is_router(sw->snoop4, p->index, now_s()))));
+		o = vlan_json(&p->vlan,
+			      json_pack("{s:s,s:i,s:s,s:s,s:b,s:b,s:b}", "name", p->name, "ifindex",
+					p->ifindex, "mac", mac, "state", state_name(p->state),
+					"fast_path", p->fast, "mld_router",
+					sw->snoop && snoop_is_router(sw->snoop, p->index, now_s()),
+					"igmp_router",
+					sw->snoop4 && snoop_is_router(sw->snoop4, p->index, now_s())));
+		json_object_set_new(o, "kernel_floods", kernel_floods_json(p));
+		json_array_append_new(arr, o);
 	}
 	json_object_set_new(r, "ports", arr);
 	return r;

@@ -33,6 +33,9 @@ each() {
 	[ "${got[*]}" = "${want[*]}" ] || { echo "got ${got[*]}, wanted ${want[*]}"; return 1; }
 	echo $(($(floods) - f0))
 }
+kfloods() { swq '{"cmd":"ports"}' "len(port(r, '$1-sw')['kernel_floods'])"; }
+check_eq "the ports say so: red's and blue's 4094 lists fit, green's first 4" "4094 4094 4" \
+	"$(kfloods red) $(kfloods blue) $(kfloods green)"
 check_out "red's VLAN 4000 broadcasts reach blue and green once each, by the kernel" '^5$' each red 4000
 check_out "green's VLAN 4000 broadcasts reach red and blue once each, by the switch" '^0$' each green 4000
 check_out "green's VLAN 2 broadcasts (a list that fit) by the kernel" '^5$' each green 2

@@ -102,12 +102,16 @@ settle
 check_eq "none is flooded" 0 $(($(floods) - f0))
 check_eq "red receives none" 0 $(($(rx red) - r0))
 check_eq "the switch counts them as not allowed" 5 $(($(drops green vlan-not-allowed) - d0))
+check_eq "the ports say the kernel floods green's VLAN 1 (tagged) and yellow's native VLAN 1, not its lone VLAN 2" \
+	"[1] [1]" "$(swq '{"cmd":"ports"}' "port(r, 'green-sw')['kernel_floods']") $(swq '{"cmd":"ports"}' "port(r, 'yellow-sw')['kernel_floods']")"
 
 # green becomes an access port of VLAN 1: its tagged broadcasts must not
 # be flooded any more, by the kernel or by the switch.
 sw_config '{"name":"red-sw"}' '{"name":"blue-sw"}' '{"name":"green-sw"}' \
 	'{"name":"yellow-sw","trunk":[2],"native":1}'
 check "reload makes green an access port" swctl '{"cmd":"reload"}'
+check_eq "  the kernel floods green's untagged VLAN 1 now" "[1]" \
+	"$(swq '{"cmd":"ports"}' "port(r, 'green-sw')['kernel_floods']")"
 f0=$(floods) r0=$(rx red) d0=$(drops green tagged-on-access)
 check "green sends 5 broadcasts tagged VLAN 1" tbcast green 1 5
 settle
@@ -134,4 +138,5 @@ check_eq "blue received each once" 10 $(($(rx blue) - b0))
 check_eq "green received each once" 10 $(($(rx green) - g0))
 check_eq "and the status has no fast path to flood by" False \
 	"$(swq '{"cmd":"status"}' 'r["fast_path"] is not False')"
+check_eq "nor do the ports" "[]" "$(swq '{"cmd":"ports"}' "[v for p in r['ports'] for v in p['kernel_floods']]")"
 finish
