@@ -122,9 +122,11 @@ struct port {
 
 /* Opening and closing a packet socket with a ring each wait for an RCU
  * grace period (packet_set_ring and packet_release call synchronize_net),
- * milliseconds apiece; many ports are opened and closed from several
- * threads at once so that the waits overlap. */
-#define PORT_OPEN_THREADS 32
+ * tens of milliseconds apiece on an idle virtual machine; many ports are
+ * opened and closed from many threads at once so that the waits share
+ * grace periods. (Measured closing 1000 ports, 2000 sockets: 32 threads
+ * 1.3 s, 128 threads 0.37 s, 256 threads 0.25 s.) */
+#define PORT_OPEN_THREADS 128
 
 struct port_open_req {
 	const char *name;
