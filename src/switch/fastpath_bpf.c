@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -525,46 +526,48 @@ static int load(enum bpf_prog_type type, const struct asm_buf *a, const char *wh
 	return fd;
 }
 
+/* A hash map named name (at most 15 characters); on failure -errno, with
+ * what it is for in errmsg. */
+static int map_create(const char *name, uint32_t key_size, uint32_t value_size, uint32_t max,
+		      uint32_t flags, const char *what)
+{
+	union bpf_attr attr;
+	int fd;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.map_type = BPF_MAP_TYPE_HASH;
+	attr.key_size = key_size;
+	attr.value_size = value_size;
+	attr.max_entries = max;
+	attr.map_flags = flags;
+	snprintf(attr.map_name, sizeof(attr.map_name), "%s", name);
+	fd = (int)sys_bpf(BPF_MAP_CREATE, &attr);
+	return fd < 0 ? err_set(-errno, "creating %s", what) : fd;
+}
+
 int fp_bpf_open(struct fp_bpf *b, uint32_t max)
 {
 	struct asm_buf a;
-	union bpf_attr attr;
 	int rc;
 
 	b->map_fd = b->flood_fd = b->mcast_fd = b->tc_fd = b->sock_fd = -1;
-	memset(&attr, 0, sizeof(attr));
-	attr.map_type = BPF_MAP_TYPE_HASH;
-	attr.key_size = sizeof(struct fp_key);
-	attr.value_size = sizeof(struct fp_value);
-	attr.max_entries = max;
-	memcpy(attr.map_name, "nslab_flows", sizeof("nslab_flows"));
-	b->map_fd = (int)sys_bpf(BPF_MAP_CREATE, &attr);
+	b->map_fd = map_create("nslab_flows", sizeof(struct fp_key), sizeof(struct fp_value), max, 0,
+			       "the flow map");
 	if (b->map_fd < 0)
-		return err_set(-errno, "creating the flow map");
-	/* one list per port and tag that has one: not preallocated, as a
-	 * list is 4 KiB and most switches have few ports */
-	memset(&attr, 0, sizeof(attr));
-	attr.map_type = BPF_MAP_TYPE_HASH;
-	attr.key_size = sizeof(struct fp_fkey);
-	attr.value_size = sizeof(struct fp_flood);
-	attr.max_entries = FP_FLOOD_LISTS;
-	attr.map_flags = BPF_F_NO_PREALLOC;
-	memcpy(attr.map_name, "nslab_flood", sizeof("nslab_flood"));
-	b->flood_fd = (int)sys_bpf(BPF_MAP_CREATE, &attr);
+		return b->map_fd;
+	/* one list per port and tag that has one, one value per multicast
+	 * flow: not preallocated, as each is 4 KiB and most switches have
+	 * few ports and fewer streams */
+	b->flood_fd = map_create("nslab_flood", sizeof(struct fp_fkey), sizeof(struct fp_flood),
+				 FP_FLOOD_LISTS, BPF_F_NO_PREALLOC, "the flood map");
 	if (b->flood_fd < 0) {
-		rc = err_set(-errno, "creating the flood map");
+		rc = b->flood_fd;
 		goto fail;
 	}
-	memset(&attr, 0, sizeof(attr));
-	attr.map_type = BPF_MAP_TYPE_HASH;
-	attr.key_size = sizeof(struct fp_mkey);
-	attr.value_size = sizeof(struct fp_mflow);
-	attr.max_entries = FP_MCAST_FLOWS;
-	attr.map_flags = BPF_F_NO_PREALLOC;
-	memcpy(attr.map_name, "nslab_mcast", sizeof("nslab_mcast"));
-	b->mcast_fd = (int)sys_bpf(BPF_MAP_CREATE, &attr);
+	b->mcast_fd = map_create("nslab_mcast", sizeof(struct fp_mkey), sizeof(struct fp_mflow),
+				 FP_MCAST_FLOWS, BPF_F_NO_PREALLOC, "the multicast flow map");
 	if (b->mcast_fd < 0) {
-		rc = err_set(-errno, "creating the multicast flow map");
+		rc = b->mcast_fd;
 		goto fail;
 	}
 	memset(&a, 0, sizeof(a));

@@ -35,11 +35,7 @@ smac = open("/sys/class/net/green-eth0/address").read().strip()
 sendp(Ether(src=smac, dst="01:00:5e:01:02:03") / Dot1Q(vlan=10) /
       IP(src="172.16.50.3", dst="239.1.2.3", ttl=1) / IGMP(type=0x16, gaddr="239.1.2.3"), iface="green-eth0")'
 }
-# listen HOST SECONDS: HOST joins 239.1.2.3 on its eth0 (these hosts have
-# no routes to choose it by); prints datagrams received.
-listen() {
-	listen4 "$1" "$2" "$(ip -n "$1" -4 -o addr show dev "$1-eth0" | awk '{sub("/.*", "", $4); print $4}')"
-}
+listen() { listen_group "$1" "$2" 239.1.2.3 "$1-eth0"; } # listen HOST SECONDS (switchd-lib.sh)
 # capture HOST SECONDS: the group's frames on HOST's eth0 into HOST.pcap
 capture() {
 	in_node "$1" timeout "$2" tcpdump -nli "$1-eth0" -w "$T_DIR/$1.pcap" \

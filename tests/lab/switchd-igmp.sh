@@ -33,7 +33,7 @@ rows = json.load(sys.stdin)
 sys.exit(0 if any(r["group"] == g and r["port"].startswith(p) and r["vlan"] == 1 and
                   r["expires"] > 0 for r in rows) else 1)' "$1" "$2"
 }
-listen() { listen4 "$1" "$2"; } # listen HOST SECONDS: join 239.1.2.3 (switchd-lib.sh)
+listen() { listen_group "$1" "$2" 239.1.2.3 eth0; } # listen HOST SECONDS (switchd-lib.sh)
 sniff() { # sniff HOST SECONDS [GROUP]: IPv4 UDP frames to GROUP:9999 on HOST's eth0
 	ip netns exec "$1" $PY -c '
 import socket, sys, time

@@ -157,26 +157,34 @@ bg() {
 # result FILE: the last line a bg program printed (its count).
 result() { tail -n1 "$1"; }
 
-# listen4 HOST SECONDS [IFADDR]: HOST joins 239.1.2.3 (on the interface
-# with address IFADDR; default: the one its routes choose), prints "joined",
-# then the number of datagrams to port 9999 received in SECONDS.
-listen4() {
+# listen_group HOST SECONDS GROUP IFACE: HOST joins GROUP (IPv4 or IPv6) on
+# its interface IFACE, prints "joined", then the number of datagrams to
+# port 9999 received in SECONDS.
+listen_group() {
 	ip netns exec "$1" "$PY" -c '
-import socket, sys, time
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+import socket, struct, sys, time
+secs, group, iface = float(sys.argv[1]), sys.argv[2], sys.argv[3]
+idx = socket.if_nametoindex(iface)
+if ":" in group:
+    s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    join = (socket.IPPROTO_IPV6, socket.IPV6_JOIN_GROUP,
+            socket.inet_pton(socket.AF_INET6, group) + struct.pack("@I", idx))
+else:  # struct ip_mreqn: group, no address, the interface
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    join = (socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP,
+            socket.inet_aton(group) + socket.inet_aton("0.0.0.0") + struct.pack("@i", idx))
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("", 9999))
-s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP,
-             socket.inet_aton("239.1.2.3") + socket.inet_aton(sys.argv[2]))
+s.setsockopt(*join)
 s.settimeout(0.2)
-n, end = 0, time.time() + float(sys.argv[1])
+n, end = 0, time.time() + secs
 print("joined", flush=True)
 while time.time() < end:
     try:
         s.recv(100); n += 1
     except socket.timeout:
         pass
-print(n, flush=True)' "$2" "${3:-0.0.0.0}"
+print(n, flush=True)' "$2" "$3" "$4"
 }
 
 # mflow_seen IN OUTS GROUP VLAN TAGGED [SW REGEX]: during a stream, the

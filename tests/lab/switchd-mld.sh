@@ -55,25 +55,7 @@ done
 
 # b listens to ff05::4242 (a program joins it and waits); a sends to the
 # group; c counts what reaches its link.
-listen() { # listen HOST SECONDS: join ff05::4242 on eth0, print datagrams received
-	ip netns exec "$1" $PY -c '
-import socket, struct, sys, time
-s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("", 9999))
-idx = socket.if_nametoindex("eth0")
-s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_JOIN_GROUP,
-             socket.inet_pton(socket.AF_INET6, "ff05::4242") + struct.pack("@I", idx))
-s.settimeout(0.2)
-n, end = 0, time.time() + float(sys.argv[1])
-print("joined", flush=True)
-while time.time() < end:
-    try:
-        s.recv(100); n += 1
-    except socket.timeout:
-        pass
-print(n, flush=True)' "$2"
-}
+listen() { listen_group "$1" "$2" ff05::4242 eth0; } # listen HOST SECONDS (switchd-lib.sh)
 sniff() { # sniff HOST SECONDS: frames to UDP port 9999 seen on HOST's eth0
 	ip netns exec "$1" $PY -c '
 import socket, sys, time

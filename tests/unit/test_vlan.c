@@ -217,8 +217,41 @@ static void path(void **state)
 {
 	static const uint16_t both[] = { 10, 20 };
 	struct vlan_port acc1, acc10, acc20, trunk, trunk_nonative, trunk20;
-	enum vlan_tag_op op = VLAN_TAG_KEEP;
-	uint16_t vid = 0;
+	/* in, out, the frame's tag (0: untagged) → whether it passes, in
+	 * which VLAN, and what happens to the tag */
+	const struct {
+		const struct vlan_port *in, *out;
+		bool tagged;
+		uint16_t tag_vid;
+		bool ok;
+		uint16_t vid;
+		enum vlan_tag_op op;
+	} cases[] = {
+		/* access to access: nothing to do, same VLAN only */
+		{ &acc10, &acc10, false, 0, true, 10, VLAN_TAG_KEEP },
+		{ &acc10, &acc20, false, 0, false, 0, 0 },
+		/* a tagged frame never enters an access port, whatever its VLAN */
+		{ &acc10, &acc10, true, 10, false, 0, 0 },
+		{ &acc10, &trunk, true, 10, false, 0, 0 },
+		/* access to trunk: the tag goes on */
+		{ &acc20, &trunk, false, 0, true, 20, VLAN_TAG_PUSH },
+		/* trunk to access: off */
+		{ &trunk, &acc10, true, 10, true, 10, VLAN_TAG_POP },
+		{ &trunk, &acc20, true, 10, false, 0, 0 },
+		/* trunk to trunk: kept, or off where the VLAN is the egress's native */
+		{ &trunk, &trunk_nonative, true, 20, true, 20, VLAN_TAG_KEEP },
+		{ &trunk_nonative, &trunk20, true, 10, true, 10, VLAN_TAG_POP },
+		/* untagged on a trunk: its native VLAN, or nothing without one */
+		{ &trunk, &acc10, false, 0, false, 0, 0 },
+		{ &trunk, &acc1, false, 0, true, 1, VLAN_TAG_KEEP },
+		/* a tag of the native VLAN is accepted, and comes off */
+		{ &trunk, &acc1, true, 1, true, 1, VLAN_TAG_POP },
+		{ &trunk_nonative, &acc10, false, 0, false, 0, 0 },
+		{ &trunk20, &trunk, false, 0, true, 10, VLAN_TAG_PUSH },
+		/* VLANs the ingress trunk does not carry, and priority tags (VID 0) */
+		{ &trunk, &trunk, true, 30, false, 0, 0 },
+		{ &trunk, &acc10, true, 0, false, 0, 0 },
+	};
 
 	(void)state;
 	vlan_port_access(&acc1, 1);
@@ -227,44 +260,15 @@ static void path(void **state)
 	vlan_port_trunk(&trunk, both, 2, 1);
 	vlan_port_trunk(&trunk_nonative, both, 2, 0);
 	vlan_port_trunk(&trunk20, both + 1, 1, 10);
-	/* access to access: nothing to do, same VLAN only */
-	assert_true(vlan_path(&acc10, &acc10, false, 0, &vid, &op));
-	assert_int_equal(vid, 10);
-	assert_int_equal(op, VLAN_TAG_KEEP);
-	assert_false(vlan_path(&acc10, &acc20, false, 0, &vid, &op));
-	/* a tagged frame never enters an access port, whatever its VLAN */
-	assert_false(vlan_path(&acc10, &acc10, true, 10, &vid, &op));
-	assert_false(vlan_path(&acc10, &trunk, true, 10, &vid, &op));
-	/* access to trunk: the tag goes on */
-	assert_true(vlan_path(&acc20, &trunk, false, 0, &vid, &op));
-	assert_int_equal(vid, 20);
-	assert_int_equal(op, VLAN_TAG_PUSH);
-	/* trunk to access: off */
-	assert_true(vlan_path(&trunk, &acc10, true, 10, &vid, &op));
-	assert_int_equal(vid, 10);
-	assert_int_equal(op, VLAN_TAG_POP);
-	assert_false(vlan_path(&trunk, &acc20, true, 10, &vid, &op));
-	/* trunk to trunk: kept, or off where the VLAN is the egress's native */
-	assert_true(vlan_path(&trunk, &trunk_nonative, true, 20, &vid, &op));
-	assert_int_equal(op, VLAN_TAG_KEEP);
-	assert_true(vlan_path(&trunk_nonative, &trunk20, true, 10, &vid, &op));
-	assert_int_equal(vid, 10);
-	assert_int_equal(op, VLAN_TAG_POP);
-	/* untagged on a trunk: its native VLAN, or nothing without one */
-	assert_false(vlan_path(&trunk, &acc10, false, 0, &vid, &op));
-	assert_true(vlan_path(&trunk, &acc1, false, 0, &vid, &op));
-	assert_int_equal(vid, 1);
-	assert_int_equal(op, VLAN_TAG_KEEP);
-	/* a tag of the native VLAN is accepted, and comes off */
-	assert_true(vlan_path(&trunk, &acc1, true, 1, &vid, &op));
-	assert_int_equal(op, VLAN_TAG_POP);
-	assert_false(vlan_path(&trunk_nonative, &acc10, false, 0, &vid, &op));
-	assert_true(vlan_path(&trunk20, &trunk, false, 0, &vid, &op));
-	assert_int_equal(vid, 10);
-	assert_int_equal(op, VLAN_TAG_PUSH);
-	/* VLANs the ingress trunk does not carry, and priority tags (VID 0) */
-	assert_false(vlan_path(&trunk, &trunk, true, 30, &vid, &op));
-	assert_false(vlan_path(&trunk, &acc10, true, 0, &vid, &op));
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		enum vlan_tag_op op = VLAN_TAG_KEEP;
+		uint16_t vid = 0;
+		bool ok = vlan_path(cases[i].in, cases[i].out, cases[i].tagged, cases[i].tag_vid, &vid, &op);
+
+		if (ok != cases[i].ok || (ok && (vid != cases[i].vid || op != cases[i].op)))
+			fail_msg("case %zu: got %d, VLAN %u, op %d; wanted %d, VLAN %u, op %d", i, ok,
+				 vid, (int)op, cases[i].ok, cases[i].vid, (int)cases[i].op);
+	}
 }
 
 static void names(void **state)
