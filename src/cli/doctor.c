@@ -150,8 +150,9 @@ int doctor_main(int argc, char **argv)
 		} else {
 			rc = checks_add(&c, "topology", CHECK_OK, NULL, "%s: lab %s, %zu host%s, %zu switch%s, %zu link%s",
 					argv[optind], t->name, t->n_hosts, t->n_hosts == 1 ? "" : "s",
-					t->n_switches, t->n_switches == 1 ? "" : "es", t->n_links,
-					t->n_links == 1 ? "" : "s");
+					t->n_switches, t->n_switches == 1 ? "" : "es",
+					t->n_links + t->n_swlinks,
+					t->n_links + t->n_swlinks == 1 ? "" : "s");
 			if (rc)
 				goto fail;
 		}

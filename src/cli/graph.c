@@ -77,18 +77,33 @@ static void switch_lines(const struct topo_switch *sw, struct strbuf *sb, const 
 		sb_printf(sb, "%sgateway %s", nl, topo_cidr_str(&sw->gateways[g], cidr, sizeof(cidr)));
 }
 
+/* "eth0 trunk 10,20 native 1"; a switch link's port has no name. */
 static void port_label(const struct topo_iface *ifc, struct strbuf *sb)
 {
-	sb_puts(sb, ifc->name);
+	if (ifc->name)
+		sb_puts(sb, ifc->name);
+	if (sb->len)
+		sb_puts(sb, " ");
 	if (ifc->n_trunk) {
-		sb_puts(sb, " trunk ");
+		sb_puts(sb, "trunk ");
 		for (size_t v = 0; v < ifc->n_trunk; v++)
 			sb_printf(sb, "%s%u", v ? "," : "", ifc->trunk[v]);
 		if (ifc->native_vlan)
 			sb_printf(sb, " native %u", ifc->native_vlan);
 	} else if (ifc->vlan && ifc->vlan != TOPO_VLAN_DEFAULT) {
-		sb_printf(sb, " vlan %u", ifc->vlan);
+		sb_printf(sb, "vlan %u", ifc->vlan);
+	} else if (sb->len) {
+		sb->s[--sb->len] = '\0';
 	}
+}
+
+/* A link between switches by its VLAN rule; "link" for plain VLAN 1. */
+static void swlink_label(const struct topo_swlink *lk, struct strbuf *sb)
+{
+	sb_reset(sb);
+	port_label(&lk->port[0], sb);
+	if (!sb->len)
+		sb_puts(sb, "link");
 }
 
 static void nat_label(const struct graph_ctx *g, const struct topo_switch *sw, struct strbuf *sb)
@@ -146,22 +161,29 @@ static void dot_node(struct strbuf *out, const char *prefix, const char *name, c
 	sb_free(&id);
 }
 
-static void dot_edge(struct strbuf *out, const char *a, const char *b, const char *label,
-		     const char *attrs)
+/* An edge between nodes "KIND:NAME" (the ids dot_node gives them). */
+static void dot_edge(struct strbuf *out, const char *ka, const char *a, const char *kb,
+		     const char *b, const char *label, const char *attrs)
 {
+	struct strbuf id = STRBUF_INIT;
+
+	sb_printf(&id, "%s:%s", ka, a);
 	sb_puts(out, "  ");
-	dot_str(out, a);
+	dot_str(out, sb_str(&id));
 	sb_puts(out, " -- ");
-	dot_str(out, b);
+	sb_reset(&id);
+	sb_printf(&id, "%s:%s", kb, b);
+	dot_str(out, sb_str(&id));
 	sb_puts(out, " [label=");
 	dot_str(out, label);
 	sb_printf(out, "%s%s];\n", attrs ? ", " : "", attrs ? attrs : "");
+	sb_free(&id);
 }
 
 static void write_dot(const struct graph_ctx *g, struct strbuf *out)
 {
 	const struct topo *t = g->t;
-	struct strbuf l = STRBUF_INIT, a = STRBUF_INIT, b = STRBUF_INIT;
+	struct strbuf l = STRBUF_INIT;
 
 	sb_puts(out, "graph ");
 	dot_str(out, t->name);
@@ -198,42 +220,38 @@ static void write_dot(const struct graph_ctx *g, struct strbuf *out)
 
 			if (!ifc->sw)
 				continue;
-			sb_reset(&a);
-			sb_reset(&b);
 			sb_reset(&l);
-			sb_printf(&a, "host:%s", host->name);
-			sb_printf(&b, "switch:%s", ifc->sw->name);
 			port_label(ifc, &l);
-			dot_edge(out, sb_str(&a), sb_str(&b), sb_str(&l),
+			dot_edge(out, "host", host->name, "switch", ifc->sw->name, sb_str(&l),
 				 ifc->n_trunk ? "penwidth=2" : NULL);
 		}
 	}
 	for (size_t k = 0; k < t->n_links; k++) {
 		const struct topo_link *lk = &t->links[k];
 
-		sb_reset(&a);
-		sb_reset(&b);
 		sb_reset(&l);
-		sb_printf(&a, "host:%s", lk->end[0].host->name);
-		sb_printf(&b, "host:%s", lk->end[1].host->name);
 		sb_printf(&l, "%s - %s", lk->end[0].iface->name, lk->end[1].iface->name);
-		dot_edge(out, sb_str(&a), sb_str(&b), sb_str(&l), "style=bold");
+		dot_edge(out, "host", lk->end[0].host->name, "host", lk->end[1].host->name,
+			 sb_str(&l), "style=bold");
+	}
+	for (size_t k = 0; k < t->n_swlinks; k++) {
+		const struct topo_swlink *lk = &t->swlinks[k];
+
+		swlink_label(lk, &l);
+		dot_edge(out, "switch", lk->port[0].sw->name, "switch", lk->port[1].sw->name,
+			 sb_str(&l), lk->port[0].n_trunk ? "penwidth=3" : "penwidth=2");
 	}
 	for (size_t s = 0; s < t->n_switches; s++) {
 		const struct topo_switch *sw = &t->switches[s];
 
 		if (!sw->nat)
 			continue;
-		sb_reset(&a);
 		sb_reset(&l);
-		sb_printf(&a, "switch:%s", sw->name);
 		nat_label(g, sw, &l);
-		dot_edge(out, sb_str(&a), "net:internet", sb_str(&l), "style=dashed");
+		dot_edge(out, "switch", sw->name, "net", "internet", sb_str(&l), "style=dashed");
 	}
 	sb_puts(out, "}\n");
 	sb_free(&l);
-	sb_free(&a);
-	sb_free(&b);
 }
 
 /* ---- Mermaid ---- */
@@ -318,6 +336,13 @@ static void write_mermaid(const struct graph_ctx *g, struct strbuf *out)
 		sb_printf(&l, "%s - %s", lk->end[0].iface->name, lk->end[1].iface->name);
 		mm_edge(out, "h", (size_t)(lk->end[0].host - t->hosts), "h",
 			(size_t)(lk->end[1].host - t->hosts), "===", sb_str(&l));
+	}
+	for (size_t k = 0; k < t->n_swlinks; k++) {
+		const struct topo_swlink *lk = &t->swlinks[k];
+
+		swlink_label(lk, &l);
+		mm_edge(out, "s", (size_t)(lk->port[0].sw - t->switches), "s",
+			(size_t)(lk->port[1].sw - t->switches), "===", sb_str(&l));
 	}
 	for (size_t s = 0; s < t->n_switches; s++) {
 		if (!t->switches[s].nat)

@@ -45,7 +45,7 @@ static json_t *lab_row(const char *name)
 	}
 	row = json_pack("{s:s, s:s, s:i, s:i, s:i, s:s, s:s?, s:s}", "name", name, "mode",
 			ls.meta.sandbox ? "sandbox" : "host", "hosts", (int)ls.topo->n_hosts,
-			"switches", (int)ls.topo->n_switches, "links", (int)ls.topo->n_links,
+			"switches", (int)ls.topo->n_switches, "links", (int)(ls.topo->n_links + ls.topo->n_swlinks),
 			"created", when, "file", ls.meta.builtin ? "(built in)" : ls.meta.file,
 			"state", "up");
 	labsel_close(&ls);

@@ -57,10 +57,11 @@ void progress_summary(FILE *f, const struct topo *t, const struct lab_result *r,
 			plural(t->n_switches, "switch", "switches"));
 	} else if (!r->existed) {
 		char links[48] = "";
+		size_t n_links = t->n_links + t->n_swlinks;
 
-		if (t->n_links)
-			snprintf(links, sizeof(links), ", %zu %s", t->n_links,
-				 plural(t->n_links, "link", "links"));
+		if (n_links)
+			snprintf(links, sizeof(links), ", %zu %s", n_links,
+				 plural(n_links, "link", "links"));
 		fprintf(f, "%s: up in %.2f s%s: %zu %s, %zu %s%s (%zu objects)\n", t->name, s,
 			sandbox ? " in a sandbox" : "", t->n_hosts, plural(t->n_hosts, "host", "hosts"),
 			t->n_switches, plural(t->n_switches, "switch", "switches"), links, r->created);

@@ -18,6 +18,7 @@
 #include "cli/out.h"
 #include "cli/show.h"
 #include "common/errmsg.h"
+#include "common/strbuf.h"
 #include "kernel/addr.h"
 #include "kernel/link.h"
 #include "kernel/neigh.h"
@@ -146,6 +147,20 @@ static int collect_ifaces(struct nl *nl, json_t **out)
 
 /* ---- what the topology says about an interface ---- */
 
+void show_port_vlans(const struct topo_iface *port, json_t *o)
+{
+	if (port->n_trunk) {
+		json_t *vids = json_array();
+
+		for (size_t i = 0; i < port->n_trunk; i++)
+			json_array_append_new(vids, json_integer(port->trunk[i]));
+		json_object_set_new(o, "trunk", vids);
+		json_object_set_new(o, "native_vlan", json_integer(port->native_vlan));
+	} else {
+		json_object_set_new(o, "vlan", json_integer(port->vlan));
+	}
+}
+
 static void annotate_host_iface(const struct topo *t, const struct topo_host *h, json_t *ifo)
 {
 	const struct topo_iface *ifc = topo_iface_find(h, json_string_value(json_object_get(ifo, "name")));
@@ -155,16 +170,7 @@ static void annotate_host_iface(const struct topo *t, const struct topo_host *h,
 	if (ifc->sw) {
 		json_object_set_new(ifo, "switch", json_string(ifc->sw->name));
 		json_object_set_new(ifo, "peer", json_string(ifc->peer));
-		if (ifc->n_trunk) {
-			json_t *vids = json_array();
-
-			for (size_t i = 0; i < ifc->n_trunk; i++)
-				json_array_append_new(vids, json_integer(ifc->trunk[i]));
-			json_object_set_new(ifo, "trunk", vids);
-			json_object_set_new(ifo, "native_vlan", json_integer(ifc->native_vlan));
-		} else {
-			json_object_set_new(ifo, "vlan", json_integer(ifc->vlan));
-		}
+		show_port_vlans(ifc, ifo);
 		return;
 	}
 	for (size_t l = 0; l < t->n_links; l++) {
@@ -264,6 +270,27 @@ static json_t *host_side_names(const struct labsel *ls)
 		json_object_set_new(want, dev, json_string(role));
 		if (sw->nat && sw->uplink)
 			json_object_set_new(want, sw->uplink, json_string("uplink (NAT)"));
+	}
+	for (size_t l = 0; l < ls->topo->n_swlinks; l++) {
+		for (int e = 0; e < 2; e++) {
+			const struct topo_iface *p = &ls->topo->swlinks[l].port[e];
+			struct strbuf r = STRBUF_INIT;
+
+			sb_printf(&r, "%s port to switch %s", p->sw->name,
+				  ls->topo->swlinks[l].port[!e].sw->name);
+			if (p->n_trunk) {
+				sb_puts(&r, " trunk ");
+				for (size_t v = 0; v < p->n_trunk; v++)
+					sb_printf(&r, "%s%u", v ? "," : "", p->trunk[v]);
+				if (p->native_vlan != TOPO_VLAN_DEFAULT)
+					sb_printf(&r, " native %u", p->native_vlan);
+			} else if (p->vlan != TOPO_VLAN_DEFAULT) {
+				sb_printf(&r, " vlan %u", p->vlan);
+			}
+			if (!sb_error(&r))
+				json_object_set_new(want, p->peer, json_string(sb_str(&r)));
+			sb_free(&r);
+		}
 	}
 	if (ls->meta.sandbox)
 		json_object_set_new(want, SANDBOX_UPLINK, json_string(nat ? "uplink (NAT)" : "uplink"));

@@ -6,9 +6,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <jansson.h>
+
 struct labsel;
+struct topo_iface;
 struct topo_switch;
 struct nl;
+
+/* A switch port's VLAN rule into o: "vlan", or "trunk" and "native_vlan". */
+void show_port_vlans(const struct topo_iface *port, json_t *o);
 
 /* An rtnetlink socket in netns ("" for the host's own). */
 int show_open_nl(const char *netns, struct nl **nl);

@@ -28,7 +28,8 @@
 
 #define SWITCH_TIMEOUT_MS 5000
 
-/* Which host interface a switch-side port name belongs to. */
+/* What a switch-side port name belongs to: the gateway, a host's interface
+ * ("red:eth0") or a link to another switch ("(switch s2)"). */
 static void port_owner(const struct topo *t, const struct topo_switch *sw, const char *port,
 		       json_t *row)
 {
@@ -48,16 +49,19 @@ static void port_owner(const struct topo *t, const struct topo_switch *sw, const
 				continue;
 			snprintf(who, sizeof(who), "%s:%s", t->hosts[h].name, ifc->name);
 			json_object_set_new(row, "host", json_string(who));
-			if (ifc->n_trunk) {
-				json_t *v = json_array();
+			show_port_vlans(ifc, row);
+			return;
+		}
+	}
+	for (size_t l = 0; l < t->n_swlinks; l++) {
+		for (int e = 0; e < 2; e++) {
+			const struct topo_iface *p = &t->swlinks[l].port[e];
 
-				for (size_t k = 0; k < ifc->n_trunk; k++)
-					json_array_append_new(v, json_integer(ifc->trunk[k]));
-				json_object_set_new(row, "trunk", v);
-				json_object_set_new(row, "native_vlan", json_integer(ifc->native_vlan));
-			} else {
-				json_object_set_new(row, "vlan", json_integer(ifc->vlan));
-			}
+			if (p->sw != sw || strcmp(p->peer, port))
+				continue;
+			snprintf(who, sizeof(who), "(switch %s)", t->swlinks[l].port[!e].sw->name);
+			json_object_set_new(row, "host", json_string(who));
+			show_port_vlans(p, row);
 			return;
 		}
 	}

@@ -222,6 +222,10 @@ static int create_veth(struct apply_ctx *ctx, const struct obj *o)
 	 * only if its index is chosen too (kernel/link.c); a switch-side end
 	 * is brought up by its port's setup instead. */
 	v.peer_up = pc == c || v.peer_ifindex || !v.ifindex;
+	/* Both ends ports (a link between switches): up only once set up, so
+	 * that neither ever gets an IPv6 link-local address. */
+	if (obj_get_long(o->attrs, "down", 0))
+		v.up = v.peer_up = false;
 	v.peer_group = (uint32_t)obj_get_long(o->attrs, "peer_group", 0);
 	if (v.ifindex)
 		rc = nsctx_set_ifindex(c, o->name, v.ifindex);

@@ -171,6 +171,23 @@ static int link_objects(const struct topo_link *l, struct objvec *ov)
 	return objvec_add(ov, OBJ_VETH, a->host->name, a->iface->name, attrs);
 }
 
+/* A link between switches: one veth pair on the host side, each end a port
+ * of its switch. */
+static int swlink_objects(const struct topo *t, const struct topo_swlink *l,
+			  const struct lab_env *env, struct objvec *ov)
+{
+	char attrs[256];
+	int rc;
+
+	snprintf(attrs, sizeof(attrs),
+		 "peer_ns=%s peer=%s mtu=%u mac=- peer_mac=- peer_group=%u down=1",
+		 env->host_ns, l->port[1].peer, l->port[0].mtu, env->group);
+	rc = objvec_add(ov, OBJ_VETH, env->host_ns, l->port[0].peer, attrs);
+	for (int e = 0; !rc && e < 2; e++)
+		rc = switch_kind_of(l->port[e].sw)->add_port(t, l->port[e].sw, &l->port[e], env, ov);
+	return rc;
+}
+
 /* The host namespace's share: gateway addresses, forwarding and NAT. */
 static int gateway_objects(const struct topo *t, const struct lab_env *env, struct objvec *ov)
 {
@@ -255,6 +272,8 @@ int desired_build(const struct topo *t, const struct lab_env *env, struct objset
 		rc = host_objects(t, &t->hosts[h], env, &ov);
 	for (size_t l = 0; !rc && l < t->n_links; l++)
 		rc = link_objects(&t->links[l], &ov);
+	for (size_t l = 0; !rc && l < t->n_swlinks; l++)
+		rc = swlink_objects(t, &t->swlinks[l], env, &ov);
 	if (!rc)
 		rc = gateway_objects(t, env, &ov);
 	if (rc)

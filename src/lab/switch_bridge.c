@@ -22,6 +22,14 @@ static bool needs_vlan_filtering(const struct topo *t, const struct topo_switch 
 				return true;
 		}
 	}
+	for (size_t l = 0; l < t->n_swlinks; l++) {
+		for (int e = 0; e < 2; e++) {
+			const struct topo_iface *p = &t->swlinks[l].port[e];
+
+			if (p->sw == sw && (p->n_trunk || p->vlan != TOPO_VLAN_DEFAULT))
+				return true;
+		}
+	}
 	return false;
 }
 

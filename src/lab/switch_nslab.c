@@ -70,6 +70,10 @@ static int nslab_add_switch(const struct topo *t, const struct topo_switch *sw,
 		for (size_t i = 0; i < t->hosts[h].n_ifaces; i++)
 			if (t->hosts[h].ifaces[i].sw == sw)
 				port_spec(&attrs, t->hosts[h].ifaces[i].peer, &t->hosts[h].ifaces[i]);
+	for (size_t l = 0; l < t->n_swlinks; l++)
+		for (int e = 0; e < 2; e++)
+			if (t->swlinks[l].port[e].sw == sw)
+				port_spec(&attrs, t->swlinks[l].port[e].peer, &t->swlinks[l].port[e]);
 	rc = sb_error(&attrs);
 	if (!rc)
 		rc = objvec_add(out, OBJ_SWITCHD, env->host_ns, sw->name, sb_str(&attrs));

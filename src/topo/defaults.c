@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * What the file leaves unsaid: the switch-side name of every switch port,
- * and each host's implicit default routes via its switch's gateway (what
+ * What the file leaves unsaid: the switch-side name of every switch port
+ * (a host's, or an end of a link between switches: "SW-OTHER"), and each
+ * host's implicit default routes via its switch's gateway (what
  * the hand-built network adds by hand with "ip route add default via
  * 172.16.10.254").
  */
@@ -16,10 +17,37 @@
 struct hostside_name {
 	const char *name;
 	struct topo_pos pos;
-	const struct topo_host *host;   /* NULL for a switch */
+	const struct topo_host *host;   /* NULL for a switch or a switch link */
 	const struct topo_iface *iface;
-	const struct topo_switch *sw;
+	const struct topo_switch *sw;   /* set for a switch */
+	const struct topo_swlink *link; /* set for a switch link's port */
+	int end;                        /* which end of link */
 };
+
+/* Who has the name, for messages: "red:eth0" or "the port of switch 's1'
+ * to 's2'". */
+static const char *hostside_owner(const struct hostside_name *o)
+{
+	char *b = topo_qbuf();
+
+	if (o->link)
+		snprintf(b, TOPO_QBUF, "the port of switch '%s' to '%s'",
+			 topo_q(o->link->port[o->end].sw->name),
+			 topo_q(o->link->port[!o->end].sw->name));
+	else
+		snprintf(b, TOPO_QBUF, "%s", topo_qiface(o->host, o->iface));
+	return b;
+}
+
+/* "the switch-side name of red:eth0" or "the name of the port ...". */
+static const char *hostside_what(const struct hostside_name *o)
+{
+	char *b = topo_qbuf();
+
+	snprintf(b, TOPO_QBUF, "the %s of %s", o->link ? "name" : "switch-side name",
+		 hostside_owner(o));
+	return b;
+}
 
 static int hostside_cmp(const void *pa, const void *pb)
 {
@@ -37,24 +65,22 @@ static void report_collision(struct topo_pctx *ctx, const struct hostside_name *
 			     const struct hostside_name *o)
 {
 	if (o->sw)
-		topo_report(ctx, o->pos, "switch name '%s' is already the switch-side name of %s (at %s); rename the switch",
-			    topo_q(o->name), topo_qiface(first->host, first->iface),
-			    topo_qpos(first->pos));
+		topo_report(ctx, o->pos, "switch name '%s' is already %s (at %s); rename the switch",
+			    topo_q(o->name), hostside_what(first), topo_qpos(first->pos));
 	else if (first->sw)
-		topo_report(ctx, o->pos, "the switch-side name of %s, '%s', is the name of switch '%s' (at %s); rename the switch or the interface",
-			    topo_qiface(o->host, o->iface), o->name, topo_q(first->name),
-			    topo_qpos(first->pos));
+		topo_report(ctx, o->pos, "%s, '%s', is the name of switch '%s' (at %s); rename the switch or the %s",
+			    hostside_what(o), o->name, topo_q(first->name), topo_qpos(first->pos),
+			    o->link ? "other one" : "interface");
 	else
-		topo_report(ctx, o->pos, "the switch-side name of %s, '%s', is also that of %s (at %s); rename one of the hosts or interfaces (long names are shortened, see nslab-topology(5))",
-			    topo_qiface(o->host, o->iface), o->name,
-			    topo_qiface(first->host, first->iface), topo_qpos(first->pos));
+		topo_report(ctx, o->pos, "%s, '%s', is also that of %s (at %s); rename one of the hosts, interfaces or switches (long names are shortened, see nslab-topology(5))",
+			    hostside_what(o), o->name, hostside_owner(first), topo_qpos(first->pos));
 }
 
 static void peer_names(struct topo_pctx *ctx)
 {
 	struct topo *t = ctx->t;
 	struct hostside_name *v;
-	size_t n = 0, cap = t->n_switches;
+	size_t n = 0, cap = t->n_switches + 2 * t->n_swlinks;
 
 	for (size_t h = 0; h < t->n_hosts; h++)
 		cap += t->hosts[h].n_ifaces;
@@ -87,6 +113,23 @@ static void peer_names(struct topo_pctx *ctx)
 			n++;
 		}
 	}
+	for (size_t l = 0; l < t->n_swlinks; l++) {
+		struct topo_swlink *lk = &t->swlinks[l];
+
+		for (int e = 0; e < 2; e++, n++) {
+			char peer[TOPO_IFNAMSIZ];
+
+			topo_peer_name(lk->port[e].sw->name, lk->port[!e].sw->name, peer);
+			if (!(lk->port[e].peer = strdup(peer))) {
+				ctx->err = -ENOMEM;
+				goto out;
+			}
+			v[n].name = lk->port[e].peer;
+			v[n].pos = lk->port[e].pos;
+			v[n].link = lk;
+			v[n].end = e;
+		}
+	}
 	qsort(v, n, sizeof(*v), hostside_cmp);
 	for (size_t i = 1, first = 0; i < n; i++) {
 		if (strcmp(v[i].name, v[first].name)) {
@@ -111,7 +154,7 @@ static struct topo_iface *gateway_iface(struct topo_host *h, int family,
 
 		if (!topo_iface_on_gateway_vlan(ifc))
 			continue;
-		gw = topo_switch_gateway(ifc->sw, family);
+		gw = topo_segment_gateway(ifc->sw, family);
 		if (!gw)
 			continue;
 		for (size_t k = 0; k < ifc->n_addrs; k++) {

@@ -31,6 +31,13 @@ void topo_free(struct topo *t)
 	free(t->switches);
 	free(t->hosts);
 	free(t->links);
+	for (size_t l = 0; l < t->n_swlinks; l++) {
+		for (int e = 0; e < 2; e++) {
+			free(t->swlinks[l].port[e].peer);
+			free(t->swlinks[l].port[e].trunk);
+		}
+	}
+	free(t->swlinks);
 	free(t->expects);
 	free(t->name);
 	free(t->file);
@@ -105,4 +112,23 @@ const struct topo_cidr *topo_switch_gateway(const struct topo_switch *sw, int fa
 		if (sw->gateways[i].family == family)
 			return &sw->gateways[i];
 	return NULL;
+}
+
+bool topo_port_carries(const struct topo_iface *port, unsigned vid)
+{
+	if (!port->n_trunk)
+		return port->vlan == vid;
+	if (port->native_vlan == vid)
+		return true;
+	for (size_t i = 0; i < port->n_trunk; i++)
+		if (port->trunk[i] == vid)
+			return true;
+	return false;
+}
+
+const struct topo_cidr *topo_segment_gateway(const struct topo_switch *sw, int family)
+{
+	const struct topo_cidr *own = topo_switch_gateway(sw, family);
+
+	return own ? own : sw->linked_gw[family == AF_INET6];
 }

@@ -201,6 +201,10 @@ void topo_parse_root(struct topo_pctx *ctx, const struct topo_ynode *root);
 void topo_parse_switches(struct topo_pctx *ctx, const struct topo_ynode *n);
 void topo_parse_hosts(struct topo_pctx *ctx, const struct topo_ynode *n);
 void topo_parse_links(struct topo_pctx *ctx, const struct topo_ynode *n);
+/* A port's 'vlan', 'trunk' and 'native' keys in map into i (vlan, trunk,
+ * native_vlan); reported as misplaced unless src->sw_named. */
+void topo_parse_vlans(struct topo_pctx *ctx, struct topo_iface *i, struct topo_iface_src *src,
+		      const struct topo_ynode *map, const char *where);
 void topo_parse_expects(struct topo_pctx *ctx, const struct topo_ynode *n);
 void topo_validate(struct topo_pctx *ctx);
 void topo_defaults(struct topo_pctx *ctx);

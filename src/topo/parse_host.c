@@ -113,8 +113,8 @@ static void parse_trunk(struct topo_pctx *ctx, struct topo_iface *i, const struc
 	}
 }
 
-static void parse_vlans(struct topo_pctx *ctx, struct topo_iface *i, struct topo_iface_src *src,
-			const struct topo_ynode *map, const char *where)
+void topo_parse_vlans(struct topo_pctx *ctx, struct topo_iface *i, struct topo_iface_src *src,
+		      const struct topo_ynode *map, const char *where)
 {
 	static const char *const keys[] = { "vlan", "trunk", "native" };
 	const struct topo_ynode *kn[3], *vn[3];
@@ -186,7 +186,7 @@ static void parse_iface(struct topo_pctx *ctx, struct topo_iface *i, struct topo
 			}
 		}
 	}
-	parse_vlans(ctx, i, src, map, where);
+	topo_parse_vlans(ctx, i, src, map, where);
 }
 
 static void parse_route(struct topo_pctx *ctx, struct topo_host *h, struct topo_host_src *hs,

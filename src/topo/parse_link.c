@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Direct links (veth pairs between two hosts, no switch) and reachability
- * expectations: both name hosts, so both are read after the hosts.
+ * Links — direct veth pairs between two hosts (no switch), or between two
+ * switches (each end a port of one) — and reachability expectations: both
+ * name hosts, so both are read after the hosts.
  */
 #include "topo/parse.h"
 
 #include <errno.h>
+#include <stdint.h>
+#include <sys/socket.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,31 +85,228 @@ static bool link_end(struct topo_pctx *ctx, const struct topo_ynode *n, const ch
 	return true;
 }
 
-static void parse_link(struct topo_pctx *ctx, const struct topo_ynode *n, size_t num)
+/* Switches joined by links, as union-find forests over t->switches: any
+ * link (no loops allowed), and links that carry VLAN 1, where the gateway
+ * is (one gateway per family per segment). */
+struct swjoin {
+	size_t *any;
+	size_t *vlan1;
+	const struct topo_cidr *(*gw)[2]; /* per root of vlan1: its gateways */
+};
+
+static size_t uf_find(size_t *parent, size_t i)
+{
+	while (parent[i] != i) {
+		parent[i] = parent[parent[i]];
+		i = parent[i];
+	}
+	return i;
+}
+
+static int swjoin_init(struct swjoin *j, size_t n)
+{
+	j->any = calloc(n ? n : 1, sizeof(*j->any));
+	j->vlan1 = calloc(n ? n : 1, sizeof(*j->vlan1));
+	j->gw = calloc(n ? n : 1, sizeof(*j->gw));
+	if (!j->any || !j->vlan1 || !j->gw)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		j->any[i] = j->vlan1[i] = i;
+	return 0;
+}
+
+static void swjoin_free(struct swjoin *j)
+{
+	free(j->any);
+	free(j->vlan1);
+	free(j->gw);
+}
+
+/* An end names a switch when it is the bare name of one: hosts and
+ * switches never share a name. */
+static size_t switch_end(const struct topo_pctx *ctx, const struct topo_ynode *n)
+{
+	if (n->type != TOPO_YSCALAR || n->null || strchr(n->str, ':'))
+		return SIZE_MAX;
+	return topo_index_switch(ctx, n->str);
+}
+
+/* Each switch's gateways seed its VLAN 1 segment. */
+static void swjoin_gateways(struct topo_pctx *ctx, struct swjoin *j)
+{
+	const struct topo *t = ctx->t;
+
+	for (size_t s = 0; s < t->n_switches; s++)
+		for (int f = 0; f < 2; f++)
+			j->gw[s][f] = topo_switch_gateway(&t->switches[s], f ? AF_INET6 : AF_INET);
+}
+
+/* Joins VLAN 1 of a and b, unless that would put two gateways of one family
+ * on one segment (reported). */
+static void swjoin_vlan1(struct topo_pctx *ctx, struct swjoin *j, size_t a, size_t b,
+			const struct topo_ynode *n, size_t num)
+{
+	const struct topo *t = ctx->t;
+	size_t ra = uf_find(j->vlan1, a), rb = uf_find(j->vlan1, b);
+	char g0[TOPO_CIDR_STRLEN], g1[TOPO_CIDR_STRLEN];
+
+	if (ra == rb)
+		return;
+	for (int f = 0; f < 2; f++) {
+		if (!j->gw[ra][f] || !j->gw[rb][f])
+			continue;
+		topo_report(ctx, n->pos, "link %zu joins VLAN 1 of switches '%s' and '%s', and that segment would have two %s gateways, %s and %s; remove one switch's gateway, or carry other VLANs on the link ('vlan:' or 'trunk:')",
+			    num + 1, topo_q(t->switches[a].name), topo_q(t->switches[b].name),
+			    topo_family_str(f ? AF_INET6 : AF_INET),
+			    topo_cidr_str(j->gw[ra][f], g0, sizeof(g0)),
+			    topo_cidr_str(j->gw[rb][f], g1, sizeof(g1)));
+		return;
+	}
+	j->vlan1[rb] = ra;
+	for (int f = 0; f < 2; f++)
+		if (!j->gw[ra][f])
+			j->gw[ra][f] = j->gw[rb][f];
+}
+
+static const char *const swlink_keys[] = { "between", "vlan", "trunk", "native", "mtu", NULL };
+
+/* A link between switches sw[0] and sw[1]; map holds its keys (NULL in the
+ * short form). */
+static void parse_swlink(struct topo_pctx *ctx, const struct topo_ynode *n,
+			 const struct topo_ynode *ends, const struct topo_ynode *map, size_t num,
+			 const size_t sw[2], struct swjoin *j)
+{
+	struct topo *t = ctx->t;
+	struct topo_iface rule = { .vlan = TOPO_VLAN_DEFAULT };
+	struct topo_iface_src src = { .sw_named = true };
+	const struct topo_ynode *m = NULL;
+	char where[TOPO_WHERE_MAX];
+	unsigned mtu = 0;
+	struct topo_swlink *l;
+	size_t before = ctx->n_reports;
+
+	snprintf(where, sizeof(where), "in link %zu", num + 1);
+	if (sw[0] == sw[1]) {
+		topo_report(ctx, ends->items[1]->pos, "link %zu joins switch '%s' to itself; a link joins two different switches",
+			    num + 1, topo_q(t->switches[sw[0]].name));
+		return;
+	}
+	if (uf_find(j->any, sw[0]) == uf_find(j->any, sw[1])) {
+		topo_report(ctx, n->pos, "link %zu closes a loop: switches '%s' and '%s' are already joined by the links before it, and nslab's switches run no spanning tree, so broadcasts would circle the loop forever; remove a link",
+			    num + 1, topo_q(t->switches[sw[0]].name), topo_q(t->switches[sw[1]].name));
+		return;
+	}
+	if (map) {
+		topo_parse_vlans(ctx, &rule, &src, map, where);
+		if ((m = topo_ymap_get(map, "mtu", NULL)))
+			topo_yget_uint(ctx, m, "mtu", where, TOPO_MTU_MIN, TOPO_MTU_MAX, &mtu);
+	}
+	if (!m) {
+		/* The smaller of the switches' MTUs; 0 (the kernel's 1500) wins. */
+		unsigned m0 = t->switches[sw[0]].mtu, m1 = t->switches[sw[1]].mtu;
+
+		mtu = m0 && m1 ? (m0 < m1 ? m0 : m1) : 0;
+	}
+	if (ctx->n_reports != before || ctx->err) {
+		free(rule.trunk);
+		return;
+	}
+	j->any[uf_find(j->any, sw[1])] = uf_find(j->any, sw[0]);
+	if (topo_port_carries(&rule, TOPO_VLAN_DEFAULT))
+		swjoin_vlan1(ctx, j, sw[0], sw[1], n, num);
+	l = &t->swlinks[t->n_swlinks++];
+	l->pos = n->pos;
+	for (int e = 0; e < 2; e++) {
+		struct topo_iface *p = &l->port[e];
+
+		p->sw = &t->switches[sw[e]];
+		p->vlan = rule.vlan;
+		p->native_vlan = rule.native_vlan;
+		p->mtu = mtu;
+		p->pos = ends->items[e]->pos;
+		if (!rule.n_trunk)
+			continue;
+		p->trunk = malloc(rule.n_trunk * sizeof(*p->trunk));
+		if (!p->trunk) {
+			ctx->err = -ENOMEM;
+			break;
+		}
+		memcpy(p->trunk, rule.trunk, rule.n_trunk * sizeof(*p->trunk));
+		p->n_trunk = rule.n_trunk;
+	}
+	free(rule.trunk);
+}
+
+static void parse_link(struct topo_pctx *ctx, const struct topo_ynode *n, size_t num,
+		       struct swjoin *j)
 {
 	struct topo *t = ctx->t;
 	char where[TOPO_WHERE_MAX];
-	size_t h[2], i[2];
+	const struct topo_ynode *ends = n, *map = NULL;
+	size_t h[2], i[2], sw[2];
 	bool ok[2];
 	struct topo_iface_src *src[2] = { NULL, NULL };
 
 	snprintf(where, sizeof(where), "in link %zu", num + 1);
-	if (n->type != TOPO_YSEQ) {
-		topo_report(ctx, n->pos, "link %zu must be a pair of ends such as [red:eth1, blue:eth1], not %s",
-			    num + 1, topo_ydesc(n));
+	if (n->type == TOPO_YMAP) {
+		size_t unknown = topo_ycheck_keys(ctx, n, swlink_keys, where);
+
+		map = n;
+		ends = topo_ymap_get(n, "between", NULL);
+		if (!ends) {
+			if (!unknown) /* else probably misspelt, and reported */
+				topo_report(ctx, n->pos, "link %zu has no 'between'; name its ends, e.g. {between: [s1, s2], trunk: [10, 20]}",
+					    num + 1);
+			ctx->links_broken = true;
+			return;
+		}
+	}
+	if (ends->type != TOPO_YSEQ) {
+		topo_report(ctx, ends->pos, "link %zu must be a pair of ends such as [red:eth1, blue:eth1] or [s1, s2], not %s",
+			    num + 1, topo_ydesc(ends));
 		ctx->links_broken = true;
 		return;
 	}
-	if (n->n != 2) {
-		topo_report(ctx, n->pos, "link %zu has %zu ends; a link joins exactly two, e.g. [red:eth1, blue:eth1]",
-			    num + 1, n->n);
+	if (ends->n != 2) {
+		topo_report(ctx, ends->pos, "link %zu has %zu ends; a link joins exactly two, e.g. [red:eth1, blue:eth1] or [s1, s2]",
+			    num + 1, ends->n);
 		ctx->links_broken = true;
 		return;
+	}
+	for (int e = 0; e < 2; e++)
+		sw[e] = switch_end(ctx, ends->items[e]);
+	if (sw[0] != SIZE_MAX && sw[1] != SIZE_MAX) {
+		parse_swlink(ctx, n, ends, map, num, sw, j);
+		return;
+	}
+	if (sw[0] != SIZE_MAX || sw[1] != SIZE_MAX) {
+		int e = sw[0] == SIZE_MAX; /* the switch end */
+		const struct topo_ynode *other = ends->items[!e];
+		char what[TOPO_QBUF + 2];
+
+		if (other->type == TOPO_YSCALAR && !other->null)
+			snprintf(what, sizeof(what), "'%s'", topo_q(other->str));
+		else
+			snprintf(what, sizeof(what), "%s", topo_ydesc(other));
+		topo_report(ctx, other->pos, "link %zu joins switch '%s' to %s; a link joins two hosts or two switches: to put a host on a switch, give its interface 'switch: %s'",
+			    num + 1, topo_q(t->switches[sw[e]].name), what,
+			    topo_q(t->switches[sw[e]].name));
+		ctx->links_broken = true;
+		return;
+	}
+	if (map) {
+		for (size_t k = 1; swlink_keys[k]; k++) {
+			const struct topo_ynode *key;
+
+			if (topo_ymap_get(map, swlink_keys[k], &key))
+				topo_report(ctx, key->pos, "'%s' %s, which joins two hosts; VLANs and MTU of a link between hosts belong to its interfaces: remove it, or set it on the interfaces",
+					    swlink_keys[k], where);
+		}
 	}
 	for (int e = 0; e < 2; e++) {
 		const struct topo_iface *iface;
 
-		ok[e] = link_end(ctx, n->items[e], where, &h[e], &i[e]);
+		ok[e] = link_end(ctx, ends->items[e], where, &h[e], &i[e]);
 		if (!ok[e]) {
 			/* It may have meant any interface. */
 			ctx->links_broken = true;
@@ -115,19 +315,19 @@ static void parse_link(struct topo_pctx *ctx, const struct topo_ynode *n, size_t
 		iface = &t->hosts[h[e]].ifaces[i[e]];
 		src[e] = &ctx->host_src[h[e]].ifaces[i[e]];
 		if (e == 1 && ok[0] && h[0] == h[1] && i[0] == i[1]) {
-			topo_report(ctx, n->items[1]->pos, "link %zu joins '%s' to itself; a link joins two different interfaces",
+			topo_report(ctx, ends->items[1]->pos, "link %zu joins '%s' to itself; a link joins two different interfaces",
 				    num + 1, topo_qiface(&t->hosts[h[1]], iface));
 			ok[0] = ok[1] = false;
 			break;
 		}
 		if (src[e]->sw_named) {
-			topo_report(ctx, n->items[e]->pos, "'%s' %s is a switch port; a link end must be an interface without 'switch:', give the host another interface",
+			topo_report(ctx, ends->items[e]->pos, "'%s' %s is a switch port; a link end must be an interface without 'switch:', give the host another interface",
 				    topo_qiface(&t->hosts[h[e]], iface), where);
 			ok[e] = false;
 			continue;
 		}
 		if (src[e]->link) {
-			topo_report(ctx, n->items[e]->pos, "'%s' %s is already an end of the link at %s; an interface can end one link only",
+			topo_report(ctx, ends->items[e]->pos, "'%s' %s is already an end of the link at %s; an interface can end one link only",
 				    topo_qiface(&t->hosts[h[e]], iface), where,
 				    topo_qpos(src[e]->link_pos));
 			ok[e] = false;
@@ -154,6 +354,7 @@ static void parse_link(struct topo_pctx *ctx, const struct topo_ynode *n, size_t
 void topo_parse_links(struct topo_pctx *ctx, const struct topo_ynode *n)
 {
 	struct topo *t = ctx->t;
+	struct swjoin j = { 0 };
 
 	if (n->type == TOPO_YSCALAR && n->null)
 		return;
@@ -164,12 +365,24 @@ void topo_parse_links(struct topo_pctx *ctx, const struct topo_ynode *n)
 		return;
 	}
 	t->links = calloc(n->n ? n->n : 1, sizeof(*t->links));
-	if (!t->links) {
+	t->swlinks = calloc(n->n ? n->n : 1, sizeof(*t->swlinks));
+	if (!t->links || !t->swlinks || swjoin_init(&j, t->n_switches)) {
 		ctx->err = -ENOMEM;
-		return;
+		goto out;
 	}
-	for (size_t k = 0; k < n->n; k++)
-		parse_link(ctx, n->items[k], k);
+	swjoin_gateways(ctx, &j);
+	for (size_t k = 0; k < n->n && !ctx->err; k++)
+		parse_link(ctx, n->items[k], k, &j);
+	/* A switch without a gateway of its own routes via its segment's. */
+	for (size_t s = 0; s < t->n_switches; s++) {
+		size_t r = uf_find(j.vlan1, s);
+
+		for (int f = 0; f < 2; f++)
+			if (!topo_switch_gateway(&t->switches[s], f ? AF_INET6 : AF_INET))
+				t->switches[s].linked_gw[f] = j.gw[r][f];
+	}
+out:
+	swjoin_free(&j);
 }
 
 /* ---- expectations ---- */

@@ -81,6 +81,10 @@ struct topo_switch {
 	bool no_fast_path;          /* nslab: every frame through the daemon */
 	bool no_mld_snooping;       /* nslab: IPv6 multicast floods */
 	bool no_igmp_snooping;      /* nslab: IPv4 multicast floods */
+	/* When VLAN 1 of this switch is joined by links to a switch with a
+	 * gateway: that gateway, [0] IPv4 and [1] IPv6 (see
+	 * topo_segment_gateway). Points into the other switch. */
+	const struct topo_cidr *linked_gw[2];
 	struct topo_pos pos;
 };
 
@@ -135,6 +139,19 @@ struct topo_link {
 	struct topo_pos pos;
 };
 
+/* A link between two switches: a veth pair on the lab's host side, each end
+ * a port of one switch, both with the link's VLAN rule (an access VLAN, or a
+ * trunk with its native VLAN, as on a host's interface). port[e] describes
+ * end e as a switch port: sw, peer (the port's name, topo_peer_name(switch,
+ * other switch): "s1-s2"), vlan/trunk/native_vlan and mtu; its name is NULL
+ * and it has no addresses. Links between switches never form a loop
+ * (nslab's switches run no spanning tree), so the switches and these links
+ * are a forest. */
+struct topo_swlink {
+	struct topo_iface port[2];
+	struct topo_pos pos;
+};
+
 /* A reachability expectation for pingall: from -> to must (reach) or must
  * not reach. Expanded to single pairs. */
 struct topo_expect {
@@ -153,6 +170,8 @@ struct topo {
 	size_t n_hosts;
 	struct topo_link *links;
 	size_t n_links;
+	struct topo_swlink *swlinks;
+	size_t n_swlinks;
 	struct topo_expect *expects;
 	size_t n_expects;
 };
@@ -198,6 +217,12 @@ int topo_ifname_valid(const char *name);
  * "host" and "inet" are refused as reserved), else -EINVAL. */
 int topo_lab_name_valid(const char *name);
 int topo_host_name_valid(const char *name);
+/* Whether port carries VLAN vid (as its access VLAN, in its trunk, or as
+ * the trunk's native VLAN). */
+bool topo_port_carries(const struct topo_iface *port, unsigned vid);
+/* The gateway of family on VLAN 1 of sw's segment: sw's own, or that of a
+ * switch joined to it by links that carry VLAN 1; NULL if none. */
+const struct topo_cidr *topo_segment_gateway(const struct topo_switch *sw, int family);
 /* "bridge" / "nslab". */
 const char *topo_switch_kind_str(enum topo_switch_kind kind);
 

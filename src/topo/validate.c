@@ -26,10 +26,21 @@ static bool pos_before(struct topo_pos a, struct topo_pos b)
 
 /* ---- each address against its switch's gateway subnet ---- */
 
+/* The switch whose gateway gw is. */
+static const struct topo_switch *gateway_owner(const struct topo *t, const struct topo_cidr *gw)
+{
+	for (size_t s = 0; s < t->n_switches; s++)
+		for (size_t g = 0; g < t->switches[s].n_gateways; g++)
+			if (gw == &t->switches[s].gateways[g])
+				return &t->switches[s];
+	return NULL;
+}
+
 static void check_gateway_subnets(struct topo_pctx *ctx)
 {
 	const struct topo *t = ctx->t;
 	char a[TOPO_CIDR_STRLEN], g[TOPO_CIDR_STRLEN], net[TOPO_CIDR_STRLEN];
+	char whose[TOPO_WHERE_MAX + TOPO_CIDR_STRLEN];
 
 	for (size_t h = 0; h < t->n_hosts; h++) {
 		const struct topo_host *host = &t->hosts[h];
@@ -44,21 +55,29 @@ static void check_gateway_subnets(struct topo_pctx *ctx)
 				continue;
 			for (size_t k = 0; k < ifc->n_addrs; k++) {
 				const struct topo_cidr *c = &ifc->addrs[k];
-				const struct topo_cidr *gw = topo_switch_gateway(ifc->sw, c->family);
+				const struct topo_cidr *gw = topo_segment_gateway(ifc->sw, c->family);
+				const struct topo_switch *owner;
 				struct topo_cidr n;
 
 				if (!gw)
 					continue;
+				owner = gateway_owner(t, gw);
 				topo_cidr_network(gw, &n);
 				topo_cidr_str(c, a, sizeof(a));
 				topo_cidr_str(gw, g, sizeof(g));
 				topo_cidr_str(&n, net, sizeof(net));
+				if (owner == ifc->sw || !owner)
+					snprintf(whose, sizeof(whose), "switch '%s' (gateway %s)",
+						 topo_q(ifc->sw->name), g);
+				else
+					snprintf(whose, sizeof(whose), "switch '%s' (gateway %s, linked to '%s')",
+						 topo_q(owner->name), g, topo_q(ifc->sw->name));
 				if (!topo_cidr_contains(&n, c->family, c->addr))
-					topo_report(ctx, src->addr_pos[k], "address %s of %s is outside %s, the subnet of switch '%s' (gateway %s); use an address in %s",
-						    a, topo_qiface(host, ifc), net, topo_q(ifc->sw->name), g, net);
+					topo_report(ctx, src->addr_pos[k], "address %s of %s is outside %s, the subnet of %s; use an address in %s",
+						    a, topo_qiface(host, ifc), net, whose, net);
 				else if (c->plen != gw->plen)
-					topo_report(ctx, src->addr_pos[k], "address %s of %s has prefix length /%u but the subnet of switch '%s' is %s; write /%u",
-						    a, topo_qiface(host, ifc), c->plen, topo_q(ifc->sw->name), net, gw->plen);
+					topo_report(ctx, src->addr_pos[k], "address %s of %s has prefix length /%u but the subnet of %s is %s; write /%u",
+						    a, topo_qiface(host, ifc), c->plen, whose, net, gw->plen);
 			}
 		}
 	}

@@ -33,6 +33,13 @@ static size_t walk(const struct topo *t)
 	}
 	for (size_t l = 0; l < t->n_links; l++)
 		sum += strlen(t->links[l].end[0].iface->name) + strlen(t->links[l].end[1].host->name);
+	for (size_t l = 0; l < t->n_swlinks; l++)
+		for (int e = 0; e < 2; e++)
+			sum += strlen(t->swlinks[l].port[e].peer) + strlen(t->swlinks[l].port[e].sw->name) +
+			       t->swlinks[l].port[e].n_trunk;
+	for (size_t s = 0; s < t->n_switches; s++)
+		for (int f = 0; f < 2; f++)
+			sum += t->switches[s].linked_gw[f] ? t->switches[s].linked_gw[f]->plen : 0;
 	for (size_t e = 0; e < t->n_expects; e++)
 		sum += strlen(t->expects[e].from->name) + t->expects[e].reach;
 	return sum;

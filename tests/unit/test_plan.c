@@ -302,6 +302,55 @@ static void test_vlan_change_updates_in_place(void **state)
 	objset_clear(&d2);
 }
 
+static void test_switch_link(void **state)
+{
+	static const char *a =
+		"name: t\nswitches:\n  s: {kind: nslab}\n  k: {kind: bridge}\nhosts:\n"
+		"  a: {switch: s, ip: 10.0.0.1/24}\n  b: {switch: k, ip: 10.0.0.2/24}\n";
+	static const char *b =
+		"name: t\nswitches:\n  s: {kind: nslab}\n  k: {kind: bridge}\nhosts:\n"
+		"  a: {switch: s, ip: 10.0.0.1/24}\n  b: {switch: k, ip: 10.0.0.2/24}\n"
+		"links:\n  - {between: [s, k], mtu: 9000}\n";
+	struct objset d1, d2, cur;
+	const struct obj *o;
+	struct plan p1, p2;
+
+	(void)state;
+	desired_of(a, &d1);
+	desired_of(b, &d2);
+	/* One veth pair on the host side, each end a port of its switch. */
+	o = objset_find_key(&d2, OBJ_VETH, "nslab-t", "s-k");
+	assert_non_null(o);
+	assert_non_null(strstr(o->attrs, "peer_ns=nslab-t peer=k-s mtu=9000"));
+	assert_non_null(strstr(o->attrs, "peer_group=77"));
+	o = objset_find_key(&d2, OBJ_PORT, "nslab-t", "k-s");
+	assert_non_null(o);
+	assert_non_null(strstr(o->attrs, "master=k"));
+	o = objset_find_key(&d2, OBJ_PORT, "nslab-t", "s-k");
+	assert_non_null(o);
+	assert_non_null(strstr(o->attrs, "ipv4=off"));
+	o = objset_find_key(&d2, OBJ_SWITCHD, "nslab-t", "s");
+	assert_non_null(o);
+	assert_non_null(strstr(o->attrs, ",s-k:v1"));
+
+	/* Added to a running lab: the link and a reload of s, nothing else. */
+	objset_init(&cur);
+	assert_int_equal(plan_make(&d1, &cur, &popts, &p1), 0);
+	objset_clear(&cur);
+	as_current(&p1, &cur);
+	assert_int_equal(plan_make(&d2, &cur, &popts, &p2), 0);
+	assert_int_equal(p2.n, 4);
+	assert_non_null(find(&p2, PLAN_CREATE, OBJ_VETH, "nslab-t", "s-k"));
+	assert_non_null(find(&p2, PLAN_CREATE, OBJ_PORT, "nslab-t", "s-k"));
+	assert_non_null(find(&p2, PLAN_CREATE, OBJ_PORT, "nslab-t", "k-s"));
+	assert_non_null(find(&p2, PLAN_UPDATE, OBJ_SWITCHD, "nslab-t", "s"));
+	plan_free(&p1);
+	plan_free(&p2);
+	objset_clear(&cur);
+	objset_clear(&d1);
+	objset_clear(&d2);
+}
+
 static void test_teardown_is_mostly_implicit(void **state)
 {
 	struct objset d, cur;
@@ -359,6 +408,7 @@ int main(void)
 		cmocka_unit_test(test_unconfirmed_objects_are_remade),
 		cmocka_unit_test(test_dead_switch_daemon_is_restarted_alone),
 		cmocka_unit_test(test_vlan_change_updates_in_place),
+		cmocka_unit_test(test_switch_link),
 		cmocka_unit_test(test_teardown_is_mostly_implicit),
 		cmocka_unit_test(test_nat_without_uplink_is_an_error),
 	};

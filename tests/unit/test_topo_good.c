@@ -261,6 +261,65 @@ static void vlans(void **state)
 	topo_free(t);
 }
 
+static void swlinks(void **state)
+{
+	struct topo *t = load("tests/unit/topo/good/swlinks.yaml");
+	struct topo_switch *s1 = topo_switch_find(t, "s1"), *s2 = topo_switch_find(t, "s2");
+	struct topo_switch *s3 = topo_switch_find(t, "s3");
+	const struct topo_swlink *l;
+
+	assert_int_equal(t->n_links, 0);
+	assert_int_equal(t->n_swlinks, 2);
+	l = &t->swlinks[0];
+	assert_ptr_equal(l->port[0].sw, s1);
+	assert_ptr_equal(l->port[1].sw, s2);
+	assert_string_equal(l->port[0].peer, "s1-s2");
+	assert_string_equal(l->port[1].peer, "s2-s1");
+	for (int e = 0; e < 2; e++) {
+		assert_null(l->port[e].name);
+		assert_int_equal(l->port[e].n_trunk, 2);
+		assert_int_equal(l->port[e].trunk[0], 10);
+		assert_int_equal(l->port[e].trunk[1], 20);
+		assert_int_equal(l->port[e].native_vlan, 1);
+		assert_int_equal(l->port[e].vlan, 0);
+		assert_int_equal(l->port[e].mtu, 1400); /* the smaller switch MTU */
+		assert_int_equal(l->port[e].n_addrs, 0);
+	}
+	assert_true(topo_port_carries(&l->port[0], 1));
+	assert_true(topo_port_carries(&l->port[0], 20));
+	assert_false(topo_port_carries(&l->port[0], 30));
+	l = &t->swlinks[1];
+	assert_ptr_equal(l->port[0].sw, s3);
+	assert_ptr_equal(l->port[1].sw, s2);
+	assert_string_equal(l->port[0].peer, "s3-s2");
+	assert_string_equal(l->port[1].peer, "s2-s3");
+	for (int e = 0; e < 2; e++) {
+		assert_int_equal(l->port[e].vlan, 10);
+		assert_int_equal(l->port[e].n_trunk, 0);
+		assert_null(l->port[e].trunk);
+		assert_int_equal(l->port[e].mtu, 1500);
+	}
+	assert_false(topo_port_carries(&l->port[0], 1));
+
+	/* VLAN 1 of s2 is s1's segment: b routes via s1's gateways; s3 is
+	 * joined on VLAN 10 only, and island not at all. */
+	assert_null(s1->linked_gw[0]);
+	assert_ptr_equal(topo_segment_gateway(s2, AF_INET), &s1->gateways[0]);
+	assert_ptr_equal(topo_segment_gateway(s2, AF_INET6), &s1->gateways[1]);
+	assert_null(topo_segment_gateway(s3, AF_INET));
+	assert_int_equal(host(t, "b")->n_routes, 2);
+	assert_route(&host(t, "b")->routes[0], "0.0.0.0/0", "10.1.0.254",
+		     &host(t, "b")->ifaces[0], true, true);
+	assert_route(&host(t, "b")->routes[1], "::/0", "2001:db8:1::fe",
+		     &host(t, "b")->ifaces[0], true, true);
+	assert_int_equal(host(t, "b10")->n_routes, 0);
+	assert_int_equal(host(t, "c10")->n_routes, 0);
+	assert_int_equal(host(t, "i")->n_routes, 1);
+	assert_route(&host(t, "i")->routes[0], "0.0.0.0/0", "10.9.0.254",
+		     &host(t, "i")->ifaces[0], true, true);
+	topo_free(t);
+}
+
 static void ipv6(void **state)
 {
 	struct topo *t = load("tests/unit/topo/good/ipv6.yaml");
@@ -363,7 +422,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(seed_no_name), cmocka_unit_test(router), cmocka_unit_test(pair),
 		cmocka_unit_test(vlans),        cmocka_unit_test(ipv6),   cmocka_unit_test(routes),
-		cmocka_unit_test(linklocal),    cmocka_unit_test(examples),
+		cmocka_unit_test(linklocal),    cmocka_unit_test(swlinks),
+		cmocka_unit_test(examples),
 	};
 
 	return cmocka_run_group_tests_name("topo_good", tests, NULL, NULL);
