@@ -667,6 +667,23 @@ static bool whole_group_goes(struct apply_ctx *ctx, const struct plan *p)
 	return all;
 }
 
+/* Daemons stop together: each waits for the kernel to release its ports. */
+static int delete_switchd_step(struct apply_ctx *ctx, const struct plan_action *a, size_t n)
+{
+	const char **names = calloc(n ? n : 1, sizeof(*names));
+	size_t k = 0;
+	int rc;
+
+	if (!names)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		if (!a[i].implicit)
+			names[k++] = a[i].obj->name;
+	rc = switchd_stop_many(ctx->env->lab, names, k);
+	free(names);
+	return rc;
+}
+
 static int delete_step(struct apply_ctx *ctx, const struct plan *p, struct plan_action *a,
 		       size_t n, bool *group_done)
 {
@@ -694,6 +711,8 @@ static int delete_step(struct apply_ctx *ctx, const struct plan *p, struct plan_
 	}
 	if (a[0].obj->kind == OBJ_NETNS) {
 		rc = delete_netns_step(ctx, a, n); /* namespaces are never implicit */
+	} else if (a[0].obj->kind == OBJ_SWITCHD) {
+		rc = delete_switchd_step(ctx, a, n);
 	} else {
 		for (size_t i = 0; !rc && i < n; i++) {
 			if (a[i].implicit || (*group_done && is_group_member(ctx, a[i].obj)))

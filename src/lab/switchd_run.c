@@ -331,25 +331,49 @@ int switchd_reload(const char *lab, const char *sw)
 	return 0;
 }
 
-int switchd_stop(const char *lab, const char *sw)
+/* Whether any of the n pids is still a daemon (live or dying). */
+static bool any_running(const pid_t *pids, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (daemon_state(pids[i]) != DAEMON_NONE)
+			return true;
+	return false;
+}
+
+int switchd_stop_many(const char *lab, const char *const *sws, size_t n)
 {
 	static const char *const exts[] = { "sock", "pid", "json" };
-	pid_t pid = read_pid(lab, sw);
+	pid_t *pids = calloc(n ? n : 1, sizeof(*pids));
 	char path[4096];
 
-	/* Returns once it is gone (or a zombie): its sockets are closed. */
-	if (daemon_state(pid) != DAEMON_NONE) {
-		kill(pid, SIGTERM);
-		for (int i = 0; i < 200 && daemon_state(pid) != DAEMON_NONE; i++)
-			usleep(10000);
-		if (daemon_state(pid) != DAEMON_NONE) {
-			kill(pid, SIGKILL);
-			for (int i = 0; i < 100 && daemon_state(pid) != DAEMON_NONE; i++)
-				usleep(10000);
-		}
+	if (!pids)
+		return -ENOMEM;
+	/* All are told at once, so that their exits (each waits for the
+	 * kernel to let go of its ports) overlap. They are gone (or zombies,
+	 * their sockets closed) on return. */
+	for (size_t i = 0; i < n; i++) {
+		pids[i] = read_pid(lab, sws[i]);
+		if (daemon_state(pids[i]) != DAEMON_NONE)
+			kill(pids[i], SIGTERM);
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(exts); i++)
-		if (!switchd_path(lab, sw, exts[i], path, sizeof(path)))
-			unlink(path);
+	for (int t = 0; t < 200 && any_running(pids, n); t++)
+		usleep(10000);
+	if (any_running(pids, n)) {
+		for (size_t i = 0; i < n; i++)
+			if (daemon_state(pids[i]) != DAEMON_NONE)
+				kill(pids[i], SIGKILL);
+		for (int t = 0; t < 100 && any_running(pids, n); t++)
+			usleep(10000);
+	}
+	for (size_t i = 0; i < n; i++)
+		for (size_t e = 0; e < ARRAY_SIZE(exts); e++)
+			if (!switchd_path(lab, sws[i], exts[e], path, sizeof(path)))
+				unlink(path);
+	free(pids);
 	return 0;
+}
+
+int switchd_stop(const char *lab, const char *sw)
+{
+	return switchd_stop_many(lab, &sw, 1);
 }

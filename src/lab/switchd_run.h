@@ -29,6 +29,9 @@ int switchd_reload(const char *lab, const char *sw);
 /* Stop it (SIGTERM, then SIGKILL after 2 s) and remove its files. An
  * absent daemon is fine. */
 int switchd_stop(const char *lab, const char *sw);
+/* The same for n daemons at once: all are signalled before any is waited
+ * for. 0 or -ENOMEM. */
+int switchd_stop_many(const char *lab, const char *const *sws, size_t n);
 bool switchd_alive(const char *lab, const char *sw);
 
 #endif

@@ -75,7 +75,7 @@
  * pages are mapped into the daemon, so they are resident memory. */
 #define PORT_RING_TOTAL (32u << 20) /* shared by all ports... */
 #define PORT_RING_MIN (128u << 10)  /* ...but never below 64 slots */
-#define PORT_RING_MAX (4u << 20)    /* ...nor above 2048 slots */
+#define PORT_RING_MAX (1u << 20)    /* ...nor above 512 slots */
 #define PORT_RCVBUF (4u << 20)      /* the queue of frames over a slot */
 #define PORT_BLOCK_MAX (1u << 20)   /* kernel allocation unit */
 #define PORT_SNDBUF (4u << 20)
