@@ -537,7 +537,7 @@ static int do_switchd(struct apply_ctx *ctx, const struct obj *o, enum plan_op o
 
 /* ---- steps ---- */
 
-static int exec_one(struct apply_ctx *ctx, struct plan_action *a)
+static int exec_one(struct apply_ctx *ctx, const struct plan_action *a)
 {
 	struct obj *o = a->obj;
 	bool make = a->op != PLAN_DELETE;
@@ -565,6 +565,29 @@ static int exec_one(struct apply_ctx *ctx, struct plan_action *a)
 	default:
 		return -EINVAL;
 	}
+}
+
+/* Daemons to start, together, at the end of their step. */
+struct switchd_starts {
+	struct switchd_start_req *v;
+	size_t n, cap;
+};
+
+/* A running daemon is reloaded at once; one to (re)start joins starts. */
+static int switchd_defer(struct apply_ctx *ctx, const struct plan_action *a,
+			 struct switchd_starts *starts)
+{
+	struct nsctx *c;
+	int rc;
+
+	if (a->op == PLAN_DELETE || (a->op == PLAN_UPDATE && switchd_alive(ctx->env->lab, a->obj->name)))
+		return exec_one(ctx, a);
+	rc = ns_get(ctx, a->obj->ns, &c);
+	if (!rc)
+		rc = array_reserve(&starts->v, &starts->cap, starts->n + 1, sizeof(*starts->v));
+	if (!rc)
+		starts->v[starts->n++] = (struct switchd_start_req){ a->obj, c->fd };
+	return rc;
 }
 
 static int before_create(struct apply_ctx *ctx, const struct obj *o)
@@ -596,6 +619,7 @@ static int remember(struct objset *s, const struct obj *o)
 
 static int make_step(struct apply_ctx *ctx, struct plan_action *a, size_t n)
 {
+	struct switchd_starts starts = { 0 };
 	int rc = 0;
 
 	for (size_t i = 0; !rc && i < n; i++)
@@ -608,9 +632,14 @@ static int make_step(struct apply_ctx *ctx, struct plan_action *a, size_t n)
 			if (!rc)
 				rc = remember(&ctx->made, a[i].obj);
 		}
-		if (!rc)
+		if (!rc && a[i].obj->kind == OBJ_SWITCHD)
+			rc = switchd_defer(ctx, &a[i], &starts);
+		else if (!rc)
 			rc = exec_one(ctx, &a[i]);
 	}
+	if (!rc && starts.n)
+		rc = switchd_start_many(ctx->env->lab, starts.v, starts.n);
+	free(starts.v);
 	if (!rc)
 		rc = flush_all(ctx);
 	if (rc == -EOPNOTSUPP && a[0].obj->kind == OBJ_BRIDGE) {

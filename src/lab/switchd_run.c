@@ -222,49 +222,44 @@ bool switchd_alive(const char *lab, const char *sw)
 	return daemon_state(read_pid(lab, sw)) == DAEMON_LIVE;
 }
 
-/* A killed daemon holds its pid file's lock until it has closed all it
- * had: let it finish before a new one takes over. */
-static void wait_dying(const char *lab, const char *sw)
-{
-	pid_t pid = read_pid(lab, sw);
-	uint64_t deadline = time_mono_ns() + 3000000000ull;
-
-	while (daemon_state(pid) == DAEMON_DYING && time_mono_ns() < deadline)
-		usleep(5000);
-}
-
-int switchd_start(const char *lab, const struct obj *o, int nsfd)
-{
-	char cfg[4096], sock[4096], pid[4096], log[4096], err[1024] = "";
-	const char *prog = switchd_program();
-	size_t elen = 0;
-	int pipefd[2], status = 0, rc;
-	bool exited = false;
-	uint64_t deadline;
+/* One daemon being started: its detaching parent and what it says. */
+struct spawn {
+	const struct obj *o;
 	pid_t child;
+	int fd;             /* the read end of its stderr; -1 once closed */
+	bool exited;
+	int status;
+	char err[1024];
+	size_t elen;
+};
 
-	rc = switchd_write_config(lab, o);
-	if (rc)
-		return rc;
-	wait_dying(lab, o->name);
-	if (switchd_path(lab, o->name, "json", cfg, sizeof(cfg)) ||
-	    switchd_path(lab, o->name, "sock", sock, sizeof(sock)) ||
-	    switchd_path(lab, o->name, "pid", pid, sizeof(pid)) ||
-	    switchd_path(lab, o->name, "log", log, sizeof(log)))
+static int spawn_one(const char *lab, const struct switchd_start_req *r, struct spawn *sp)
+{
+	char cfg[4096], sock[4096], pid[4096], log[4096];
+	const char *prog = switchd_program();
+	int pipefd[2], rc;
+
+	sp->o = r->o;
+	sp->fd = -1;
+	sp->child = -1;
+	if (switchd_path(lab, r->o->name, "json", cfg, sizeof(cfg)) ||
+	    switchd_path(lab, r->o->name, "sock", sock, sizeof(sock)) ||
+	    switchd_path(lab, r->o->name, "pid", pid, sizeof(pid)) ||
+	    switchd_path(lab, r->o->name, "log", log, sizeof(log)))
 		return -ENAMETOOLONG;
 	if (pipe2(pipefd, O_CLOEXEC))
 		return -errno;
-	child = fork();
-	if (child < 0) {
+	sp->child = fork();
+	if (sp->child < 0) {
 		rc = -errno;
 		close(pipefd[0]);
 		close(pipefd[1]);
 		return rc;
 	}
-	if (child == 0) {
+	if (sp->child == 0) {
 		int devnull = open("/dev/null", O_RDWR);
 
-		if (nsfd >= 0 && setns(nsfd, 0))
+		if (r->nsfd >= 0 && setns(r->nsfd, 0))
 			_exit(126);
 		dup2(devnull, 0);
 		dup2(devnull, 1);
@@ -276,43 +271,109 @@ int switchd_start(const char *lab, const struct obj *o, int nsfd)
 	}
 	close(pipefd[1]);
 	fcntl(pipefd[0], F_SETFL, O_NONBLOCK);
-	/* Read its words until it exits; the detached daemon itself must not
-	 * keep our pipe open, but a short poll keeps us safe if it does. */
-	deadline = time_mono_ns() + (uint64_t)SWITCHD_TIMEOUT_MS * 1000000u;
-	while (!exited && time_mono_ns() < deadline) {
-		struct pollfd p = { .fd = pipefd[0], .events = POLLIN };
-		ssize_t n;
+	sp->fd = pipefd[0];
+	return 0;
+}
 
-		poll(&p, 1, 20);
-		while ((n = read(pipefd[0], err + elen, sizeof(err) - 1 - elen)) > 0)
-			elen += (size_t)n;
-		if (waitpid(child, &status, WNOHANG) == child)
-			exited = true;
-	}
-	while (exited && elen < sizeof(err) - 1) {
-		ssize_t n = read(pipefd[0], err + elen, sizeof(err) - 1 - elen);
+static void spawn_read(struct spawn *sp)
+{
+	ssize_t n;
 
-		if (n <= 0)
-			break;
-		elen += (size_t)n;
-	}
-	close(pipefd[0]);
-	err[elen] = '\0';
-	while (elen && err[elen - 1] == '\n')
-		err[--elen] = '\0';
-	if (!exited) {
-		kill(child, SIGKILL);
-		waitpid(child, NULL, 0);
-		return err_msg(-ETIMEDOUT, "%s: nslab-switchd did not start within %d s", o->name,
-			       SWITCHD_TIMEOUT_MS / 1000);
-	}
-	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
-		const char *last = strrchr(err, '\n');
+	while (sp->fd >= 0 && sp->elen < sizeof(sp->err) - 1 &&
+	       (n = read(sp->fd, sp->err + sp->elen, sizeof(sp->err) - 1 - sp->elen)) > 0)
+		sp->elen += (size_t)n;
+}
 
-		return err_msg(-EIO, "%s: starting nslab-switchd: %s", o->name,
-			       elen ? (last ? last + 1 : err) : "it failed");
+/* Its verdict, once it exited or the deadline passed. */
+static int spawn_result(struct spawn *sp)
+{
+	const char *last;
+
+	if (sp->child <= 0)
+		return 0;
+	spawn_read(sp);
+	if (sp->fd >= 0)
+		close(sp->fd);
+	sp->fd = -1;
+	sp->err[sp->elen] = '\0';
+	while (sp->elen && sp->err[sp->elen - 1] == '\n')
+		sp->err[--sp->elen] = '\0';
+	if (!sp->exited) {
+		kill(sp->child, SIGKILL);
+		waitpid(sp->child, NULL, 0);
+		return err_msg(-ETIMEDOUT, "%s: nslab-switchd did not start within %d s",
+			       sp->o->name, SWITCHD_TIMEOUT_MS / 1000);
+	}
+	if (!WIFEXITED(sp->status) || WEXITSTATUS(sp->status)) {
+		last = strrchr(sp->err, '\n');
+		return err_msg(-EIO, "%s: starting nslab-switchd: %s", sp->o->name,
+			       sp->elen ? (last ? last + 1 : sp->err) : "it failed");
 	}
 	return 0;
+}
+
+int switchd_start_many(const char *lab, const struct switchd_start_req *reqs, size_t n)
+{
+	struct spawn *sp = calloc(n ? n : 1, sizeof(*sp));
+	struct pollfd *pf = calloc(n ? n : 1, sizeof(*pf));
+	const char **names = calloc(n ? n : 1, sizeof(*names));
+	uint64_t deadline;
+	size_t left = 0;
+	int rc = 0;
+
+	if (!sp || !pf || !names) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	/* A dead one's leftovers go first (a killed daemon holds its pid
+	 * file's lock until it has closed all it had). */
+	for (size_t i = 0; i < n; i++)
+		names[i] = reqs[i].o->name;
+	rc = switchd_stop_many(lab, names, n);
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = switchd_write_config(lab, reqs[i].o);
+	/* Started together: each opens its ports and loads its BPF programs
+	 * while the others do. */
+	for (size_t i = 0; !rc && i < n; i++, left++)
+		rc = spawn_one(lab, &reqs[i], &sp[i]);
+	/* Read their words until they exit; a detached daemon must not keep
+	 * our pipe open, but a short poll keeps us safe if it does. */
+	deadline = time_mono_ns() + (uint64_t)SWITCHD_TIMEOUT_MS * 1000000u;
+	for (size_t busy = left; busy && time_mono_ns() < deadline;) {
+		for (size_t i = 0; i < left; i++) {
+			pf[i].fd = sp[i].exited ? -1 : sp[i].fd;
+			pf[i].events = POLLIN;
+		}
+		poll(pf, left, 20);
+		busy = 0;
+		for (size_t i = 0; i < left; i++) {
+			if (sp[i].exited || sp[i].child <= 0)
+				continue;
+			spawn_read(&sp[i]);
+			if (waitpid(sp[i].child, &sp[i].status, WNOHANG) == sp[i].child)
+				sp[i].exited = true;
+			else
+				busy++;
+		}
+	}
+	for (size_t i = 0; i < left; i++) {
+		int r = spawn_result(&sp[i]);
+
+		if (!rc)
+			rc = r;
+	}
+out:
+	free(sp);
+	free(pf);
+	free(names);
+	return rc;
+}
+
+int switchd_start(const char *lab, const struct obj *o, int nsfd)
+{
+	struct switchd_start_req r = { o, nsfd };
+
+	return switchd_start_many(lab, &r, 1);
 }
 
 int switchd_reload(const char *lab, const char *sw)

@@ -24,6 +24,14 @@ int switchd_write_config(const char *lab, const struct obj *o);
 /* Start the daemon for o in namespace nsfd (-1: here) and return once it
  * forwards on every port; its error line becomes errmsg otherwise. */
 int switchd_start(const char *lab, const struct obj *o, int nsfd);
+/* The same for n daemons at once, each after stopping what is left of an
+ * earlier one; the first failure's message becomes errmsg, and the others
+ * are started all the same. */
+struct switchd_start_req {
+	const struct obj *o;
+	int nsfd;
+};
+int switchd_start_many(const char *lab, const struct switchd_start_req *reqs, size_t n);
 /* Make a running daemon re-read its config. */
 int switchd_reload(const char *lab, const char *sw);
 /* Stop it (SIGTERM, then SIGKILL after 2 s) and remove its files. An

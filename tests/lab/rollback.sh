@@ -50,5 +50,34 @@ for delay in 0.05 0.15 0.3 0.5; do
 	check "kill -9 after ${delay}s of up, then down" bash -c "$NSLAB down big || ! test -e /run/nslab/big"
 	check_eq "  leaves no namespace" "" "$(ip netns list)"
 done
+# Switch daemons start together; one that cannot start fails the run,
+# naming its switch and what it said, and everything is undone.
+fake=$T_DIR/fake-switchd
+cat >"$fake" <<'SH'
+#!/bin/bash
+case "$*" in *three/s2.json*) echo "nslab-switchd: s2: planted failure" >&2; exit 1 ;; esac
+exec "$REAL_SWITCHD" "$@"
+SH
+export REAL_SWITCHD=$NSLAB_SWITCHD
+chmod +x "$fake"
+three=$(write_topo three <<'YAML'
+switches: {s1: {}, s2: {}, s3: {}}
+hosts:
+  a: {switch: s1, ip: 10.0.0.1/24}
+  b: {switch: s2, ip: 10.0.0.2/24}
+  c: {switch: s3, ip: 10.0.0.3/24}
+links: [[s1, s2], [s2, s3]]
+YAML
+)
+NSLAB_SWITCHD=$fake "$NSLAB" up --sandbox "$three" >"$T_DIR/out1" 2>&1
+check_eq "a switch daemon that cannot start makes up exit 1" 1 "$?"
+check_out "  naming its switch and its words" \
+	'^nslab: three: s2: starting nslab-switchd: nslab-switchd: s2: planted failure$' cat "$T_DIR/out1"
+check_eq "  and no daemon is left" "" "$(pgrep -x nslab-switchd)"
+check_eq "  nor a namespace" "" "$(ip netns list)"
+check "the three switches start together when they can" "$NSLAB" up --sandbox "$three"
+check_eq "  three daemons" 3 "$(pgrep -cx nslab-switchd)"
+check "  and a reaches c across them" pings a 10.0.0.3
+check "down" "$NSLAB" down three
 check_eq "the surrounding namespace is as before" "$before" "$(net_snapshot)"
 finish
