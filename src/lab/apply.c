@@ -517,22 +517,16 @@ static int do_nft(struct apply_ctx *ctx, const struct obj *o, bool set)
 	return rc ? err_ctx(rc, "%s: nftables table %s", ns_label(ctx, o->ns), o->name) : 0;
 }
 
+/* A running daemon re-reads its configuration; the others are started by
+ * make_step, together (switchd_defer), and stopped by delete_step. */
 static int do_switchd(struct apply_ctx *ctx, const struct obj *o, enum plan_op op)
 {
-	struct nsctx *c;
 	int rc;
 
 	if (op == PLAN_DELETE)
 		return switchd_stop(ctx->env->lab, o->name);
-	rc = ns_get(ctx, o->ns, &c);
-	if (rc)
-		return rc;
-	if (op == PLAN_UPDATE && switchd_alive(ctx->env->lab, o->name)) {
-		rc = switchd_write_config(ctx->env->lab, o);
-		return rc ? rc : switchd_reload(ctx->env->lab, o->name);
-	}
-	switchd_stop(ctx->env->lab, o->name); /* a dead one's leftovers */
-	return switchd_start(ctx->env->lab, o, c->fd);
+	rc = switchd_write_config(ctx->env->lab, o);
+	return rc ? rc : switchd_reload(ctx->env->lab, o->name);
 }
 
 /* ---- steps ---- */
@@ -573,14 +567,15 @@ struct switchd_starts {
 	size_t n, cap;
 };
 
-/* A running daemon is reloaded at once; one to (re)start joins starts. */
+/* A running daemon is reloaded at once; one to (re)start — new, or dead
+ * since the last run — joins starts. */
 static int switchd_defer(struct apply_ctx *ctx, const struct plan_action *a,
 			 struct switchd_starts *starts)
 {
 	struct nsctx *c;
 	int rc;
 
-	if (a->op == PLAN_DELETE || (a->op == PLAN_UPDATE && switchd_alive(ctx->env->lab, a->obj->name)))
+	if (a->op == PLAN_UPDATE && switchd_alive(ctx->env->lab, a->obj->name))
 		return exec_one(ctx, a);
 	rc = ns_get(ctx, a->obj->ns, &c);
 	if (!rc)

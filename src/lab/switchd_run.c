@@ -369,13 +369,6 @@ out:
 	return rc;
 }
 
-int switchd_start(const char *lab, const struct obj *o, int nsfd)
-{
-	struct switchd_start_req r = { o, nsfd };
-
-	return switchd_start_many(lab, &r, 1);
-}
-
 int switchd_reload(const char *lab, const char *sw)
 {
 	char sock[4096];

@@ -21,12 +21,10 @@ const char *switchd_program(void);
 
 /* Write the config described by a SWITCHD object's attributes. */
 int switchd_write_config(const char *lab, const struct obj *o);
-/* Start the daemon for o in namespace nsfd (-1: here) and return once it
- * forwards on every port; its error line becomes errmsg otherwise. */
-int switchd_start(const char *lab, const struct obj *o, int nsfd);
-/* The same for n daemons at once, each after stopping what is left of an
- * earlier one; the first failure's message becomes errmsg, and the others
- * are started all the same. */
+/* Start the daemons for reqs[i].o in namespaces reqs[i].nsfd (-1: here),
+ * all at once, each after stopping what is left of an earlier one, and
+ * return once each forwards on every port; the first failure's words
+ * become errmsg, and the others are started all the same. */
 struct switchd_start_req {
 	const struct obj *o;
 	int nsfd;
