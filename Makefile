@@ -128,7 +128,7 @@ FUZZ_BUILD := build/fuzz
 FUZZ_SECONDS ?= 0
 fuzz: deps
 	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang \
-	  SANFLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer" \
+	  SANFLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 	  $(FUZZ_SRCS:tests/fuzz/%.c=$(FUZZ_BUILD)/fuzz/%)
 	@if [ "$(FUZZ_SECONDS)" != 0 ]; then for f in $(FUZZ_SRCS:tests/fuzz/%.c=%); do \
 	  mkdir -p $(FUZZ_BUILD)/corpus/$$f; \

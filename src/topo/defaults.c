@@ -76,11 +76,53 @@ static void report_collision(struct topo_pctx *ctx, const struct hostside_name *
 			    hostside_what(o), o->name, hostside_owner(first), topo_qpos(first->pos));
 }
 
+/* A link between switches, by its two switches (in index order). */
+struct swpair {
+	size_t a, b, link;
+};
+
+static int swpair_cmp(const void *pa, const void *pb)
+{
+	const struct swpair *x = pa, *y = pb;
+
+	if (x->a != y->a)
+		return x->a < y->a ? -1 : 1;
+	if (x->b != y->b)
+		return x->b < y->b ? -1 : 1;
+	return x->link < y->link ? -1 : x->link > y->link;
+}
+
+/* Per link between switches: 1 for the first link (in file order) between
+ * its two switches, 2 for the second...; NULL on ENOMEM. */
+static size_t *swlink_ordinals(const struct topo *t)
+{
+	struct swpair *v = calloc(t->n_swlinks, sizeof(*v));
+	size_t *nth = calloc(t->n_swlinks, sizeof(*nth));
+
+	if (!v || !nth) {
+		free(v);
+		free(nth);
+		return NULL;
+	}
+	for (size_t l = 0; l < t->n_swlinks; l++) {
+		size_t a = (size_t)(t->swlinks[l].port[0].sw - t->switches);
+		size_t b = (size_t)(t->swlinks[l].port[1].sw - t->switches);
+
+		v[l] = (struct swpair){ a < b ? a : b, a < b ? b : a, l };
+	}
+	qsort(v, t->n_swlinks, sizeof(*v), swpair_cmp);
+	for (size_t i = 0; i < t->n_swlinks; i++)
+		nth[v[i].link] = i && v[i].a == v[i - 1].a && v[i].b == v[i - 1].b
+					 ? nth[v[i - 1].link] + 1 : 1;
+	free(v);
+	return nth;
+}
+
 static void peer_names(struct topo_pctx *ctx)
 {
 	struct topo *t = ctx->t;
 	struct hostside_name *v;
-	size_t n = 0, cap = t->n_switches + 2 * t->n_swlinks;
+	size_t n = 0, cap = t->n_switches + 2 * t->n_swlinks, *nth = NULL;
 
 	for (size_t h = 0; h < t->n_hosts; h++)
 		cap += t->hosts[h].n_ifaces;
@@ -113,13 +155,21 @@ static void peer_names(struct topo_pctx *ctx)
 			n++;
 		}
 	}
+	if (t->n_swlinks && !(nth = swlink_ordinals(t))) {
+		ctx->err = -ENOMEM;
+		goto out;
+	}
 	for (size_t l = 0; l < t->n_swlinks; l++) {
 		struct topo_swlink *lk = &t->swlinks[l];
 
 		for (int e = 0; e < 2; e++, n++) {
-			char peer[TOPO_IFNAMSIZ];
+			char peer[TOPO_IFNAMSIZ], other[TOPO_IFNAMSIZ + 24];
 
-			topo_peer_name(lk->port[e].sw->name, lk->port[!e].sw->name, peer);
+			if (nth[l] > 1)
+				snprintf(other, sizeof(other), "%s-%zu", lk->port[!e].sw->name, nth[l]);
+			else
+				snprintf(other, sizeof(other), "%s", lk->port[!e].sw->name);
+			topo_peer_name(lk->port[e].sw->name, other, peer);
 			if (!(lk->port[e].peer = strdup(peer))) {
 				ctx->err = -ENOMEM;
 				goto out;
@@ -139,6 +189,7 @@ static void peer_names(struct topo_pctx *ctx)
 		report_collision(ctx, &v[first], &v[i]);
 	}
 out:
+	free(nth);
 	free(v);
 }
 

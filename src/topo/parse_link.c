@@ -85,12 +85,11 @@ static bool link_end(struct topo_pctx *ctx, const struct topo_ynode *n, const ch
 	return true;
 }
 
-/* Switches joined by links, as union-find forests over t->switches: any
- * link (no loops allowed), and links that carry VLAN 1, where the gateway
- * is (one gateway per family per segment). */
+/* Switches whose VLAN 1 is joined by links, as a union-find forest over
+ * t->switches: that is where the gateway is (one per family per segment). */
 struct swjoin {
-	size_t *any;
 	size_t *vlan1;
+	size_t *num;  /* per link between switches: its number in 'links' */
 	const struct topo_cidr *(*gw)[2]; /* per root of vlan1: its gateways */
 };
 
@@ -103,23 +102,23 @@ static size_t uf_find(size_t *parent, size_t i)
 	return i;
 }
 
-static int swjoin_init(struct swjoin *j, size_t n)
+static int swjoin_init(struct swjoin *j, size_t n, size_t n_links)
 {
-	j->any = calloc(n ? n : 1, sizeof(*j->any));
 	j->vlan1 = calloc(n ? n : 1, sizeof(*j->vlan1));
 	j->gw = calloc(n ? n : 1, sizeof(*j->gw));
-	if (!j->any || !j->vlan1 || !j->gw)
+	j->num = calloc(n_links ? n_links : 1, sizeof(*j->num));
+	if (!j->vlan1 || !j->gw || !j->num)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++)
-		j->any[i] = j->vlan1[i] = i;
+		j->vlan1[i] = i;
 	return 0;
 }
 
 static void swjoin_free(struct swjoin *j)
 {
-	free(j->any);
 	free(j->vlan1);
 	free(j->gw);
+	free(j->num);
 }
 
 /* An end names a switch when it is the bare name of one: hosts and
@@ -191,11 +190,6 @@ static void parse_swlink(struct topo_pctx *ctx, const struct topo_ynode *n,
 			    num + 1, topo_q(t->switches[sw[0]].name));
 		return;
 	}
-	if (uf_find(j->any, sw[0]) == uf_find(j->any, sw[1])) {
-		topo_report(ctx, n->pos, "link %zu closes a loop: switches '%s' and '%s' are already joined by the links before it, and nslab's switches run no spanning tree, so broadcasts would circle the loop forever; remove a link",
-			    num + 1, topo_q(t->switches[sw[0]].name), topo_q(t->switches[sw[1]].name));
-		return;
-	}
 	if (map) {
 		topo_parse_vlans(ctx, &rule, &src, map, where);
 		if ((m = topo_ymap_get(map, "mtu", NULL)))
@@ -211,9 +205,9 @@ static void parse_swlink(struct topo_pctx *ctx, const struct topo_ynode *n,
 		free(rule.trunk);
 		return;
 	}
-	j->any[uf_find(j->any, sw[1])] = uf_find(j->any, sw[0]);
 	if (topo_port_carries(&rule, TOPO_VLAN_DEFAULT))
 		swjoin_vlan1(ctx, j, sw[0], sw[1], n, num);
+	j->num[t->n_swlinks] = num + 1;
 	l = &t->swlinks[t->n_swlinks++];
 	l->pos = n->pos;
 	for (int e = 0; e < 2; e++) {
@@ -351,6 +345,99 @@ static void parse_link(struct topo_pctx *ctx, const struct topo_ynode *n, size_t
 	}
 }
 
+/* One VLAN a link between switches carries. */
+struct vlan_link {
+	uint16_t vid;
+	size_t link;
+};
+
+static bool in_trunk(const struct topo_iface *p, unsigned vid)
+{
+	for (size_t k = 0; k < p->n_trunk; k++)
+		if (p->trunk[k] == vid)
+			return true;
+	return false;
+}
+
+static int vlan_link_cmp(const void *pa, const void *pb)
+{
+	const struct vlan_link *a = pa, *b = pb;
+
+	if (a->vid != b->vid)
+		return a->vid < b->vid ? -1 : 1;
+	return a->link < b->link ? -1 : a->link > b->link;
+}
+
+/*
+ * Links between switches must not close a loop in any VLAN: the switches
+ * run no spanning tree, so a broadcast would circle it forever. Links that
+ * carry different VLANs may join the same switches (one cable per VLAN).
+ * Per VLAN, a union-find over the switches its links touch, in file order:
+ * the link that closes a loop is the one reported.
+ */
+static void check_loops(struct topo_pctx *ctx, const size_t *num)
+{
+	const struct topo *t = ctx->t;
+	struct vlan_link *v = NULL;
+	size_t n = 0, cap = 0, *parent = NULL;
+	bool *reported = NULL;
+
+	if (!t->n_swlinks)
+		return;
+	for (size_t l = 0; l < t->n_swlinks; l++) {
+		const struct topo_iface *p = &t->swlinks[l].port[0];
+		size_t want = n + p->n_trunk + 1;
+
+		if (array_reserve(&v, &cap, want, sizeof(*v)))
+			goto nomem;
+		for (size_t k = 0; k < p->n_trunk; k++)
+			v[n++] = (struct vlan_link){ p->trunk[k], l };
+		if (!p->n_trunk)
+			v[n++] = (struct vlan_link){ (uint16_t)p->vlan, l };
+		else if (p->native_vlan && !in_trunk(p, p->native_vlan))
+			v[n++] = (struct vlan_link){ (uint16_t)p->native_vlan, l };
+	}
+	parent = malloc((t->n_switches ? t->n_switches : 1) * sizeof(*parent));
+	reported = calloc(t->n_swlinks ? t->n_swlinks : 1, sizeof(*reported));
+	if (!parent || !reported)
+		goto nomem;
+	qsort(v, n, sizeof(*v), vlan_link_cmp);
+	for (size_t i = 0, first = 0; i < n; i++) {
+		const struct topo_swlink *lk = &t->swlinks[v[i].link];
+		size_t a = (size_t)(lk->port[0].sw - t->switches), b = (size_t)(lk->port[1].sw - t->switches);
+
+		if (i == first || v[i].vid != v[i - 1].vid) {
+			/* A new VLAN: its links' switches start apart. */
+			first = i;
+			for (size_t k = i; k < n && v[k].vid == v[i].vid; k++) {
+				const struct topo_swlink *x = &t->swlinks[v[k].link];
+
+				for (int e = 0; e < 2; e++)
+					parent[x->port[e].sw - t->switches] = (size_t)(x->port[e].sw - t->switches);
+			}
+		}
+		a = uf_find(parent, a);
+		b = uf_find(parent, b);
+		if (a != b) {
+			parent[b] = a;
+			continue;
+		}
+		if (reported[v[i].link])
+			continue;
+		reported[v[i].link] = true;
+		topo_report(ctx, lk->pos, "link %zu closes a loop in VLAN %u: switches '%s' and '%s' are already joined in it by the links before it, and nslab's switches run no spanning tree, so broadcasts would circle the loop forever; remove a link, or carry other VLANs on it",
+			    num[v[i].link], v[i].vid, topo_q(lk->port[0].sw->name),
+			    topo_q(lk->port[1].sw->name));
+	}
+	goto out;
+nomem:
+	ctx->err = -ENOMEM;
+out:
+	free(v);
+	free(parent);
+	free(reported);
+}
+
 void topo_parse_links(struct topo_pctx *ctx, const struct topo_ynode *n)
 {
 	struct topo *t = ctx->t;
@@ -366,13 +453,15 @@ void topo_parse_links(struct topo_pctx *ctx, const struct topo_ynode *n)
 	}
 	t->links = calloc(n->n ? n->n : 1, sizeof(*t->links));
 	t->swlinks = calloc(n->n ? n->n : 1, sizeof(*t->swlinks));
-	if (!t->links || !t->swlinks || swjoin_init(&j, t->n_switches)) {
+	if (!t->links || !t->swlinks || swjoin_init(&j, t->n_switches, n->n)) {
 		ctx->err = -ENOMEM;
 		goto out;
 	}
 	swjoin_gateways(ctx, &j);
 	for (size_t k = 0; k < n->n && !ctx->err; k++)
 		parse_link(ctx, n->items[k], k, &j);
+	if (!ctx->err)
+		check_loops(ctx, j.num);
 	/* A switch without a gateway of its own routes via its segment's. */
 	for (size_t s = 0; s < t->n_switches; s++) {
 		size_t r = uf_find(j.vlan1, s);

@@ -143,9 +143,10 @@ struct topo_link {
  * a port of one switch, both with the link's VLAN rule (an access VLAN, or a
  * trunk with its native VLAN, as on a host's interface). port[e] describes
  * end e as a switch port: sw, peer (the port's name, topo_peer_name(switch,
- * other switch): "s1-s2"), vlan/trunk/native_vlan and mtu; its name is NULL
- * and it has no addresses. Links between switches never form a loop
- * (nslab's switches run no spanning tree), so the switches and these links
+ * other switch): "s1-s2", "s1-s2-2" for a second link between the two),
+ * vlan/trunk/native_vlan and mtu; its name is NULL and it has no addresses.
+ * Links between switches never form a loop in any VLAN (nslab's switches
+ * run no spanning tree): per VLAN, the switches and the links carrying it
  * are a forest. */
 struct topo_swlink {
 	struct topo_iface port[2];

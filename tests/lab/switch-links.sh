@@ -7,7 +7,8 @@
 # other; the hosts behind s2, s3 and s4 route through s1's gateway and NAT;
 # a VLAN the trunk does not carry stays apart; flows across the trunks go
 # through the kernel, tagged; a link is removed and added back while the
-# rest keeps forwarding; a loop is refused.
+# rest keeps forwarding; two links between the same switches on different
+# VLANs are taken; a loop is refused.
 . "$(dirname "$0")/lib.sh"
 
 f=$(write_topo line <<'YAML'
@@ -111,6 +112,29 @@ check_out "the s2-s3 trunk carries VLAN 20 as well: s2 and s3 reload, nothing is
 	'updated .* 0 made, 2 changed, 0 removed' "$NSLAB" up --sandbox "$wide"
 check "now c20 reaches b20" pings c20 10.10.0.12
 check_eq "s1-s2 and b's port were still not recreated" "$id0" "$(ident)"
+
+# Two links between the same switches, each on its own VLAN (one cable
+# per VLAN): no loop in any VLAN, so both are taken.
+par=$(write_topo par <<'YAML'
+switches: {p1: {}, p2: {}}
+hosts:
+  x10: {switch: p1, vlan: 10, ip: 10.10.0.1/24}
+  y10: {switch: p2, vlan: 10, ip: 10.10.0.2/24}
+  x30: {switch: p1, vlan: 30, ip: 10.30.0.1/24}
+  y30: {switch: p2, vlan: 30, ip: 10.30.0.2/24}
+links:
+  - {between: [p1, p2], trunk: [10], native: 0}
+  - {between: [p1, p2], vlan: 30}
+expect:
+  - {from: [x10, y10], to: [x30, y30], reach: false}
+  - {from: [x30, y30], to: [x10, y10], reach: false}
+YAML
+)
+check "two links between p1 and p2, on VLANs 10 and 30" "$NSLAB" up --sandbox "$par"
+check_eq "  the second link's ports are p1-p2-2 and p2-p1-2" "p1-p2-2 p2-p1-2" \
+	"$(ip -n nslab-par -o link show | grep -o 'p[12]-p[12]-2' | sort -u | tr '\n' ' ' | sed 's/ $//')"
+check_status "  each VLAN reaches across its own link, and no other" 0 "$NSLAB" pingall -l par
+check "  down" "$NSLAB" down par
 
 loop=$(write_topo loop <<'YAML'
 switches: {s1: {}, s2: {}, s3: {}}

@@ -269,7 +269,11 @@ static void swlinks(void **state)
 	const struct topo_swlink *l;
 
 	assert_int_equal(t->n_links, 0);
-	assert_int_equal(t->n_swlinks, 2);
+	assert_int_equal(t->n_swlinks, 3);
+	/* The second link between s1 and s2 gets ports of its own. */
+	assert_string_equal(t->swlinks[2].port[0].peer, "s2-s1-2");
+	assert_string_equal(t->swlinks[2].port[1].peer, "s1-s2-2");
+	assert_int_equal(t->swlinks[2].port[0].vlan, 30);
 	l = &t->swlinks[0];
 	assert_ptr_equal(l->port[0].sw, s1);
 	assert_ptr_equal(l->port[1].sw, s2);
