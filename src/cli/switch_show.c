@@ -33,6 +33,8 @@
 static void port_owner(const struct topo *t, const struct topo_switch *sw, const char *port,
 		       json_t *row)
 {
+	struct topo_port_iter it = { 0 };
+	const struct topo_iface *p;
 	char own[TOPO_IFNAMSIZ], who[200];
 
 	switch_nslab_port_name(sw->name, own, sizeof(own));
@@ -41,29 +43,16 @@ static void port_owner(const struct topo *t, const struct topo_switch *sw, const
 		json_object_set_new(row, "vlan", json_integer(TOPO_VLAN_DEFAULT));
 		return;
 	}
-	for (size_t h = 0; h < t->n_hosts; h++) {
-		for (size_t i = 0; i < t->hosts[h].n_ifaces; i++) {
-			const struct topo_iface *ifc = &t->hosts[h].ifaces[i];
-
-			if (ifc->sw != sw || !ifc->peer || strcmp(ifc->peer, port))
-				continue;
-			snprintf(who, sizeof(who), "%s:%s", t->hosts[h].name, ifc->name);
-			json_object_set_new(row, "host", json_string(who));
-			show_port_vlans(ifc, row);
-			return;
-		}
-	}
-	for (size_t l = 0; l < t->n_swlinks; l++) {
-		for (int e = 0; e < 2; e++) {
-			const struct topo_iface *p = &t->swlinks[l].port[e];
-
-			if (p->sw != sw || strcmp(p->peer, port))
-				continue;
-			snprintf(who, sizeof(who), "(switch %s)", t->swlinks[l].port[!e].sw->name);
-			json_object_set_new(row, "host", json_string(who));
-			show_port_vlans(p, row);
-			return;
-		}
+	while ((p = topo_port_next(t, sw, &it))) {
+		if (!p->peer || strcmp(p->peer, port))
+			continue;
+		if (it.link)
+			snprintf(who, sizeof(who), "(switch %s)", it.link->port[!it.end].sw->name);
+		else
+			snprintf(who, sizeof(who), "%s:%s", it.host->name, p->name);
+		json_object_set_new(row, "host", json_string(who));
+		show_port_vlans(p, row);
+		return;
 	}
 }
 

@@ -14,22 +14,12 @@
 
 static bool needs_vlan_filtering(const struct topo *t, const struct topo_switch *sw)
 {
-	for (size_t h = 0; h < t->n_hosts; h++) {
-		for (size_t i = 0; i < t->hosts[h].n_ifaces; i++) {
-			const struct topo_iface *ifc = &t->hosts[h].ifaces[i];
+	struct topo_port_iter it = { 0 };
+	const struct topo_iface *p;
 
-			if (ifc->sw == sw && (ifc->n_trunk || ifc->vlan != TOPO_VLAN_DEFAULT))
-				return true;
-		}
-	}
-	for (size_t l = 0; l < t->n_swlinks; l++) {
-		for (int e = 0; e < 2; e++) {
-			const struct topo_iface *p = &t->swlinks[l].port[e];
-
-			if (p->sw == sw && (p->n_trunk || p->vlan != TOPO_VLAN_DEFAULT))
-				return true;
-		}
-	}
+	while ((p = topo_port_next(t, sw, &it)))
+		if (p->n_trunk || p->vlan != TOPO_VLAN_DEFAULT)
+			return true;
 	return false;
 }
 

@@ -42,6 +42,8 @@ static int nslab_add_switch(const struct topo *t, const struct topo_switch *sw,
 			    const struct lab_env *env, struct objvec *out)
 {
 	struct strbuf attrs = STRBUF_INIT;
+	struct topo_port_iter it = { 0 };
+	const struct topo_iface *p;
 	char port[TOPO_IFNAMSIZ], alias[64], veth[256];
 	int rc;
 
@@ -66,14 +68,8 @@ static int nslab_add_switch(const struct topo *t, const struct topo_switch *sw,
 		  sw->fdb_size, sw->fdb_aging, sw->no_fast_path ? "off" : "on",
 		  sw->no_mld_snooping ? "off" : "on", sw->no_igmp_snooping ? "off" : "on");
 	port_spec(&attrs, port, NULL);
-	for (size_t h = 0; h < t->n_hosts; h++)
-		for (size_t i = 0; i < t->hosts[h].n_ifaces; i++)
-			if (t->hosts[h].ifaces[i].sw == sw)
-				port_spec(&attrs, t->hosts[h].ifaces[i].peer, &t->hosts[h].ifaces[i]);
-	for (size_t l = 0; l < t->n_swlinks; l++)
-		for (int e = 0; e < 2; e++)
-			if (t->swlinks[l].port[e].sw == sw)
-				port_spec(&attrs, t->swlinks[l].port[e].peer, &t->swlinks[l].port[e]);
+	while ((p = topo_port_next(t, sw, &it)))
+		port_spec(&attrs, p->peer, p);
 	rc = sb_error(&attrs);
 	if (!rc)
 		rc = objvec_add(out, OBJ_SWITCHD, env->host_ns, sw->name, sb_str(&attrs));

@@ -114,6 +114,35 @@ const struct topo_cidr *topo_switch_gateway(const struct topo_switch *sw, int fa
 	return NULL;
 }
 
+const struct topo_iface *topo_port_next(const struct topo *t, const struct topo_switch *sw,
+					struct topo_port_iter *it)
+{
+	for (; it->h < t->n_hosts; it->h++, it->i = 0) {
+		while (it->i < t->hosts[it->h].n_ifaces) {
+			const struct topo_iface *ifc = &t->hosts[it->h].ifaces[it->i++];
+
+			if (ifc->sw == sw) {
+				it->host = &t->hosts[it->h];
+				it->link = NULL;
+				return ifc;
+			}
+		}
+	}
+	for (; it->l < t->n_swlinks; it->l++, it->e = 0) {
+		while (it->e < 2) {
+			const struct topo_iface *p = &t->swlinks[it->l].port[it->e++];
+
+			if (p->sw == sw) {
+				it->host = NULL;
+				it->link = &t->swlinks[it->l];
+				it->end = it->e - 1;
+				return p;
+			}
+		}
+	}
+	return NULL;
+}
+
 bool topo_port_carries(const struct topo_iface *port, unsigned vid)
 {
 	if (!port->n_trunk)
@@ -126,9 +155,14 @@ bool topo_port_carries(const struct topo_iface *port, unsigned vid)
 	return false;
 }
 
+const struct topo_switch *topo_segment_gateway_switch(const struct topo_switch *sw, int family)
+{
+	return topo_switch_gateway(sw, family) ? sw : sw->linked_gw[family == AF_INET6];
+}
+
 const struct topo_cidr *topo_segment_gateway(const struct topo_switch *sw, int family)
 {
-	const struct topo_cidr *own = topo_switch_gateway(sw, family);
+	const struct topo_switch *owner = topo_segment_gateway_switch(sw, family);
 
-	return own ? own : sw->linked_gw[family == AF_INET6];
+	return owner ? topo_switch_gateway(owner, family) : NULL;
 }

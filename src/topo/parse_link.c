@@ -90,7 +90,7 @@ static bool link_end(struct topo_pctx *ctx, const struct topo_ynode *n, const ch
 struct swjoin {
 	size_t *vlan1;
 	size_t *num;  /* per link between switches: its number in 'links' */
-	const struct topo_cidr *(*gw)[2]; /* per root of vlan1: its gateways */
+	const struct topo_switch *(*gw)[2]; /* per root of vlan1: whose gateways */
 };
 
 static size_t uf_find(size_t *parent, size_t i)
@@ -130,6 +130,11 @@ static size_t switch_end(const struct topo_pctx *ctx, const struct topo_ynode *n
 	return topo_index_switch(ctx, n->str);
 }
 
+static int family_of(int f)
+{
+	return f ? AF_INET6 : AF_INET;
+}
+
 /* Each switch's gateways seed its VLAN 1 segment. */
 static void swjoin_gateways(struct topo_pctx *ctx, struct swjoin *j)
 {
@@ -137,7 +142,8 @@ static void swjoin_gateways(struct topo_pctx *ctx, struct swjoin *j)
 
 	for (size_t s = 0; s < t->n_switches; s++)
 		for (int f = 0; f < 2; f++)
-			j->gw[s][f] = topo_switch_gateway(&t->switches[s], f ? AF_INET6 : AF_INET);
+			if (topo_switch_gateway(&t->switches[s], family_of(f)))
+				j->gw[s][f] = &t->switches[s];
 }
 
 /* Joins VLAN 1 of a and b, unless that would put two gateways of one family
@@ -156,9 +162,9 @@ static void swjoin_vlan1(struct topo_pctx *ctx, struct swjoin *j, size_t a, size
 			continue;
 		topo_report(ctx, n->pos, "link %zu joins VLAN 1 of switches '%s' and '%s', and that segment would have two %s gateways, %s and %s; remove one switch's gateway, or carry other VLANs on the link ('vlan:' or 'trunk:')",
 			    num + 1, topo_q(t->switches[a].name), topo_q(t->switches[b].name),
-			    topo_family_str(f ? AF_INET6 : AF_INET),
-			    topo_cidr_str(j->gw[ra][f], g0, sizeof(g0)),
-			    topo_cidr_str(j->gw[rb][f], g1, sizeof(g1)));
+			    topo_family_str(family_of(f)),
+			    topo_cidr_str(topo_switch_gateway(j->gw[ra][f], family_of(f)), g0, sizeof(g0)),
+			    topo_cidr_str(topo_switch_gateway(j->gw[rb][f], family_of(f)), g1, sizeof(g1)));
 		return;
 	}
 	j->vlan1[rb] = ra;
@@ -351,14 +357,6 @@ struct vlan_link {
 	size_t link;
 };
 
-static bool in_trunk(const struct topo_iface *p, unsigned vid)
-{
-	for (size_t k = 0; k < p->n_trunk; k++)
-		if (p->trunk[k] == vid)
-			return true;
-	return false;
-}
-
 static int vlan_link_cmp(const void *pa, const void *pb)
 {
 	const struct vlan_link *a = pa, *b = pb;
@@ -394,7 +392,7 @@ static void check_loops(struct topo_pctx *ctx, const size_t *num)
 			v[n++] = (struct vlan_link){ p->trunk[k], l };
 		if (!p->n_trunk)
 			v[n++] = (struct vlan_link){ (uint16_t)p->vlan, l };
-		else if (p->native_vlan && !in_trunk(p, p->native_vlan))
+		else if (p->native_vlan) /* once more if listed too: skipped below */
 			v[n++] = (struct vlan_link){ (uint16_t)p->native_vlan, l };
 	}
 	parent = malloc((t->n_switches ? t->n_switches : 1) * sizeof(*parent));
@@ -402,13 +400,14 @@ static void check_loops(struct topo_pctx *ctx, const size_t *num)
 	if (!parent || !reported)
 		goto nomem;
 	qsort(v, n, sizeof(*v), vlan_link_cmp);
-	for (size_t i = 0, first = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		const struct topo_swlink *lk = &t->swlinks[v[i].link];
 		size_t a = (size_t)(lk->port[0].sw - t->switches), b = (size_t)(lk->port[1].sw - t->switches);
 
-		if (i == first || v[i].vid != v[i - 1].vid) {
+		if (i && v[i].vid == v[i - 1].vid && v[i].link == v[i - 1].link)
+			continue;
+		if (!i || v[i].vid != v[i - 1].vid) {
 			/* A new VLAN: its links' switches start apart. */
-			first = i;
 			for (size_t k = i; k < n && v[k].vid == v[i].vid; k++) {
 				const struct topo_swlink *x = &t->swlinks[v[k].link];
 
@@ -467,7 +466,7 @@ void topo_parse_links(struct topo_pctx *ctx, const struct topo_ynode *n)
 		size_t r = uf_find(j.vlan1, s);
 
 		for (int f = 0; f < 2; f++)
-			if (!topo_switch_gateway(&t->switches[s], f ? AF_INET6 : AF_INET))
+			if (!topo_switch_gateway(&t->switches[s], family_of(f)))
 				t->switches[s].linked_gw[f] = j.gw[r][f];
 	}
 out:

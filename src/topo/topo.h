@@ -81,10 +81,10 @@ struct topo_switch {
 	bool no_fast_path;          /* nslab: every frame through the daemon */
 	bool no_mld_snooping;       /* nslab: IPv6 multicast floods */
 	bool no_igmp_snooping;      /* nslab: IPv4 multicast floods */
-	/* When VLAN 1 of this switch is joined by links to a switch with a
-	 * gateway: that gateway, [0] IPv4 and [1] IPv6 (see
-	 * topo_segment_gateway). Points into the other switch. */
-	const struct topo_cidr *linked_gw[2];
+	/* When VLAN 1 of this switch, without a gateway of its own, is joined
+	 * by links to a switch with one: that switch, [0] for IPv4 and [1] for
+	 * IPv6 (see topo_segment_gateway). */
+	const struct topo_switch *linked_gw[2];
 	struct topo_pos pos;
 };
 
@@ -218,11 +218,26 @@ int topo_ifname_valid(const char *name);
  * "host" and "inet" are refused as reserved), else -EINVAL. */
 int topo_lab_name_valid(const char *name);
 int topo_host_name_valid(const char *name);
+/* The ports of a switch: its hosts' interfaces on it (in file order), then
+ * its ends of links between switches. Start with an iterator of zeros;
+ * NULL when done. After a port, it->link is the link between switches it
+ * ends (NULL for a host's interface, then in it->host), it->end which end. */
+struct topo_port_iter {
+	size_t h, i, l;
+	int e;
+	const struct topo_host *host;
+	const struct topo_swlink *link;
+	int end;
+};
+const struct topo_iface *topo_port_next(const struct topo *t, const struct topo_switch *sw,
+					struct topo_port_iter *it);
 /* Whether port carries VLAN vid (as its access VLAN, in its trunk, or as
  * the trunk's native VLAN). */
 bool topo_port_carries(const struct topo_iface *port, unsigned vid);
-/* The gateway of family on VLAN 1 of sw's segment: sw's own, or that of a
- * switch joined to it by links that carry VLAN 1; NULL if none. */
+/* The switch whose gateway of family is the one on VLAN 1 of sw's segment:
+ * sw, or a switch joined to it by links that carry VLAN 1; NULL if none. */
+const struct topo_switch *topo_segment_gateway_switch(const struct topo_switch *sw, int family);
+/* That gateway; NULL if none. */
 const struct topo_cidr *topo_segment_gateway(const struct topo_switch *sw, int family);
 /* "bridge" / "nslab". */
 const char *topo_switch_kind_str(enum topo_switch_kind kind);

@@ -26,16 +26,6 @@ static bool pos_before(struct topo_pos a, struct topo_pos b)
 
 /* ---- each address against its switch's gateway subnet ---- */
 
-/* The switch whose gateway gw is. */
-static const struct topo_switch *gateway_owner(const struct topo *t, const struct topo_cidr *gw)
-{
-	for (size_t s = 0; s < t->n_switches; s++)
-		for (size_t g = 0; g < t->switches[s].n_gateways; g++)
-			if (gw == &t->switches[s].gateways[g])
-				return &t->switches[s];
-	return NULL;
-}
-
 static void check_gateway_subnets(struct topo_pctx *ctx)
 {
 	const struct topo *t = ctx->t;
@@ -55,18 +45,18 @@ static void check_gateway_subnets(struct topo_pctx *ctx)
 				continue;
 			for (size_t k = 0; k < ifc->n_addrs; k++) {
 				const struct topo_cidr *c = &ifc->addrs[k];
-				const struct topo_cidr *gw = topo_segment_gateway(ifc->sw, c->family);
-				const struct topo_switch *owner;
+				const struct topo_switch *owner = topo_segment_gateway_switch(ifc->sw, c->family);
+				const struct topo_cidr *gw;
 				struct topo_cidr n;
 
-				if (!gw)
+				if (!owner)
 					continue;
-				owner = gateway_owner(t, gw);
+				gw = topo_switch_gateway(owner, c->family);
 				topo_cidr_network(gw, &n);
 				topo_cidr_str(c, a, sizeof(a));
 				topo_cidr_str(gw, g, sizeof(g));
 				topo_cidr_str(&n, net, sizeof(net));
-				if (owner == ifc->sw || !owner)
+				if (owner == ifc->sw)
 					snprintf(whose, sizeof(whose), "switch '%s' (gateway %s)",
 						 topo_q(ifc->sw->name), g);
 				else

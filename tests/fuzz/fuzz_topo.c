@@ -39,7 +39,7 @@ static size_t walk(const struct topo *t)
 			       t->swlinks[l].port[e].n_trunk;
 	for (size_t s = 0; s < t->n_switches; s++)
 		for (int f = 0; f < 2; f++)
-			sum += t->switches[s].linked_gw[f] ? t->switches[s].linked_gw[f]->plen : 0;
+			sum += t->switches[s].linked_gw[f] ? strlen(t->switches[s].linked_gw[f]->name) : 0;
 	for (size_t e = 0; e < t->n_expects; e++)
 		sum += strlen(t->expects[e].from->name) + t->expects[e].reach;
 	return sum;

@@ -308,6 +308,7 @@ static void swlinks(void **state)
 	/* VLAN 1 of s2 is s1's segment: b routes via s1's gateways; s3 is
 	 * joined on VLAN 10 only, and island not at all. */
 	assert_null(s1->linked_gw[0]);
+	assert_ptr_equal(s2->linked_gw[0], s1);
 	assert_ptr_equal(topo_segment_gateway(s2, AF_INET), &s1->gateways[0]);
 	assert_ptr_equal(topo_segment_gateway(s2, AF_INET6), &s1->gateways[1]);
 	assert_null(topo_segment_gateway(s3, AF_INET));
