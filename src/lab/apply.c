@@ -255,17 +255,24 @@ static int create_bridge(struct apply_ctx *ctx, const struct obj *o)
  * get our marks), mark them. They come up last (bridges_up). */
 static int mark_bridge(struct apply_ctx *ctx, const struct obj *o)
 {
-	char label[LABEL_MAX], alias[64];
+	char label[LABEL_MAX], alias[64], mac_s[24];
+	uint8_t mac[6];
+	bool has_mac;
 	struct nsctx *c;
 	int rc = ns_get(ctx, o->ns, &c);
 
 	if (rc)
 		return rc;
 	obj_get(o->attrs, "alias", alias, sizeof(alias));
+	/* An address of its own, set once: otherwise the bridge takes the
+	 * lowest of its ports' and changes it as they come and go, leaving
+	 * the hosts' neighbour entries for the gateway wrong. */
+	has_mac = obj_get(o->attrs, "mac", mac_s, sizeof(mac_s)) && !parse_mac(mac_s, mac);
 	snprintf(label, sizeof(label), "%s: %s: setting it up", ns_label(ctx, o->ns), o->name);
 	return link_set(c->nl,
 			&(struct link_change){ .name = o->name, .alias = alias, .set_group = true,
-					       .group = (uint32_t)obj_get_long(o->attrs, "group", 0) },
+					       .group = (uint32_t)obj_get_long(o->attrs, "group", 0),
+					       .mac = has_mac ? mac : NULL },
 			label);
 }
 
@@ -345,6 +352,31 @@ static int port_up(struct apply_ctx *ctx, const struct obj *o)
 			label);
 }
 
+/*
+ * A veth whose namespace was deleted behind our back (ip netns del) goes
+ * with it, but its other end only when the kernel has finished with that
+ * namespace, asynchronously, keeping its name until then: delete that end
+ * now, so the name is free for the veth made again.
+ */
+static int delete_orphan_peer(struct apply_ctx *ctx, const struct obj *o)
+{
+	char peer_ns[256], peer[32], label[LABEL_MAX];
+	struct nsctx *c;
+	int rc;
+
+	if (o->kind != OBJ_VETH || !obj_get(o->attrs, "peer_ns", peer_ns, sizeof(peer_ns)) ||
+	    !obj_get(o->attrs, "peer", peer, sizeof(peer)))
+		return 0;
+	rc = ns_get(ctx, peer_ns, &c);
+	if (rc)
+		return rc == -ENOENT ? 0 : rc;
+	if (!owned_link(ctx, c, &(struct obj){ .kind = OBJ_PORT, .ns = peer_ns, .name = peer }))
+		return 0;
+	nsctx_forget_ifindex(c, peer);
+	snprintf(label, sizeof(label), "%s: deleting %s", ns_label(ctx, peer_ns), peer);
+	return link_del(c->nl, peer, 0, NL_F_GONE_OK, label);
+}
+
 static int delete_link(struct apply_ctx *ctx, const struct obj *o)
 {
 	char label[LABEL_MAX];
@@ -352,7 +384,7 @@ static int delete_link(struct apply_ctx *ctx, const struct obj *o)
 	int rc = ns_get(ctx, o->ns, &c);
 
 	if (rc == -ENOENT)
-		return 0; /* its namespace is gone, and the link with it */
+		return delete_orphan_peer(ctx, o);
 	if (rc)
 		return rc;
 	if (!owned_link(ctx, c, o)) {
@@ -670,6 +702,23 @@ static int make_step(struct apply_ctx *ctx, struct plan_action *a, size_t n)
 }
 
 /* Whether every member of the lab's link group goes in this plan. */
+/*
+ * What became of the lab's link group in this run: deleted at once, or gone
+ * with the sandbox's host namespace — deleted behind our back, the links'
+ * other ends are freed only when the kernel has finished with it, so those
+ * in namespaces that stay are deleted one by one.
+ */
+enum group_fate { GROUP_KEPT, GROUP_DELETED, GROUP_HOST_GONE };
+
+static bool netns_goes(const struct plan *p, const char *ns)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (p->v[i].op == PLAN_DELETE && p->v[i].obj->kind == OBJ_NETNS &&
+		    !strcmp(p->v[i].obj->name, ns))
+			return true;
+	return false;
+}
+
 static bool whole_group_goes(struct apply_ctx *ctx, const struct plan *p)
 {
 	struct objset going;
@@ -709,7 +758,7 @@ static int delete_switchd_step(struct apply_ctx *ctx, const struct plan_action *
 }
 
 static int delete_step(struct apply_ctx *ctx, const struct plan *p, struct plan_action *a,
-		       size_t n, bool *group_done)
+		       size_t n, enum group_fate *group_done)
 {
 	int rc = 0;
 
@@ -719,9 +768,10 @@ static int delete_step(struct apply_ctx *ctx, const struct plan *p, struct plan_
 		char label[LABEL_MAX];
 
 		rc = ns_get(ctx, ctx->env->host_ns, &c);
-		if (rc == -ENOENT)
+		if (rc == -ENOENT) {
 			rc = 0; /* the sandbox's host namespace is gone, links and all */
-		else if (!rc) {
+			*group_done = GROUP_HOST_GONE;
+		} else if (!rc) {
 			snprintf(label, sizeof(label), "host: deleting lab %s's links (group %u)",
 				 ctx->env->lab, ctx->env->group);
 			rc = link_del_group(c->nl, ctx->env->group, label);
@@ -731,7 +781,8 @@ static int delete_step(struct apply_ctx *ctx, const struct plan *p, struct plan_
 		}
 		if (rc)
 			return rc;
-		*group_done = true;
+		if (!*group_done)
+			*group_done = GROUP_DELETED;
 	}
 	if (a[0].obj->kind == OBJ_NETNS) {
 		rc = delete_netns_step(ctx, a, n); /* namespaces are never implicit */
@@ -739,7 +790,9 @@ static int delete_step(struct apply_ctx *ctx, const struct plan *p, struct plan_
 		rc = delete_switchd_step(ctx, a, n);
 	} else {
 		for (size_t i = 0; !rc && i < n; i++) {
-			if (a[i].implicit || (*group_done && is_group_member(ctx, a[i].obj)))
+			if (a[i].implicit || (*group_done && is_group_member(ctx, a[i].obj) &&
+					      (*group_done == GROUP_DELETED ||
+					       netns_goes(p, a[i].obj->ns))))
 				continue;
 			rc = exec_one(ctx, &a[i]);
 		}
@@ -763,7 +816,7 @@ static int delete_step(struct apply_ctx *ctx, const struct plan *p, struct plan_
 
 static int run(struct apply_ctx *ctx, const struct plan *p)
 {
-	bool group_done = false;
+	enum group_fate group_done = GROUP_KEPT;
 	size_t i = 0;
 	int rc = 0;
 

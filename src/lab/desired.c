@@ -25,6 +25,19 @@ void desired_alias(const char *lab, char *buf, size_t len)
 	snprintf(buf, len, "nslab:%s", lab);
 }
 
+void desired_switch_mac(const char *lab, const char *sw, char *buf, size_t len)
+{
+	char key[512];
+	uint32_t a, b;
+
+	snprintf(key, sizeof(key), "%s/%s", lab, sw);
+	a = hash_fnv1a_str(key);
+	snprintf(key, sizeof(key), "%s/%s", sw, lab);
+	b = hash_fnv1a_str(key);
+	snprintf(buf, len, "02:%02x:%02x:%02x:%02x:%02x", a >> 24, (a >> 16) & 0xff,
+		 (a >> 8) & 0xff, a & 0xff, b & 0xff);
+}
+
 int objvec_add(struct objvec *ov, enum obj_kind kind, const char *ns, const char *name,
 	       const char *attrs)
 {

@@ -50,6 +50,11 @@ struct lab_env {
 void desired_sandbox_names(const char *lab, char *host, size_t hlen, char *inet, size_t ilen);
 /* The alias marking the lab's links: "nslab:LAB". */
 void desired_alias(const char *lab, char *buf, size_t len);
+/* The MAC address of a switch's gateway interface, "02:..." (locally
+ * administered), the same every time the lab makes it: hosts' neighbour
+ * tables stay right when the switch is made again, and a bridge's address
+ * does not follow its ports as they come and go. */
+void desired_switch_mac(const char *lab, const char *sw, char *buf, size_t len);
 
 /* Fill out (empty) with every object the lab should have. 0 or -errno with
  * errmsg (e.g. NAT with no uplink to use). */

@@ -19,13 +19,13 @@
 #include "kernel/netns.h"
 #include "kernel/nl.h"
 #include "kernel/route.h"
+#include "lab/alive.h"
 #include "lab/apply.h"
 #include "lab/checks.h"
 #include "lab/desired.h"
 #include "lab/journal.h"
 #include "lab/plan.h"
 #include "lab/state.h"
-#include "lab/switchd_run.h"
 #include "topo/topo.h"
 
 struct lab_run {
@@ -63,15 +63,6 @@ static void run_close(struct lab_run *r)
 	objset_clear(&r->current);
 	state_unlock(r->lockfd);
 	state_meta_free(&r->meta);
-}
-
-static bool alive(const struct obj *o, void *arg)
-{
-	const struct lab_run *r = arg;
-
-	if (o->kind == OBJ_SWITCHD)
-		return switchd_alive(r->meta.name, o->name);
-	return true;
 }
 
 static int max_ifindex_cb(const struct link_info *li, void *arg)
@@ -401,7 +392,8 @@ static void log_plan(const struct plan *p)
 
 int lab_up(const struct topo *t, const struct lab_up_opts *o, struct lab_result *res)
 {
-	struct plan_opts popts = { .ifindex_base = 2, .alive = alive };
+	struct plan_opts popts = { .ifindex_base = 2, .alive = alive_obj };
+	struct alive alive = { 0 };
 	struct objset desired;
 	struct apply_ctx ctx;
 	struct plan plan;
@@ -423,7 +415,9 @@ int lab_up(const struct topo *t, const struct lab_up_opts *o, struct lab_result 
 	if (rc)
 		goto out;
 	popts.host_ns = r.env.host_ns;
-	popts.alive_arg = &r;
+	popts.alive_arg = &alive;
+	if (existed && (rc = alive_init(&alive, r.meta.name, r.env.host_ns)))
+		goto out;
 	/* Each namespace of a run holds a descriptor and a socket open. */
 	netns_raise_nofile(2 * desired.n + 64);
 	if (desired.n > r.current.n || !existed) {
@@ -488,6 +482,7 @@ out:
 	if (have_plan)
 		plan_free(&plan);
 	objset_clear(&desired);
+	alive_free(&alive);
 	run_close(&r);
 	res->elapsed_ns = time_mono_ns() - start;
 	return rc ? err_ctx(rc, "%s", t->name) : 0;

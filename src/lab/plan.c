@@ -175,6 +175,34 @@ static bool gone_with_parent(const struct objset *cur, const struct index *ix, c
 	return false;
 }
 
+/*
+ * Whether a port of switch daemon o is made anew by this plan (its veth
+ * changed, or was found missing). The daemon holds a socket on the old
+ * interface, so it must be told even though its configuration, the list
+ * of port names, reads the same.
+ */
+static bool switchd_port_remade(const struct objset *cur, const bool *drop, const struct obj *o)
+{
+	const char *p = strstr(o->attrs, "ports=");
+
+	for (p = p ? p + 6 : ""; *p && *p != ' '; p += *p == ',') {
+		size_t n = strcspn(p, ":, ");
+		char name[32];
+		long i;
+
+		if (n && n < sizeof(name)) {
+			memcpy(name, p, n);
+			name[n] = '\0';
+			i = objset_index(cur, &(struct obj){ .kind = OBJ_PORT, .ns = o->ns,
+							      .name = name });
+			if (i < 0 || drop[i])
+				return true;
+		}
+		p += strcspn(p, ", ");
+	}
+	return false;
+}
+
 /* Highest interface index used per namespace, for choosing new ones. */
 static int note_ifindex(struct objset *used, const char *ns, long ifindex)
 {
@@ -288,7 +316,8 @@ int plan_make(const struct objset *desired, const struct objset *cur,
 		long at = objset_index(cur, d);
 		struct obj *n;
 
-		if (at >= 0 && !drop[at] && obj_same(cur->v[at], d)) {
+		if (at >= 0 && !drop[at] && obj_same(cur->v[at], d) &&
+		    !(d->kind == OBJ_SWITCHD && switchd_port_remade(cur, drop, d))) {
 			n = obj_dup(cur->v[at]);
 			p->n_keep++;
 		} else {

@@ -26,11 +26,12 @@ static bool needs_vlan_filtering(const struct topo *t, const struct topo_switch 
 static int bridge_add_switch(const struct topo *t, const struct topo_switch *sw,
 			     const struct lab_env *env, struct objvec *out)
 {
-	char attrs[256], alias[64];
+	char attrs[256], alias[64], mac[24];
 
 	desired_alias(env->lab, alias, sizeof(alias));
-	snprintf(attrs, sizeof(attrs), "mtu=%u vlan_filtering=%d group=%u alias=%s", sw->mtu,
-		 needs_vlan_filtering(t, sw), env->group, alias);
+	desired_switch_mac(env->lab, sw->name, mac, sizeof(mac));
+	snprintf(attrs, sizeof(attrs), "mtu=%u vlan_filtering=%d group=%u alias=%s mac=%s",
+		 sw->mtu, needs_vlan_filtering(t, sw), env->group, alias, mac);
 	return objvec_add(out, OBJ_BRIDGE, env->host_ns, sw->name, attrs);
 }
 

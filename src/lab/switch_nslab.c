@@ -44,13 +44,14 @@ static int nslab_add_switch(const struct topo *t, const struct topo_switch *sw,
 	struct strbuf attrs = STRBUF_INIT;
 	struct topo_port_iter it = { 0 };
 	const struct topo_iface *p;
-	char port[TOPO_IFNAMSIZ], alias[64], veth[256];
+	char port[TOPO_IFNAMSIZ], alias[64], veth[256], mac[24];
 	int rc;
 
 	desired_alias(env->lab, alias, sizeof(alias));
+	desired_switch_mac(env->lab, sw->name, mac, sizeof(mac));
 	switch_nslab_port_name(sw->name, port, sizeof(port));
-	snprintf(veth, sizeof(veth), "peer_ns=%s peer=%s mtu=%u mac=- peer_mac=- peer_group=%u",
-		 env->host_ns, port, sw->mtu, env->group);
+	snprintf(veth, sizeof(veth), "peer_ns=%s peer=%s mtu=%u mac=%s peer_mac=- peer_group=%u",
+		 env->host_ns, port, sw->mtu, mac, env->group);
 	rc = objvec_add(out, OBJ_VETH, env->host_ns, sw->name, veth);
 	if (rc)
 		return rc;

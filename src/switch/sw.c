@@ -397,6 +397,20 @@ int sw_apply(struct sw *sw, const struct swconf *conf, json_t *added, json_t *re
 		rc = -ENOMEM;
 		goto out;
 	}
+	/* A port whose interface was deleted and made again under its name
+	 * (a host's link changed) holds a socket on the old one: attach anew. */
+	for (unsigned i = 0; i < sw->max_index; i++) {
+		struct port *p = sw->ports[i];
+
+		if (p && swconf_find(conf, p->name) && !port_exists(p)) {
+			log_info("port %s: the interface was made anew; attaching it again",
+				 p->name);
+			gone[n_gone++] = p;
+		}
+	}
+	if (n_gone)
+		detach_many(sw, gone, n_gone);
+	n_gone = 0;
 	for (size_t i = 0; i < conf->n_ports; i++)
 		if (!sw_port(sw, conf->ports[i].name))
 			reqs[n_new++].name = conf->ports[i].name;

@@ -302,6 +302,45 @@ static void test_vlan_change_updates_in_place(void **state)
 	objset_clear(&d2);
 }
 
+/* A host's link made anew (here: a new MTU) leaves the daemon's
+ * configuration as it was, but the daemon must let go of the old interface
+ * and attach the new one: it is told to reload. */
+static void test_remade_port_reloads_switch_daemon(void **state)
+{
+	static const char *a =
+		"name: t\nswitches:\n  s: {kind: nslab}\nhosts:\n"
+		"  a: {switch: s, ip: 10.0.0.1/24}\n  b: {switch: s, ip: 10.0.0.2/24}\n";
+	static const char *b =
+		"name: t\nswitches:\n  s: {kind: nslab}\nhosts:\n"
+		"  a: {interfaces: {eth0: {switch: s, ip: 10.0.0.1/24, mtu: 1400}}}\n"
+		"  b: {switch: s, ip: 10.0.0.2/24}\n";
+	struct objset d1, d2, cur;
+	struct plan p1, p2;
+	const struct plan_action *up;
+
+	(void)state;
+	desired_of(a, &d1);
+	desired_of(b, &d2);
+	objset_init(&cur);
+	assert_int_equal(plan_make(&d1, &cur, &popts, &p1), 0);
+	objset_clear(&cur);
+	as_current(&p1, &cur);
+	assert_int_equal(plan_make(&d2, &cur, &popts, &p2), 0);
+	assert_non_null(find(&p2, PLAN_CREATE, OBJ_VETH, "a", "eth0"));
+	assert_non_null(find(&p2, PLAN_CREATE, OBJ_PORT, "nslab-t", "a-eth0"));
+	up = find(&p2, PLAN_UPDATE, OBJ_SWITCHD, "nslab-t", "s");
+	assert_non_null(up);
+	/* ... in its place in the plan: after the port it must attach. */
+	assert_true(up > find(&p2, PLAN_CREATE, OBJ_PORT, "nslab-t", "a-eth0"));
+	/* b's link stays, and alone would not reload the daemon. */
+	assert_null(find(&p2, PLAN_CREATE, OBJ_VETH, "b", "eth0"));
+	plan_free(&p1);
+	plan_free(&p2);
+	objset_clear(&cur);
+	objset_clear(&d1);
+	objset_clear(&d2);
+}
+
 static void test_switch_link(void **state)
 {
 	static const char *a =
@@ -408,6 +447,7 @@ int main(void)
 		cmocka_unit_test(test_unconfirmed_objects_are_remade),
 		cmocka_unit_test(test_dead_switch_daemon_is_restarted_alone),
 		cmocka_unit_test(test_vlan_change_updates_in_place),
+		cmocka_unit_test(test_remade_port_reloads_switch_daemon),
 		cmocka_unit_test(test_switch_link),
 		cmocka_unit_test(test_teardown_is_mostly_implicit),
 		cmocka_unit_test(test_nat_without_uplink_is_an_error),

@@ -1,0 +1,72 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# up repairs a running lab: a host's link made anew by an edit (the switch
+# daemon lets go of the old interface and attaches the new one), and what
+# someone deleted behind nslab's back — a host's namespace, a host's link,
+# a bridge, the sandbox's whole host namespace — is made again, with the
+# hosts nobody touched left as they were.
+. "$(dirname "$0")/lib.sh"
+
+f=$(write_topo net <<'YAML'
+name: net
+switches:
+  s1: {gateway: 10.1.0.254/24, nat: true}
+  br: {kind: bridge, gateway: 10.2.0.254/24, nat: true}
+hosts:
+  a: {switch: s1, ip: 10.1.0.1/24}
+  b: {switch: s1, ip: 10.1.0.2/24}
+  c: {switch: br, ip: 10.2.0.3/24}
+  d: {switch: br, ip: 10.2.0.4/24}
+YAML
+)
+# The identity of the hosts nobody touches: namespace inode and link index.
+ident() {
+	local n
+	for n in "$@"; do echo "$n $(stat -L -c %i /run/netns/$n) $(ip -n $n -o link show eth0 | cut -d: -f1)"; done
+}
+all_reach() { "$NSLAB" pingall net; }
+
+check "the lab comes up" "$NSLAB" up --sandbox "$f"
+check "every pair reaches" all_reach
+id_b=$(ident b d)
+
+# An edit that makes a's link anew (a new MTU): the daemon's configuration
+# reads the same, but it must attach the new interface.
+sed -i 's|  a: {switch: s1, ip: 10.1.0.1/24}|  a: {interfaces: {eth0: {switch: s1, ip: 10.1.0.1/24, mtu: 1400}}}|' "$f"
+check "a's link is made anew with its new MTU" "$NSLAB" up --sandbox "$f"
+check_out "a has MTU 1400" 'mtu 1400' in_node a ip link show eth0
+check "a reaches b across nslab-switchd" pings a 10.1.0.2
+check "a reaches the internet through NAT" pings a 198.51.100.1
+check_out "the switch's port a-eth0 is attached" '^a-eth0 +up' "$NSLAB" switch s1 ports
+
+ip netns del a
+check "with a's namespace deleted by hand, up makes it again" "$NSLAB" up --sandbox "$f"
+check_out "the run says what it made again" 'updated .*[1-9][0-9]* made' cat "$T_DIR/last"
+check "a reaches b again" pings a 10.1.0.2
+check_eq "b and d were not recreated" "$id_b" "$(ident b d)"
+
+ip -n c link del eth0
+check "with c's link deleted by hand, up makes it again" "$NSLAB" up --sandbox "$f"
+check "c reaches d on the bridge again" pings c 10.2.0.4
+check_out "c's switch-side end is the bridge's port again" 'master br' ip -n nslab-net link show c-eth0
+
+ip -n nslab-net link del dev br
+check "with the bridge deleted by hand, up makes it again" "$NSLAB" up --sandbox "$f"
+check "c reaches d across the new bridge" pings c 10.2.0.4
+check "d reaches its gateway again" pings d 10.2.0.254
+check "d reaches the internet through NAT" pings d 198.51.100.1
+
+ip -n nslab-net link del dev s1
+check "with nslab-switchd's host-side link deleted by hand, up makes it again" "$NSLAB" up --sandbox "$f"
+check "b reaches its gateway again" pings b 10.1.0.254
+
+check_out "a lab that is whole is up to date" 'up to date' "$NSLAB" up --sandbox "$f"
+
+ip netns del nslab-net
+check "with the sandbox's host namespace deleted, up makes it all again" "$NSLAB" up --sandbox "$f"
+check "every pair reaches" all_reach
+check "a reaches the internet through NAT" pings a 198.51.100.1
+check "c reaches the internet through NAT" pings c 198.51.100.1
+
+check "down" "$NSLAB" down net
+check_eq "nothing is left" "" "$(ip netns list)"
+finish
