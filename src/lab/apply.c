@@ -669,17 +669,6 @@ static int make_step(struct apply_ctx *ctx, struct plan_action *a, size_t n)
 	free(starts.v);
 	if (!rc)
 		rc = flush_all(ctx);
-	if (rc == -EOPNOTSUPP && a[0].obj->kind == OBJ_BRIDGE) {
-		/* A bridge that cannot keep VLANs apart: say so plainly rather
-		 * than with the kernel's "Operation not supported". */
-		for (size_t i = 0; i < n; i++)
-			if (obj_get_long(a[i].obj->attrs, "vlan_filtering", 0))
-				return err_msg(rc,
-					       "%s: this kernel's bridge has no VLAN filtering "
-					       "(CONFIG_BRIDGE_VLAN_FILTERING); use kind: nslab "
-					       "for VLANs",
-					       a[i].obj->name);
-	}
 	for (size_t i = 0; !rc && a[0].obj->kind == OBJ_BRIDGE && i < n; i++)
 		rc = mark_bridge(ctx, a[i].obj);
 	/* Ports come up only once all are attached: bringing each up as it

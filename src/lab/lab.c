@@ -74,15 +74,11 @@ static int max_ifindex_cb(const struct link_info *li, void *arg)
 	return 0;
 }
 
-/*
- * The first interface index free in a new namespace: 2 (after lo), unless
- * this kernel puts fallback tunnel devices (tunl0, sit0...) into every new
- * namespace, which it does when their modules are loaded.
- */
-static int probe_ifindex_base(int *base)
+/* Run fn in a namespace of its own, made for it and gone after. */
+static int in_scratch_netns(int (*fn)(struct nl *nl, void *arg), void *arg)
 {
 	struct nl *nl = NULL;
-	int saved, rc, max = 1;
+	int saved, rc;
 
 	saved = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (saved < 0)
@@ -94,13 +90,64 @@ static int probe_ifindex_base(int *base)
 	}
 	rc = nl_open(&nl);
 	if (!rc)
-		rc = link_dump(nl, max_ifindex_cb, &max);
+		rc = fn(nl, arg);
 	nl_close(nl);
 	if (setns(saved, CLONE_NEWNET) && !rc)
 		rc = -errno;
 	close(saved);
+	return rc;
+}
+
+static int max_ifindex(struct nl *nl, void *arg)
+{
+	return link_dump(nl, max_ifindex_cb, arg);
+}
+
+/*
+ * The first interface index free in a new namespace: 2 (after lo), unless
+ * this kernel puts fallback tunnel devices (tunl0, sit0...) into every new
+ * namespace, which it does when their modules are loaded.
+ */
+static int probe_ifindex_base(int *base)
+{
+	int max = 1, rc = in_scratch_netns(max_ifindex, &max);
+
 	*base = max + 1;
 	return rc;
+}
+
+static int vlan_bridge(struct nl *nl, void *arg)
+{
+	int rc = link_bridge_add(nl, "nsprobe0", 0, true, "adding a bridge with VLAN filtering");
+
+	(void)arg;
+	return rc ? rc : nl_flush(nl);
+}
+
+/*
+ * Some kernels are built without bridge VLAN filtering. Found out before
+ * anything is touched, so that a reconcile that cannot be done leaves the
+ * running lab as it was.
+ */
+static int check_bridge_vlans(const struct plan *p)
+{
+	int rc;
+
+	for (size_t i = 0; i < p->n; i++) {
+		const struct obj *o = p->v[i].obj;
+
+		if (p->v[i].op != PLAN_CREATE || o->kind != OBJ_BRIDGE ||
+		    !obj_get_long(o->attrs, "vlan_filtering", 0))
+			continue;
+		rc = in_scratch_netns(vlan_bridge, NULL);
+		if (rc == -EOPNOTSUPP)
+			return err_msg(rc,
+				       "%s: this kernel's bridge has no VLAN filtering "
+				       "(CONFIG_BRIDGE_VLAN_FILTERING); use kind: nslab for VLANs",
+				       o->name);
+		return rc ? err_ctx(rc, "%s: trying a bridge with VLAN filtering", o->name) : 0;
+	}
+	return 0;
 }
 
 static int default_uplink(struct lab_run *r, const struct topo *t)
@@ -224,7 +271,7 @@ static int run_open(struct lab_run *r, const char *lab, bool create, bool sandbo
 static int preflight(struct lab_run *r, const struct plan *p)
 {
 	struct nl *nl = NULL;
-	int rc = 0;
+	int rc = check_bridge_vlans(p);
 
 	for (size_t i = 0; !rc && i < p->n; i++) {
 		const struct obj *o = p->v[i].obj;

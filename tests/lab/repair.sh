@@ -61,6 +61,24 @@ check "b reaches its gateway again" pings b 10.1.0.254
 
 check_out "a lab that is whole is up to date" 'up to date' "$NSLAB" up --sandbox "$f"
 
+# An edit this kernel may not be able to apply: c onto VLAN 10 of the
+# bridge, which needs the bridge's VLAN filtering. Where it is missing, up
+# says so before touching anything, and the running lab stays as it was.
+sed 's|  c: {switch: br, ip: 10.2.0.3/24}|  c: {switch: br, ip: 10.2.0.3/24, vlan: 10}|' "$f" >"$T_DIR/vlan.yaml"
+id_all=$(ident a b c d)
+if ip link add nslab-vlt type bridge vlan_filtering 1 2>/dev/null; then
+	ip link del nslab-vlt
+	check "c moves to VLAN 10 of the bridge" "$NSLAB" up --sandbox "$T_DIR/vlan.yaml"
+	check "c no longer reaches d" no_ping c 10.2.0.4
+	check "back to VLAN 1" "$NSLAB" up --sandbox "$f"
+else
+	check_status "moving c to a VLAN of the bridge is refused" 1 "$NSLAB" up --sandbox "$T_DIR/vlan.yaml"
+	check_out "  saying why and what to use" "br: this kernel's bridge has no VLAN filtering .*use kind: nslab" cat "$T_DIR/last"
+	check_eq "  and touching no host" "$id_all" "$(ident a b c d)"
+fi
+check "c reaches d" pings c 10.2.0.4
+check_out "the lab is whole" 'up to date' "$NSLAB" up --sandbox "$f"
+
 ip netns del nslab-net
 check "with the sandbox's host namespace deleted, up makes it all again" "$NSLAB" up --sandbox "$f"
 check "every pair reaches" all_reach
