@@ -446,7 +446,7 @@ int lab_up(const struct topo *t, const struct lab_up_opts *o, struct lab_result 
 	struct plan plan;
 	struct lab_run r;
 	uint64_t start = time_mono_ns();
-	bool have_plan = false, existed;
+	bool have_plan = false, existed = true;
 	int rc;
 
 	memset(res, 0, sizeof(*res));
@@ -508,8 +508,6 @@ int lab_up(const struct topo *t, const struct lab_up_opts *o, struct lab_result 
 			log_warn("%s: rolling back: %s", r.meta.name, err_text(rrc));
 		journal_compact(r.journal, &r.current);
 		apply_fini(&ctx);
-		if (!existed && r.current.n == 0)
-			state_remove(r.meta.name);
 		err_msg(rc, "%s", why);
 		goto out;
 	}
@@ -526,6 +524,9 @@ int lab_up(const struct topo *t, const struct lab_up_opts *o, struct lab_result 
 		rc = state_meta_write(&r.meta);
 	}
 out:
+	/* A new lab that failed, or was only a dry run, leaves no record. */
+	if ((rc || o->dry_run) && !existed && r.current.n == 0)
+		state_remove(r.meta.name);
 	if (have_plan)
 		plan_free(&plan);
 	objset_clear(&desired);

@@ -34,6 +34,7 @@ check_status "a host named like an existing namespace is refused" 1 "$NSLAB" up 
 check_out "  with a message naming it" 'namespace called keepme exists already and is not this lab' cat "$T_DIR/last"
 check_fail "  and nothing was made" test -e /run/netns/other
 check "  and the foreign one still works" ip netns exec keepme ip link show kept0
+check_out "  and no lab is left on record" '^no lab is running' "$NSLAB" ls
 
 # On the real host (this test's own namespace), a switch named like an
 # existing interface is refused before anything is made.
@@ -47,4 +48,8 @@ YAML
 check_status "a switch named like an existing interface is refused" 1 "$NSLAB" up "$onhost"
 check_out "  with a message naming it" 'interface called v-net-0 already' cat "$T_DIR/last"
 check_eq "  and nothing was made" "$before" "$(net_snapshot; ip -n keepme -o link show | awk -F': ' '{print $2}')"
+check_out "  and no lab is left on record" '^no lab is running' "$NSLAB" ls
+
+check_out "a dry run says what it would make" 'would make [1-9]' "$NSLAB" up -n --sandbox "$onhost"
+check_out "  and leaves no lab on record" '^no lab is running' "$NSLAB" ls
 finish
