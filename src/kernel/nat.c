@@ -10,8 +10,8 @@
  * three together, so no packet ever sees the table half-made or missing.
  *
  * The nft context's netlink socket belongs to the namespace the thread is
- * in when the socket is opened, so the thread enters the namespace before
- * nft_ctx_new() and leaves after nft_ctx_free().
+ * in when the socket is opened: nft runs in a thread of its own (nft_run)
+ * that enters the namespace first.
  *
  * nat_forward_drop also looks at legacy iptables (x_tables), which nft does
  * not show: when /proc/net/ip_tables_names lists "filter", the table's
@@ -24,6 +24,8 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,55 +105,90 @@ static int nft_failure(const char *errbuf, const char *what)
 	return err_msg(rc, "%s: %s", what, line[0] ? line : "nftables failed");
 }
 
-/* Run cmds in nsfd's namespace (-1: the current one). json asks for JSON
- * output, returned in *out (caller frees) if out is not NULL. */
-static int nft_run(int nsfd, const char *cmds, bool json, char **out, const char *what)
+struct nft_job {
+	int nsfd;
+	const char *cmds;
+	bool json;
+	char *out;
+	const char *what;
+	int rc;
+	char err[ERR_MSG_MAX];
+};
+
+static int nft_job_run(struct nft_job *j)
 {
 	struct nft_ctx *ctx = NULL;
-	int saved = -1, rc;
+	int rc;
 
-	if (out)
-		*out = NULL;
-	if (nsfd >= 0) {
-		rc = netns_enter(nsfd, &saved);
-		if (rc)
-			return err_ctx(rc, "%s", what);
-	}
+	if (unshare(CLONE_FILES))
+		return err_set(-errno, "%s: making a descriptor table of its own", j->what);
+	if (j->nsfd >= 0 && setns(j->nsfd, CLONE_NEWNET))
+		return err_set(-errno, "%s: entering the lab's network namespace", j->what);
+	close_range(3, ~0U, 0);
 	ctx = nft_ctx_new(NFT_CTX_DEFAULT);
-	if (!ctx) {
-		rc = err_set(-ENOMEM, "%s: creating an nftables context", what);
-		goto out;
-	}
-	if (json)
+	if (!ctx)
+		return err_set(-ENOMEM, "%s: creating an nftables context", j->what);
+	if (j->json)
 		nft_ctx_output_set_flags(ctx, NFT_CTX_OUTPUT_JSON);
 	if (nft_ctx_buffer_output(ctx) || nft_ctx_buffer_error(ctx)) {
-		rc = err_set(-ENOMEM, "%s", what);
+		rc = err_set(-ENOMEM, "%s", j->what);
 		goto out;
 	}
-	if (nft_run_cmd_from_buffer(ctx, cmds)) {
-		rc = nft_failure(nft_ctx_get_error_buffer(ctx), what);
+	if (nft_run_cmd_from_buffer(ctx, j->cmds)) {
+		rc = nft_failure(nft_ctx_get_error_buffer(ctx), j->what);
 		goto out;
 	}
 	rc = 0;
-	if (out) {
-		*out = strdup(nft_ctx_get_output_buffer(ctx));
-		if (!*out)
-			rc = -ENOMEM;
-	}
+	j->out = strdup(nft_ctx_get_output_buffer(ctx));
+	if (!j->out)
+		rc = -ENOMEM;
 out:
 	nft_ctx_free(ctx);
-	if (saved >= 0) {
-		int rc2 = netns_leave(saved);
-
-		if (!rc && rc2) {
-			rc = rc2;
-			if (out) {
-				free(*out);
-				*out = NULL;
-			}
-		}
-	}
 	return rc;
+}
+
+static void *nft_thread(void *arg)
+{
+	struct nft_job *j = arg;
+
+	j->rc = nft_job_run(j);
+	if (j->rc)
+		snprintf(j->err, sizeof(j->err), "%s", err_text(j->rc));
+	return NULL;
+}
+
+/*
+ * Run cmds in nsfd's namespace (-1: the current one). json asks for JSON
+ * output, returned in *out (caller frees) if out is not NULL.
+ *
+ * libnftables waits for the kernel's answer with select(), which cannot
+ * take a descriptor numbered FD_SETSIZE (1024) or more — glibc aborts the
+ * process — and a lab of 1000 hosts holds more descriptors than that. So
+ * nft runs in a thread with a private copy of the descriptor table, all of
+ * it closed but stdio: its socket gets a low number, and the thread enters
+ * the namespace without the rest of the process noticing.
+ */
+static int nft_run(int nsfd, const char *cmds, bool json, char **out, const char *what)
+{
+	struct nft_job j = { .nsfd = nsfd, .cmds = cmds, .json = json, .what = what };
+	pthread_t tid;
+	int rc;
+
+	if (out)
+		*out = NULL;
+	rc = pthread_create(&tid, NULL, nft_thread, &j);
+	if (rc)
+		return err_set(-rc, "%s: starting a thread", what);
+	pthread_join(tid, NULL);
+	if (j.rc) {
+		free(j.out);
+		return err_msg(j.rc, "%s", j.err);
+	}
+	if (out)
+		*out = j.out;
+	else
+		free(j.out);
+	return 0;
 }
 
 static int masq_rule(struct strbuf *sb, const struct nat_masq *m)

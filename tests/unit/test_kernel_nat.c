@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <nftables/libnftables.h>
@@ -109,6 +111,37 @@ static void test_current_namespace(void **state)
 	assert_false(nat_table_exists(nsfd, "nslab-here"));
 	assert_int_equal(nat_table_delete(-1, "nslab-here"), 0);
 	assert_false(nat_table_exists(-1, "nslab-here"));
+}
+
+/* A big lab holds more than FD_SETSIZE (1024) descriptors, and libnftables
+ * waits with select(): with every low descriptor taken, applying a table
+ * must still work (it aborted the process with glibc's fortify check). */
+static void test_many_descriptors(void **state)
+{
+	struct nat_masq r = masq(AF_INET, "10.9.0.0", 16, "eth0");
+	struct rlimit lim;
+	int fds[1100], n = 0;
+	bool found;
+
+	(void)state;
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &lim), 0);
+	if (lim.rlim_cur < 2048) {
+		lim.rlim_cur = lim.rlim_max < 2048 ? lim.rlim_max : 2048;
+		assert_int_equal(setrlimit(RLIMIT_NOFILE, &lim), 0);
+	}
+	assert_true(lim.rlim_cur > 1100);
+	while (n < 1100 && (fds[n] = open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0)
+		n++;
+	assert_int_equal(n, 1100);
+	assert_true(fds[n - 1] >= 1024);
+	assert_int_equal(nat_table_apply(nsfd, "nslab-many", &r, 1), 0);
+	assert_true(nat_table_exists(nsfd, "nslab-many"));
+	assert_int_equal(nat_forward_drop(nsfd, &found, NULL, 0), 0);
+	assert_int_equal(nat_table_delete(nsfd, "nslab-many"), 0);
+	assert_false(nat_table_exists(nsfd, "nslab-many"));
+	/* The caller's descriptors are all still its own. */
+	for (int i = 0; i < n; i++)
+		assert_int_equal(close(fds[i]), 0);
 }
 
 static void test_bad_input(void **state)
@@ -225,6 +258,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_apply_replace_delete),
 		cmocka_unit_test(test_current_namespace),
+		cmocka_unit_test(test_many_descriptors),
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_forward_drop),
 		cmocka_unit_test(test_forward_drop_legacy),
