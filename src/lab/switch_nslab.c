@@ -50,7 +50,10 @@ static int nslab_add_switch(const struct topo *t, const struct topo_switch *sw,
 	desired_alias(env->lab, alias, sizeof(alias));
 	desired_switch_mac(env->lab, sw->name, mac, sizeof(mac));
 	switch_nslab_port_name(sw->name, port, sizeof(port));
-	snprintf(veth, sizeof(veth), "peer_ns=%s peer=%s mtu=%u mac=%s peer_mac=- peer_group=%u",
+	/* Created down, and brought up by the ports' setup: the switch's end
+	 * up at once would get an IPv6 link-local address first. */
+	snprintf(veth, sizeof(veth),
+		 "peer_ns=%s peer=%s mtu=%u mac=%s peer_mac=- peer_group=%u down=1",
 		 env->host_ns, port, sw->mtu, mac, env->group);
 	rc = objvec_add(out, OBJ_VETH, env->host_ns, sw->name, veth);
 	if (rc)

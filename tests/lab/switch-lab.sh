@@ -22,6 +22,11 @@ check_out "red knows the gateway by the gateway's own MAC (the host answers no A
 	"172\.16\.10\.254 dev eth0 lladdr $gw_mac" ip -n red neigh show 172.16.10.254
 check_eq "  and the host side learnt no neighbour on a switch port" "" \
 	"$(ip -n nslab-seed neigh show | grep -v ' dev \(v-net-0\|eth0\) ')"
+check_out "the gateway's MAC is the lab's own (locally administered, 02:…)" '^02:' echo "$gw_mac"
+check_eq "the switch's own port has no address, not even IPv6 link-local" "" \
+	"$(ip -n nslab-seed addr show dev v-net-0-sw | grep inet)"
+check_out "  while the gateway interface has one, for IPv6 neighbour discovery" 'inet6 fe80::' \
+	ip -n nslab-seed addr show dev v-net-0
 # One UDP broadcast from red: the host side's socket gets it once (through
 # the switch to v-net-0), not once more from red's port.
 bcast_count() {
