@@ -4,10 +4,12 @@
  * virtual switch. This file is the command table and main; each command
  * lives in its own file.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "common/errmsg.h"
@@ -61,7 +63,12 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 
 int cli_fail(int rc)
 {
-	err_print(stderr, "nslab", rc);
+	/* Most of what nslab does needs root; say so rather than leave a bare
+	 * "Permission denied" on some file or namespace. */
+	bool not_root = (rc == -EPERM || rc == -EACCES) && geteuid() != 0;
+
+	fprintf(stderr, "nslab: %s%s\n", err_text(rc),
+		not_root ? "; nslab needs root: run it with sudo" : "");
 	return EXIT_FAIL;
 }
 

@@ -63,4 +63,11 @@ check_out "switch SW fdb shows learnt MACs" '[0-9a-f:]{17} +1 +(red|blue)-eth0' 
 check "down by file name" "$NSLAB" down "$TOP/examples/seed.yaml"
 check_eq "nothing is left" "" "$(ip netns list)"
 check_out "down with nothing running says so" 'no lab is running' "$NSLAB" down
+
+as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+check_status "up as an ordinary user fails (1)" 1 as_nobody "$NSLAB" up --sandbox
+check_out "  saying it needs root" 'Permission denied; nslab needs root: run it with sudo$' cat "$T_DIR/last"
+check_status "ls as an ordinary user fails (1)" 1 as_nobody "$NSLAB" ls
+check_out "  saying it needs root" 'nslab needs root' cat "$T_DIR/last"
+check_eq "  and nothing was made" "" "$(ip netns list)"
 finish
