@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/if_ether.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -397,6 +398,39 @@ static int delete_link(struct apply_ctx *ctx, const struct obj *o)
 	return link_del(c->nl, o->name, 0, NL_F_GONE_OK, label);
 }
 
+/* A link's new MTU (0: the default), at both ends of a veth: the only
+ * change a plan makes to a link in place. */
+static int set_mtu(struct apply_ctx *ctx, const struct obj *o)
+{
+	unsigned mtu = (unsigned)obj_get_long(o->attrs, "mtu", 0);
+	char peer_ns[256], peer[32], label[LABEL_MAX];
+	struct nsctx *c;
+	int rc;
+
+	if (!mtu)
+		mtu = ETH_DATA_LEN;
+	for (int end = 0; end < 2; end++) {
+		const char *ns = o->ns, *name = o->name;
+
+		if (end) {
+			if (o->kind != OBJ_VETH ||
+			    !obj_get(o->attrs, "peer_ns", peer_ns, sizeof(peer_ns)) ||
+			    !obj_get(o->attrs, "peer", peer, sizeof(peer)))
+				break;
+			ns = peer_ns;
+			name = peer;
+		}
+		rc = ns_get(ctx, ns, &c);
+		if (rc)
+			return rc;
+		snprintf(label, sizeof(label), "%s: %s: setting MTU %u", ns_label(ctx, ns), name, mtu);
+		rc = link_set(c->nl, &(struct link_change){ .name = name, .mtu = mtu }, label);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 /* ---- addresses and routes ---- */
 
 static int addr_parse(const struct obj *o, char *dev, size_t len, struct topo_cidr *c)
@@ -572,9 +606,12 @@ static int exec_one(struct apply_ctx *ctx, const struct plan_action *a)
 	case OBJ_NETNS:
 		return make ? create_netns(ctx, o) : 0;
 	case OBJ_BRIDGE:
-		return make ? create_bridge(ctx, o) : delete_link(ctx, o);
 	case OBJ_VETH:
-		return make ? create_veth(ctx, o) : delete_link(ctx, o);
+		if (a->op == PLAN_UPDATE)
+			return set_mtu(ctx, o);
+		if (!make)
+			return delete_link(ctx, o);
+		return o->kind == OBJ_BRIDGE ? create_bridge(ctx, o) : create_veth(ctx, o);
 	case OBJ_PORT:
 		/* A port goes with its link; there is nothing to undo alone. */
 		return make ? setup_port(ctx, o) : 0;

@@ -90,6 +90,38 @@ bool obj_same(const struct obj *a, const struct obj *b)
 	       !strcmp(a->attrs, b->attrs);
 }
 
+/* The next "k=v" token of *p, skipping those whose key is skip. */
+static const char *next_attr(const char **p, const char *skip, size_t *len)
+{
+	size_t klen = strlen(skip);
+
+	for (;;) {
+		const char *t = *p + strspn(*p, " ");
+
+		*len = strcspn(t, " ");
+		*p = t + *len;
+		if (!*len || !(*len > klen && !strncmp(t, skip, klen) && t[klen] == '='))
+			return t;
+	}
+}
+
+bool obj_same_but(const struct obj *a, const struct obj *b, const char *key)
+{
+	const char *pa = a->attrs, *pb = b->attrs;
+
+	if (a->kind != b->kind || strcmp(a->ns, b->ns) || strcmp(a->name, b->name))
+		return false;
+	for (;;) {
+		size_t la, lb;
+		const char *ta = next_attr(&pa, key, &la), *tb = next_attr(&pb, key, &lb);
+
+		if (la != lb || strncmp(ta, tb, la))
+			return false;
+		if (!la)
+			return true;
+	}
+}
+
 char *obj_format(const struct obj *o)
 {
 	char *s = NULL;

@@ -72,6 +72,8 @@ int obj_set_state(struct obj *o, const char *state);
 const char *obj_key(const struct obj *o, char *buf, size_t len);
 /* Same key and same attributes. */
 bool obj_same(const struct obj *a, const struct obj *b);
+/* Same key, and the same attributes but for key's value. */
+bool obj_same_but(const struct obj *a, const struct obj *b, const char *key);
 
 /* "KIND NS NAME ATTRS | STATE" (no newline). Caller frees. */
 char *obj_format(const struct obj *o);

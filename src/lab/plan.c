@@ -52,9 +52,14 @@ static int plan_push(struct plan *p, enum plan_op op, const struct obj *o)
 	return plan_push_implicit(p, op, o, false);
 }
 
-static bool updatable(enum obj_kind k)
+/* Whether c can become d in place. A link's MTU changes in place: made
+ * anew, the link would take its addresses and routes with it. */
+static bool updatable(const struct obj *c, const struct obj *d)
 {
-	return k == OBJ_PORT || k == OBJ_NFT || k == OBJ_SWITCHD || k == OBJ_SYSCTL;
+	enum obj_kind k = c->kind;
+
+	return k == OBJ_PORT || k == OBJ_NFT || k == OBJ_SWITCHD || k == OBJ_SYSCTL ||
+	       ((k == OBJ_VETH || k == OBJ_BRIDGE) && obj_same_but(c, d, "mtu"));
 }
 
 /*
@@ -286,7 +291,7 @@ int plan_make(const struct objset *desired, const struct objset *cur,
 		const struct obj *c = cur->v[i], *d = objset_find(desired, c);
 
 		drop[i] = !(c->flags & OBJ_F_CONFIRMED) || !d ||
-			  (!obj_same(c, d) && !updatable(c->kind)) ||
+			  (!obj_same(c, d) && !updatable(c, d)) ||
 			  (opts->alive && !opts->alive(c, opts->alive_arg)) ||
 			  parent_dropped(cur, &ix, drop, c);
 		if (drop[i] && c->kind == OBJ_ADDR) {

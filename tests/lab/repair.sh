@@ -29,14 +29,23 @@ check "the lab comes up" "$NSLAB" up --sandbox "$f"
 check "every pair reaches" all_reach
 id_b=$(ident b d)
 
-# An edit that makes a's link anew (a new MTU): the daemon's configuration
-# reads the same, but it must attach the new interface.
-sed -i 's|  a: {switch: s1, ip: 10.1.0.1/24}|  a: {interfaces: {eth0: {switch: s1, ip: 10.1.0.1/24, mtu: 1400}}}|' "$f"
-check "a's link is made anew with its new MTU" "$NSLAB" up --sandbox "$f"
-check_out "a has MTU 1400" 'mtu 1400' in_node a ip link show eth0
+# An edit that makes a's link anew (a MAC of its choosing): the daemon's
+# configuration reads the same, but it must attach the new interface.
+sed -i "s|  a: {switch: s1, ip: 10.1.0.1/24}|  a: {interfaces: {eth0: {switch: s1, ip: 10.1.0.1/24, mac: '02:00:00:00:aa:01'}}}|" "$f"
+check "a's link is made anew with its new MAC" "$NSLAB" up --sandbox "$f"
+check_out "a has MAC 02:00:00:00:aa:01" 'link/ether 02:00:00:00:aa:01' in_node a ip link show eth0
 check "a reaches b across nslab-switchd" pings a 10.1.0.2
 check "a reaches the internet through NAT" pings a 198.51.100.1
 check_out "the switch's port a-eth0 is attached" '^a-eth0 +up' "$NSLAB" switch s1 ports
+
+# A new MTU changes the links in place: nothing is made anew.
+id_a=$(ident a b c d)
+sed -i 's|  s1: {gateway: 10.1.0.254/24, nat: true}|  s1: {gateway: 10.1.0.254/24, nat: true, mtu: 9000}|; s|mac: .02:00:00:00:aa:01.|&, mtu: 9000|; s|  b: {switch: s1, ip: 10.1.0.2/24}|  b: {switch: s1, ip: 10.1.0.2/24, mtu: 9000}|' "$f"
+check_out "a new MTU on s1 and its hosts is a change in place" 'updated .*: 0 made, [0-9]+ changed, 0 removed' "$NSLAB" up --sandbox "$f"
+check_eq "  that makes no link anew" "$id_a" "$(ident a b c d)"
+check_out "  a has MTU 9000" 'mtu 9000' in_node a ip link show eth0
+check "  and a jumbo frame crosses nslab-switchd" in_node a ping -c1 -W1 -M do -s 8000 10.1.0.2
+check "  and reaches the gateway" in_node a ping -c1 -W1 -M do -s 8000 10.1.0.254
 
 ip netns del a
 check "with a's namespace deleted by hand, up makes it again" "$NSLAB" up --sandbox "$f"

@@ -302,7 +302,7 @@ static void test_vlan_change_updates_in_place(void **state)
 	objset_clear(&d2);
 }
 
-/* A host's link made anew (here: a new MTU) leaves the daemon's
+/* A host's link made anew (here: a new MAC) leaves the daemon's
  * configuration as it was, but the daemon must let go of the old interface
  * and attach the new one: it is told to reload. */
 static void test_remade_port_reloads_switch_daemon(void **state)
@@ -312,7 +312,7 @@ static void test_remade_port_reloads_switch_daemon(void **state)
 		"  a: {switch: s, ip: 10.0.0.1/24}\n  b: {switch: s, ip: 10.0.0.2/24}\n";
 	static const char *b =
 		"name: t\nswitches:\n  s: {kind: nslab}\nhosts:\n"
-		"  a: {interfaces: {eth0: {switch: s, ip: 10.0.0.1/24, mtu: 1400}}}\n"
+		"  a: {interfaces: {eth0: {switch: s, ip: 10.0.0.1/24, mac: '02:00:00:00:00:0a'}}}\n"
 		"  b: {switch: s, ip: 10.0.0.2/24}\n";
 	struct objset d1, d2, cur;
 	struct plan p1, p2;
@@ -339,6 +339,65 @@ static void test_remade_port_reloads_switch_daemon(void **state)
 	objset_clear(&cur);
 	objset_clear(&d1);
 	objset_clear(&d2);
+}
+
+/* A new MTU changes the links in place, on a bridge and on its ports:
+ * made anew, they would take their addresses and routes with them. */
+static void test_mtu_changes_in_place(void **state)
+{
+	static const char *a =
+		"name: t\nswitches:\n  s: {kind: bridge, gateway: 10.0.0.254/24}\nhosts:\n"
+		"  a: {switch: s, ip: 10.0.0.1/24}\n  b: {switch: s, ip: 10.0.0.2/24}\n";
+	static const char *b =
+		"name: t\nswitches:\n  s: {kind: bridge, gateway: 10.0.0.254/24, mtu: 9000}\n"
+		"hosts:\n  a: {switch: s, ip: 10.0.0.1/24}\n  b: {switch: s, ip: 10.0.0.2/24}\n";
+	struct objset d1, d2, cur;
+	struct plan p1, p2;
+
+	(void)state;
+	desired_of(a, &d1);
+	desired_of(b, &d2);
+	objset_init(&cur);
+	assert_int_equal(plan_make(&d1, &cur, &popts, &p1), 0);
+	objset_clear(&cur);
+	as_current(&p1, &cur);
+	assert_int_equal(plan_make(&d2, &cur, &popts, &p2), 0);
+	assert_int_equal(p2.n, 3);
+	assert_int_equal(p2.n_update, 3);
+	assert_non_null(find(&p2, PLAN_UPDATE, OBJ_BRIDGE, "nslab-t", "s"));
+	assert_non_null(find(&p2, PLAN_UPDATE, OBJ_VETH, "a", "eth0"));
+	assert_non_null(find(&p2, PLAN_UPDATE, OBJ_VETH, "b", "eth0"));
+	assert_non_null(strstr(find(&p2, PLAN_UPDATE, OBJ_VETH, "a", "eth0")->obj->attrs, "mtu=9000"));
+	/* The link keeps its recorded interface indexes. */
+	assert_string_equal(find(&p2, PLAN_UPDATE, OBJ_VETH, "a", "eth0")->obj->state,
+			    objset_find(&cur, find(&p2, PLAN_UPDATE, OBJ_VETH, "a", "eth0")->obj)->state);
+	plan_free(&p1);
+	plan_free(&p2);
+	objset_clear(&cur);
+	objset_clear(&d1);
+	objset_clear(&d2);
+}
+
+/* Only the key named is overlooked, wherever it stands. */
+static void test_obj_same_but(void **state)
+{
+	struct obj *x = obj_new(OBJ_VETH, "a", "eth0", "peer=p mtu=0 mac=-", NULL);
+	struct obj *y = obj_new(OBJ_VETH, "a", "eth0", "peer=p mtu=9000 mac=-", NULL);
+	struct obj *z = obj_new(OBJ_VETH, "a", "eth0", "peer=q mtu=9000 mac=-", NULL);
+	struct obj *w = obj_new(OBJ_VETH, "a", "eth0", "peer=p mtu=0", NULL);
+	struct obj *v = obj_new(OBJ_VETH, "a", "eth0", "peer=p mtux=1 mtu=0 mac=-", NULL);
+
+	(void)state;
+	assert_true(obj_same_but(x, y, "mtu"));
+	assert_false(obj_same_but(x, z, "mtu"));
+	assert_false(obj_same_but(x, w, "mtu"));
+	assert_false(obj_same_but(x, y, "mac"));
+	assert_false(obj_same_but(x, v, "mtu"));
+	obj_free(x);
+	obj_free(y);
+	obj_free(z);
+	obj_free(w);
+	obj_free(v);
 }
 
 static void test_switch_link(void **state)
@@ -448,6 +507,8 @@ int main(void)
 		cmocka_unit_test(test_dead_switch_daemon_is_restarted_alone),
 		cmocka_unit_test(test_vlan_change_updates_in_place),
 		cmocka_unit_test(test_remade_port_reloads_switch_daemon),
+		cmocka_unit_test(test_mtu_changes_in_place),
+		cmocka_unit_test(test_obj_same_but),
 		cmocka_unit_test(test_switch_link),
 		cmocka_unit_test(test_teardown_is_mostly_implicit),
 		cmocka_unit_test(test_nat_without_uplink_is_an_error),
