@@ -24,5 +24,15 @@ check_out "  all of them again" "^$((N * (N - 1))) pairs: $((N * (N - 1))) reach
 left=0
 for i in $(seq 1 $N); do left=$((left + $(ip -n h$i neigh show | wc -l))); done
 check_eq "no neighbour entry pingall made is left in any host" 0 "$left"
+
+# Killed, and brought back at once: up does not wait for the kernel to
+# close the dying daemon's hundred sockets before starting the new one.
+old=$(cat /run/nslab/many/sw0.pid)
+kill -9 "$old"
+check_out "with the daemon just killed, up starts a new one at once" 'updated .*1 made, 0 changed, 1 removed' \
+	"$NSLAB" up --sandbox "$topo"
+check "  which is running" test "$(cat /run/nslab/many/sw0.pid)" != "$old"
+check "  and switches: h1 reaches h100" pings h1 10.61.0.101
+check "  and h100 its gateway" pings h100 10.61.0.254
 check "down" "$NSLAB" down many
 finish
