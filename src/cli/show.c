@@ -268,8 +268,9 @@ static json_t *host_side_names(const struct labsel *ls)
 		snprintf(role, sizeof(role), "%s of %s", sw->n_gateways ? "gateway" : "host side",
 			 sw->name);
 		json_object_set_new(want, dev, json_string(role));
-		if (sw->nat && sw->uplink)
-			json_object_set_new(want, sw->uplink, json_string("uplink (NAT)"));
+		if (sw->nat && (sw->uplink || ls->meta.uplink))
+			json_object_set_new(want, sw->uplink ? sw->uplink : ls->meta.uplink,
+					    json_string("uplink (NAT)"));
 	}
 	for (size_t l = 0; l < ls->topo->n_swlinks; l++) {
 		for (int e = 0; e < 2; e++) {
@@ -310,6 +311,16 @@ void show_node_netns(const struct labsel *ls, const char *node, char *buf, size_
 		snprintf(buf, len, "%s", node);
 }
 
+/* The interface a switch's NAT goes out of. */
+static const char *default_uplink(const struct labsel *ls, const struct topo_switch *sw)
+{
+	if (sw->uplink)
+		return sw->uplink;
+	if (ls->meta.sandbox)
+		return SANDBOX_UPLINK;
+	return ls->meta.uplink ? ls->meta.uplink : "(default route)";
+}
+
 static json_t *switches_json(const struct labsel *ls)
 {
 	json_t *arr = json_array();
@@ -325,10 +336,7 @@ static json_t *switches_json(const struct labsel *ls)
 		json_array_append_new(arr, json_pack("{s:s, s:s, s:o, s:b, s:s?}", "name", sw->name,
 						     "kind", switch_kind_of(sw)->name, "gateways", gws,
 						     "nat", sw->nat, "uplink",
-						     sw->nat ? (sw->uplink ? sw->uplink
-									   : ls->meta.sandbox ? SANDBOX_UPLINK
-											      : "(default route)")
-							     : NULL));
+						     sw->nat ? default_uplink(ls, sw) : NULL));
 	}
 	return arr;
 }

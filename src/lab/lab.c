@@ -519,6 +519,8 @@ int lab_up(const struct topo *t, const struct lab_up_opts *o, struct lab_result 
 		rc = state_save_topo(r.meta.name, o->src, o->src_len);
 	if (!rc) {
 		r.meta.builtin = !o->src;
+		free(r.meta.uplink);
+		r.meta.uplink = r.uplink[0] ? strdup(r.uplink) : NULL;
 		free(r.meta.file);
 		r.meta.file = t->file ? realpath(t->file, NULL) : NULL;
 		rc = state_meta_write(&r.meta);

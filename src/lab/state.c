@@ -79,6 +79,7 @@ void state_meta_free(struct lab_meta *m)
 {
 	free(m->name);
 	free(m->file);
+	free(m->uplink);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -107,6 +108,12 @@ int state_meta_read(const char *lab, struct lab_meta *m)
 	has_file = json_is_string(v);
 	if (has_file)
 		m->file = strdup(json_string_value(v));
+	v = json_object_get(j, "uplink");
+	if (json_is_string(v) && !(m->uplink = strdup(json_string_value(v)))) {
+		json_decref(j);
+		state_meta_free(m);
+		return -ENOMEM;
+	}
 	m->created = json_integer_value(json_object_get(j, "created"));
 	m->host_ino = (unsigned long)json_integer_value(json_object_get(j, "host_netns_ino"));
 	m->group = (uint32_t)json_integer_value(json_object_get(j, "group"));
@@ -133,7 +140,8 @@ int state_meta_write(const struct lab_meta *m)
 		      (json_int_t)m->group);
 	if (!j)
 		return -ENOMEM;
-	if (m->file && json_object_set_new(j, "file", json_string(m->file))) {
+	if ((m->file && json_object_set_new(j, "file", json_string(m->file))) ||
+	    (m->uplink && json_object_set_new(j, "uplink", json_string(m->uplink)))) {
 		json_decref(j);
 		return -ENOMEM;
 	}

@@ -19,6 +19,8 @@ check_out "v-net-0 carries the gateway on the host" '172\.16\.10\.254/24' ip add
 check_eq "forwarding is on" 1 "$(cat /proc/sys/net/ipv4/ip_forward)"
 check_out "NAT goes out of the default route's interface" 'oifname "wan0" masquerade' nft list table inet nslab-seed
 check "red reaches the world through NAT" pings red 198.51.100.1
+check_out "show names the uplink NAT took from the default route" '^v-net-0 +nslab +172\.16\.10\.254/24 +yes +wan0$' "$NSLAB" show
+check_out "  and the uplink among the host's interfaces" '^host +wan0 .*uplink \(NAT\)$' "$NSLAB" show
 check "nslab exec host runs on the host" bash -c "$NSLAB exec host ip link show v-net-0 >/dev/null"
 
 topo=$(write_topo second <<'YAML'
