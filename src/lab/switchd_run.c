@@ -404,7 +404,7 @@ int switchd_stop_many(const char *lab, const char *const *sws, size_t n)
 		return -ENOMEM;
 	/* All are told at once, so that their exits (each waits for the
 	 * kernel to let go of its ports) overlap. They are gone (or zombies,
-	 * their sockets closed) on return. */
+	 * their sockets closed) on return, but for any already dying. */
 	for (size_t i = 0; i < n; i++) {
 		enum daemon_state ds;
 

@@ -33,7 +33,7 @@ int switchd_start_many(const char *lab, const struct switchd_start_req *reqs, si
 /* Make a running daemon re-read its config. */
 int switchd_reload(const char *lab, const char *sw);
 /* Stop it (SIGTERM, then SIGKILL after 2 s) and remove its files. An
- * absent daemon is fine. */
+ * absent daemon is fine; one already dying (killed) is not waited for. */
 int switchd_stop(const char *lab, const char *sw);
 /* The same for n daemons at once: all are signalled before any is waited
  * for. 0 or -ENOMEM. */
