@@ -188,31 +188,42 @@ out:
 	return rc;
 }
 
-bool obj_get(const char *kv, const char *key, char *buf, size_t len)
+const char *obj_attr(const char *kv, const char *key, size_t *vlen)
 {
 	size_t klen = strlen(key);
 	const char *p = kv;
 
-	if (len)
-		buf[0] = '\0';
 	while (*p) {
 		const char *end = strchr(p, ' ');
 		size_t tlen = end ? (size_t)(end - p) : strlen(p);
 
 		if (tlen > klen && !strncmp(p, key, klen) && p[klen] == '=') {
-			size_t vlen = tlen - klen - 1;
-
-			if (vlen >= len)
-				vlen = len ? len - 1 : 0;
-			if (len) {
-				memcpy(buf, p + klen + 1, vlen);
-				buf[vlen] = '\0';
-			}
-			return true;
+			*vlen = tlen - klen - 1;
+			return p + klen + 1;
 		}
 		p += tlen;
 		while (*p == ' ')
 			p++;
+	}
+	*vlen = 0;
+	return NULL;
+}
+
+bool obj_get(const char *kv, const char *key, char *buf, size_t len)
+{
+	size_t vlen;
+	const char *v = obj_attr(kv, key, &vlen);
+
+	if (len)
+		buf[0] = '\0';
+	if (v) {
+		if (vlen >= len)
+			vlen = len ? len - 1 : 0;
+		if (len) {
+			memcpy(buf, v, vlen);
+			buf[vlen] = '\0';
+		}
+		return true;
 	}
 	return false;
 }

@@ -83,6 +83,9 @@ int obj_parse(const char *line, struct obj **out);
 /* The value of key in an attrs/state string, copied into buf; false if
  * absent (buf then ""). */
 bool obj_get(const char *kv, const char *key, char *buf, size_t len);
+/* The value of key in place, *vlen long (it ends at a space or the end);
+ * NULL if absent. For values too long to copy (a switch's ports). */
+const char *obj_attr(const char *kv, const char *key, size_t *vlen);
 /* The same, as a number; def when absent or not a number. */
 long obj_get_long(const char *kv, const char *key, long def);
 

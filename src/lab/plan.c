@@ -188,9 +188,10 @@ static bool gone_with_parent(const struct objset *cur, const struct index *ix, c
  */
 static bool switchd_port_remade(const struct objset *cur, const bool *drop, const struct obj *o)
 {
-	const char *p = strstr(o->attrs, "ports=");
+	size_t len;
+	const char *p = obj_attr(o->attrs, "ports", &len);
 
-	for (p = p ? p + 6 : ""; *p && *p != ' '; p += *p == ',') {
+	for (p = p ? p : ""; *p && *p != ' '; p += *p == ',') {
 		size_t n = strcspn(p, ":, ");
 		char name[32];
 		long i;

@@ -38,6 +38,31 @@ static void port_spec(struct strbuf *sb, const char *name, const struct topo_ifa
 	}
 }
 
+/*
+ * The ports of all the lab's nslab switches, rounded up to a power of two
+ * (so that a host more or less seldom changes it): the daemons size their
+ * receive rings as if they shared one budget, so that a lab of many small
+ * switches takes what one switch of all their ports would. Up to 32 ports
+ * every ring has its largest size anyway: 0, nothing to say.
+ */
+static unsigned lab_ring_ports(const struct topo *t)
+{
+	unsigned n = 0, p2 = 1;
+
+	for (size_t s = 0; s < t->n_switches; s++) {
+		struct topo_port_iter it = { 0 };
+
+		if (t->switches[s].kind != TOPO_SWITCH_NSLAB)
+			continue;
+		n++; /* its own port */
+		while (topo_port_next(t, &t->switches[s], &it))
+			n++;
+	}
+	while (p2 < n)
+		p2 *= 2;
+	return p2 > 32 ? p2 : 0;
+}
+
 static int nslab_add_switch(const struct topo *t, const struct topo_switch *sw,
 			    const struct lab_env *env, struct objvec *out)
 {
@@ -68,9 +93,12 @@ static int nslab_add_switch(const struct topo *t, const struct topo_switch *sw,
 	if (rc)
 		return rc;
 
-	sb_printf(&attrs, "fdb_size=%u fdb_aging=%u fast_path=%s mld_snooping=%s igmp_snooping=%s ports=",
+	sb_printf(&attrs, "fdb_size=%u fdb_aging=%u fast_path=%s mld_snooping=%s igmp_snooping=%s ",
 		  sw->fdb_size, sw->fdb_aging, sw->no_fast_path ? "off" : "on",
 		  sw->no_mld_snooping ? "off" : "on", sw->no_igmp_snooping ? "off" : "on");
+	if (lab_ring_ports(t))
+		sb_printf(&attrs, "ring_ports=%u ", lab_ring_ports(t));
+	sb_puts(&attrs, "ports=");
 	port_spec(&attrs, port, NULL);
 	while ((p = topo_port_next(t, sw, &it)))
 		port_spec(&attrs, p->peer, p);

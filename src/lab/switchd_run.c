@@ -108,12 +108,12 @@ int switchd_write_config(const char *lab, const struct obj *o)
 		return rc;
 	/* The ports list can be long: take it straight from the attributes. */
 	{
-		const char *p = strstr(o->attrs, "ports=");
-		size_t n = p ? strcspn(p + 6, " ") : 0;
+		size_t n;
+		const char *p = obj_attr(o->attrs, "ports", &n);
 
 		if (n >= sizeof(ports))
 			return -E2BIG;
-		memcpy(ports, p ? p + 6 : "", n);
+		memcpy(ports, p ? p : "", n);
 		ports[n] = '\0';
 	}
 	pj = ports_json(ports);
@@ -127,6 +127,9 @@ int switchd_write_config(const char *lab, const struct obj *o)
 	}
 	if (size)
 		json_object_set_new(fdb, "size", json_integer(size));
+	if (obj_get_long(o->attrs, "ring_ports", 0) > 0)
+		json_object_set_new(cfg, "ring_ports",
+				    json_integer(obj_get_long(o->attrs, "ring_ports", 0)));
 	if (aging)
 		json_object_set_new(fdb, "aging", json_integer(aging));
 	json_object_set_new(cfg, "switch", json_string(o->name));

@@ -283,6 +283,13 @@ static int attach_open(struct sw *sw, struct port *p, const struct vlan_port *vp
 	return 0;
 }
 
+/* The receive ring for a port of a switch of n ports: the rings share one
+ * budget, with the ports of the whole lab if the configuration says so. */
+static size_t ring_bytes(const struct sw *sw, unsigned n)
+{
+	return port_ring_bytes(n > sw->ring_ports ? n : sw->ring_ports);
+}
+
 int sw_attach(struct sw *sw, const char *name, const struct vlan_port *vp, unsigned expect,
 	      struct port **out)
 {
@@ -293,7 +300,7 @@ int sw_attach(struct sw *sw, const char *name, const struct vlan_port *vp, unsig
 		*out = NULL;
 	if (sw_port(sw, name))
 		return err_msg(-EEXIST, "%s: already a port", name);
-	rc = port_open(&p, name, port_ring_bytes(expect ? expect : sw->n_ports + 1));
+	rc = port_open(&p, name, ring_bytes(sw, expect ? expect : sw->n_ports + 1));
 	if (rc)
 		return rc;
 	rc = attach_open(sw, p, vp, true);
@@ -414,7 +421,8 @@ int sw_apply(struct sw *sw, const struct swconf *conf, json_t *added, json_t *re
 	for (size_t i = 0; i < conf->n_ports; i++)
 		if (!sw_port(sw, conf->ports[i].name))
 			reqs[n_new++].name = conf->ports[i].name;
-	rc = port_open_many(reqs, n_new, port_ring_bytes((unsigned)conf->n_ports));
+	sw->ring_ports = conf->ring_ports;
+	rc = port_open_many(reqs, n_new, ring_bytes(sw, (unsigned)conf->n_ports));
 	if (rc) {
 		for (size_t i = 0; i < n_new; i++)
 			if (reqs[i].port) {

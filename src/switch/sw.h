@@ -53,6 +53,7 @@ struct sw {
 	struct fastpath *fastpath; /* kernel-forwarded flows; NULL: none */
 	bool fast_path_off;        /* never (the daemon's --no-fast-path) */
 	uint32_t fp_flows;         /* the fast path's table size, 0: its default */
+	uint32_t ring_ports;       /* rings sized for at least this many ports */
 	struct snoop *snoop;       /* MLD snooping (snoop.h); NULL: off */
 	struct snoop *snoop4;      /* IGMP snooping; NULL: off */
 	struct sw_hooks hooks;

@@ -162,8 +162,8 @@ static int get_off(json_t *root, const char *key, const char *origin, bool *off)
 
 static int parse_root(json_t *root, const char *origin, struct swconf *c)
 {
-	static const char *const keys[] = { "switch",	     "fdb",   "fast_path", "mld_snooping",
-					    "igmp_snooping", "ports", NULL };
+	static const char *const keys[] = { "switch",	     "fdb",	    "fast_path", "mld_snooping",
+					    "igmp_snooping", "ring_ports", "ports",	  NULL };
 	json_t *v, *ports;
 	int rc;
 
@@ -190,6 +190,9 @@ static int parse_root(json_t *root, const char *origin, struct swconf *c)
 	}
 	if ((rc = get_off(root, "mld_snooping", origin, &c->no_mld_snooping)) ||
 	    (rc = get_off(root, "igmp_snooping", origin, &c->no_igmp_snooping)))
+		return rc;
+	v = json_object_get(root, "ring_ports");
+	if (v && (rc = get_uint(v, 1, SWCONF_MAX_RING_PORTS, origin, "ring_ports", &c->ring_ports)))
 		return rc;
 	ports = json_object_get(root, "ports");
 	if (!ports)

@@ -7,12 +7,15 @@
  *    "fast_path": true,
  *    "mld_snooping": true,
  *    "igmp_snooping": true,
+ *    "ring_ports": 64,
  *    "ports": [{"name": "red-eth0"},
  *              {"name": "blue-eth0", "vlan": 10},
  *              {"name": "up-eth0", "trunk": [10, 20], "native": 1}]}
  *
  * A port without "vlan" or "trunk" is an access port of VLAN 1. A trunk's
- * "native" defaults to 1; 0 means untagged frames are dropped. Unknown keys,
+ * "native" defaults to 1; 0 means untagged frames are dropped. "ring_ports"
+ * is the number of ports the receive rings' budget is shared by (default:
+ * this switch's; nslab gives each switch of a lab the lab's). Unknown keys,
  * wrong types, out-of-range numbers and duplicate port names are errors
  * that name the file, line and column.
  */
@@ -29,6 +32,7 @@
 #define SWCONF_MAX_PORTS 4000
 #define SWCONF_MAX_AGING 1000000 /* seconds, as the bridge's ageing_time */
 #define SWCONF_MAX_BYTES (16u << 20)
+#define SWCONF_MAX_RING_PORTS 1000000
 
 struct swconf_port {
 	char name[IFNAMSIZ];
@@ -42,6 +46,7 @@ struct swconf {
 	bool no_fast_path; /* "fast_path": false */
 	bool no_mld_snooping; /* "mld_snooping": false */
 	bool no_igmp_snooping; /* "igmp_snooping": false */
+	uint32_t ring_ports;   /* 0: this switch's number of ports */
 	size_t n_ports;
 	struct swconf_port *ports;
 };

@@ -145,5 +145,25 @@ YAML
 check_status "a loop of links is refused (status 2)" 2 "$NSLAB" up --sandbox "$loop"
 check_out "  naming the link that closes it" 'loop.yaml:3:29: link 3 closes a loop' cat "$T_DIR/last"
 check "down" "$NSLAB" down line
+
+# Many small switches share one budget for their receive rings, as one
+# switch of all their ports would: 3 switches of 20 hosts, 67 ports in all
+# (with each switch's own and the links' ends), get 256 KiB rings where a
+# switch of 23 ports alone gets 1 MiB.
+three=$(write_topo three <<YAML
+name: three
+switches: {t1: {gateway: 10.77.0.254/16}, t2: {}, t3: {}}
+hosts:
+$(for s in 1 2 3; do for i in $(seq 1 20); do echo "  t$s-h$i: {switch: t$s, ip: 10.77.$s.$i/16}"; done; done)
+links: [[t1, t2], [t2, t3]]
+YAML
+)
+check "three switches of 20 hosts come up" "$NSLAB" up --sandbox "$three"
+check_eq "each daemon is told the lab's number of ports (67, as 128)" "128 128 128" \
+	"$(for s in t1 t2 t3; do $PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["ring_ports"])' /run/nslab/three/$s.json; done | paste -sd' ')"
+check_eq "  and sizes every port's ring for it: 256 KiB" "0 67" \
+	"$(cat /run/nslab/three/t?.log | grep -c 'attached .*1024 KiB ring') $(cat /run/nslab/three/t?.log | grep -c 'attached .*256 KiB ring')"
+check "every pair reaches across the switches" "$NSLAB" pingall three
+check "down" "$NSLAB" down three
 check_eq "nothing is left" "" "$(ip netns list)"
 finish

@@ -38,6 +38,7 @@ static void config_example(void **state)
 
 	(void)state;
 	assert_int_equal(parse("{\"switch\": \"v-net-0\", \"fdb\": {\"size\": 8192, \"aging\": 300},"
+			       " \"ring_ports\": 64,"
 			       " \"ports\": [{\"name\": \"red-eth0\"}, {\"name\": \"blue-eth0\", \"vlan\": 10},"
 			       " {\"name\": \"up-eth0\", \"trunk\": [10, 20], \"native\": 1},"
 			       " {\"name\": \"v-net-0-sw\"}]}",
@@ -46,6 +47,7 @@ static void config_example(void **state)
 	assert_string_equal(c->name, "v-net-0");
 	assert_int_equal(c->fdb_size, 8192);
 	assert_int_equal(c->aging, 300);
+	assert_int_equal(c->ring_ports, 64);
 	assert_int_equal(c->n_ports, 4);
 	assert_int_equal(c->ports[0].vlan.mode, VLAN_MODE_ACCESS);
 	assert_int_equal(c->ports[0].vlan.vid, 1);
@@ -69,6 +71,7 @@ static void config_defaults(void **state)
 	assert_int_equal(parse("{\"ports\": [{\"name\": \"a\", \"trunk\": [5]}]}", &c), 0);
 	assert_int_equal(c->fdb_size, 8192);
 	assert_int_equal(c->aging, 300);
+	assert_int_equal(c->ring_ports, 0); /* this switch's own */
 	assert_int_equal(c->ports[0].vlan.native, 1); /* default native */
 	swconf_free(c);
 	assert_int_equal(parse("{\"ports\": [{\"name\": \"a\", \"trunk\": [5], \"native\": 0}]}", &c), 0);
@@ -90,6 +93,8 @@ static void config_errors(void **state)
 		{ "{\"fdb\": {\"size\": 0}}", "fdb.size: 0 is out of range" },
 		{ "{\"fdb\": {\"aging\": \"long\"}}", "fdb.aging: must be an integer" },
 		{ "{\"fdb\": {\"ttl\": 3}}", "unknown key \"ttl\"" },
+		{ "{\"ring_ports\": 0}", "ring_ports: 0 is out of range" },
+		{ "{\"ring_ports\": \"many\"}", "ring_ports: must be an integer" },
 		{ "{\"ports\": [{\"name\": \"a\", \"vlan\": 4095}]}", "ports[0].vlan: 4095 is out of range" },
 		{ "{\"ports\": [{\"name\": \"a\", \"vlan\": 0}]}", "out of range" },
 		{ "{\"ports\": [{\"name\": \"a\", \"vlan\": 2, \"trunk\": [3]}]}", "exclude each other" },
