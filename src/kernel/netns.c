@@ -263,10 +263,19 @@ int netns_raise_nofile(size_t need)
 		return 0;
 	if (rl.rlim_cur == RLIM_INFINITY)
 		return 0;
-	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < need)
-		return err_msg(-EMFILE, "%zu open files needed, but the hard limit (ulimit -Hn) is %llu",
-			       need, (unsigned long long)rl.rlim_max);
 	rl.rlim_cur = need;
+	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < need) {
+		/* Root may raise the hard limit too (CAP_SYS_RESOURCE). */
+		unsigned long long hard = rl.rlim_max;
+
+		rl.rlim_max = need;
+		if (setrlimit(RLIMIT_NOFILE, &rl))
+			return err_msg(-EMFILE,
+				       "%zu open files are needed, but the hard limit is %llu and "
+				       "cannot be raised (%s); raise it (ulimit -Hn %zu)",
+				       need, hard, strerror(errno), need);
+		return 0;
+	}
 	if (setrlimit(RLIMIT_NOFILE, &rl))
 		return err_set(-errno, "raising RLIMIT_NOFILE to %zu", need);
 	return 0;

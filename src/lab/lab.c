@@ -466,7 +466,9 @@ int lab_up(const struct topo *t, const struct lab_up_opts *o, struct lab_result 
 	if (existed && (rc = alive_init(&alive, r.meta.name, r.env.host_ns)))
 		goto out;
 	/* Each namespace of a run holds a descriptor and a socket open. */
-	netns_raise_nofile(2 * desired.n + 64);
+	rc = netns_raise_nofile(2 * desired.n + 64);
+	if (rc)
+		goto out;
 	if (desired.n > r.current.n || !existed) {
 		rc = probe_ifindex_base(&popts.ifindex_base);
 		if (rc)

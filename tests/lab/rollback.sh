@@ -79,5 +79,29 @@ check "the three switches start together when they can" "$NSLAB" up --sandbox "$
 check_eq "  three daemons" 3 "$(pgrep -cx nslab-switchd)"
 check "  and a reaches c across them" pings a 10.0.0.3
 check "down" "$NSLAB" down three
+
+# A lab needs two descriptors per object (a namespace's handle and its
+# netlink socket): 150 hosts under a hard limit of 256 open files. Root
+# with CAP_SYS_RESOURCE raises the limit; without it, up says so before
+# anything is made.
+many=$(write_topo many <<YAML
+name: many
+switches: {sw: {kind: bridge}}
+hosts:
+$(for i in $(seq 1 150); do echo "  m$i: {switch: sw, ip: 10.9.$((i / 200)).$((i % 200 + 1))/16}"; done)
+YAML
+)
+(ulimit -n 256 && ulimit -Hn 256 && exec "$NSLAB" up --sandbox "$many") >"$T_DIR/out1" 2>&1
+rc=$?
+if [ "$rc" = 0 ]; then
+	check "under a hard limit of 256 open files, 150 hosts come up (the limit raised)" pings m1 10.9.0.151
+	check "down" "$NSLAB" down many
+else
+	check_eq "under a hard limit of 256 open files that cannot be raised, up exits 1" 1 "$rc"
+	check_out "  saying how many files it needs and how to raise the limit" \
+		'^nslab: many: [0-9]+ open files are needed, but the hard limit is 256 and cannot be raised .*; raise it \(ulimit -Hn [0-9]+\)$' cat "$T_DIR/out1"
+	check_eq "  before making anything" "" "$(ip netns list)"
+	check_out "  and leaves no lab on record" '^no lab is running' "$NSLAB" ls
+fi
 check_eq "the surrounding namespace is as before" "$before" "$(net_snapshot)"
 finish
