@@ -5,7 +5,7 @@
  * buffer, written by the code that knows the context and prefixed on the way
  * up, so that the top prints a single line:
  *
- *   nslab: seed: red: eth0: adding 172.16.10.1/24: File exists
+ *   nslab: seed: red: eth0: creating a veth pair with red-eth0 in host: File exists
  *
  * err_set() records context and lets the errno speak for the reason;
  * err_msg() records a complete sentence (no strerror appended) for failures

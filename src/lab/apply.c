@@ -466,7 +466,10 @@ static int do_addr(struct apply_ctx *ctx, const struct obj *o, bool add)
 		return err_ctx(rc, "%s: %s", ns_label(ctx, o->ns), dev);
 	snprintf(label, sizeof(label), "%s: %s: %s %s", ns_label(ctx, o->ns), dev,
 		 add ? "adding" : "removing", strchr(o->name, '/') + 1);
-	return add ? addr_add(c->nl, ifindex, a.family, a.addr, a.plen, 0, label)
+	/* An address already there (someone added it by hand to the lab's
+	 * interface) is the one wanted: adopted, not an error that would undo
+	 * the run and, with it, that address. */
+	return add ? addr_add(c->nl, ifindex, a.family, a.addr, a.plen, NL_F_EXIST_OK, label)
 		   : addr_del(c->nl, ifindex, a.family, a.addr, a.plen, NL_F_GONE_OK, label);
 }
 

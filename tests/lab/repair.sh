@@ -70,6 +70,17 @@ check "b reaches its gateway again" pings b 10.1.0.254
 
 check_out "a lab that is whole is up to date" 'up to date' "$NSLAB" up --sandbox "$f"
 
+# An address someone added by hand that the file then asks for is the one
+# wanted: adopted, where it made up fail and its rollback take it away.
+ip -n b addr add 10.1.0.22/24 dev eth0
+sed -i 's|  b: {switch: s1, ip: 10.1.0.2/24, mtu: 9000}|  b: {switch: s1, ip: [10.1.0.2/24, 10.1.0.22/24], mtu: 9000}|' "$f"
+check "an address added by hand, then to the file, is adopted" "$NSLAB" up --sandbox "$f"
+check_out "  b has it" 'inet 10\.1\.0\.22/24' in_node b ip addr show eth0
+check "  and a reaches it" pings a 10.1.0.22
+sed -i 's|ip: \[10.1.0.2/24, 10.1.0.22/24\]|ip: 10.1.0.2/24|' "$f"
+check "taken out of the file" "$NSLAB" up --sandbox "$f"
+check_fail "  it goes" grep -q '10.1.0.22' <(ip -n b addr show eth0)
+
 # An edit this kernel may not be able to apply: c onto VLAN 10 of the
 # bridge, which needs the bridge's VLAN filtering. Where it is missing, up
 # says so before touching anything, and the running lab stays as it was.
