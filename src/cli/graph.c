@@ -39,7 +39,7 @@ static void help(void)
 	       "Draw a topology: hosts, switches (kind and gateway), the interfaces that\n"
 	       "join them (with VLANs), direct links, routers, and NAT to the internet\n"
 	       "through the uplink. From a running lab (default: the only one), or from\n"
-	       "a topology file, which needs no lab and no root.\n\n"
+	       "a topology file (- for standard input), which needs no lab and no root.\n\n"
 	       "  -l, --lab LAB        the running lab to draw\n"
 	       "  -f, --format FORMAT  dot (Graphviz, the default), mermaid (for Markdown)\n"
 	       "                       or svg (drawn by Graphviz's dot: apt-get install\n"
@@ -528,7 +528,7 @@ int graph_main(int argc, char **argv)
 		/* A path to a file, or else the name of a running lab. */
 		if (lab)
 			return cli_usage_error("graph", "a lab (-l) or a file, not both");
-		if (stat(argv[optind], &st) == 0 || strchr(argv[optind], '/'))
+		if (!strcmp(argv[optind], "-") || stat(argv[optind], &st) == 0 || strchr(argv[optind], '/'))
 			file = argv[optind];
 		else
 			lab = argv[optind];

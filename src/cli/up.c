@@ -13,8 +13,6 @@
 #include "lab/lab.h"
 #include "topo/topo.h"
 
-#define TOPO_FILE_MAX (1u << 20)
-
 static void help(void)
 {
 	printf("Usage: nslab up [FILE] [--sandbox] [--dry-run]\n\n"
@@ -22,6 +20,7 @@ static void help(void)
 	       "switches, addresses, routes, forwarding and NAT. With no FILE, build the\n"
 	       "seed network (lab \"seed\"). Run again on an edited file, only the\n"
 	       "difference is applied: hosts that did not change are not touched.\n"
+	       "FILE - reads standard input (the topology then needs 'name:').\n"
 	       "A failing run undoes what it made and says what failed.\n\n"
 	       "  --sandbox     build the lab inside namespaces of its own: one plays the\n"
 	       "                host (gateway, forwarding, NAT), one the internet beyond the\n"
@@ -70,13 +69,14 @@ int up_main(int argc, char **argv)
 	if (optind < argc) {
 		const char *path = argv[optind];
 
-		rc = fs_read_file(path, TOPO_FILE_MAX, &src, &len);
+		const char *display;
+
+		rc = topo_read_file(path, &src, &len, &display);
 		if (rc) {
-			fprintf(stderr, "nslab: %s: %s\n", path,
-				rc == -EFBIG ? "larger than 1 MiB" : strerror(-rc));
+			err_print(stderr, "nslab", rc);
 			return EXIT_USAGE;
 		}
-		rc = topo_parse_buffer(path, src, len, &t, &diag);
+		rc = topo_parse_buffer(display, src, len, &t, &diag);
 		if (rc) {
 			if (diag.n)
 				topo_diag_print(&diag, stderr);

@@ -524,7 +524,7 @@ int lab_up(const struct topo *t, const struct lab_up_opts *o, struct lab_result 
 		free(r.meta.uplink);
 		r.meta.uplink = r.uplink[0] ? strdup(r.uplink) : NULL;
 		free(r.meta.file);
-		r.meta.file = t->file ? realpath(t->file, NULL) : NULL;
+		r.meta.file = t->file && strcmp(t->file, TOPO_STDIN) ? realpath(t->file, NULL) : NULL;
 		rc = state_meta_write(&r.meta);
 	}
 out:

@@ -77,6 +77,10 @@ static void parse_name(struct topo_pctx *ctx, const struct topo_ynode *root)
 		}
 		ctx->t->name = strdup(s);
 	} else {
+		if (!strcmp(ctx->file, TOPO_STDIN)) {
+			topo_report(ctx, root->pos, "a topology read from standard input needs 'name:', e.g. 'name: lab1'");
+			return;
+		}
 		ctx->t->name = name_from_file(ctx->file);
 		if (ctx->t->name && topo_lab_name_valid(ctx->t->name)) {
 			lab_name_like(ctx->t->name, like);

@@ -83,21 +83,31 @@ out:
 	return rc;
 }
 
+int topo_read_file(const char *path, char **buf, size_t *len, const char **display)
+{
+	int rc;
+
+	*display = strcmp(path, "-") ? path : TOPO_STDIN;
+	/* One byte over the limit is enough to know it is too big. */
+	rc = fs_read_file(strcmp(path, "-") ? path : "/dev/stdin", TOPO_FILE_MAX, buf, len);
+	if (rc == -EFBIG)
+		return err_msg(rc, "%s: larger than a topology may be (%u bytes); split the lab",
+			       *display, TOPO_FILE_MAX);
+	return rc ? err_set(rc, "%s", *display) : 0;
+}
+
 int topo_parse_file(const char *path, struct topo **out, struct topo_diag *diag)
 {
+	const char *display;
 	char *buf;
 	size_t len;
 	int rc;
 
 	*out = NULL;
-	/* One byte over the limit is enough to know it is too big. */
-	rc = fs_read_file(path, TOPO_FILE_MAX, &buf, &len);
-	if (rc == -EFBIG)
-		return err_msg(rc, "%s: larger than a topology may be (%u bytes); split the lab", path,
-			       TOPO_FILE_MAX);
+	rc = topo_read_file(path, &buf, &len, &display);
 	if (rc)
-		return err_set(rc, "%s", path);
-	rc = topo_parse_buffer(path, buf, len, out, diag);
+		return rc;
+	rc = topo_parse_buffer(display, buf, len, out, diag);
 	free(buf);
 	return rc;
 }

@@ -40,6 +40,7 @@
 
 /* Limits against hostile input (a file is outside input). */
 #define TOPO_FILE_MAX (1u << 20)       /* bytes in a topology file */
+#define TOPO_STDIN "<stdin>"           /* how "-", standard input, is named */
 #define TOPO_YAML_DEPTH_MAX 32         /* nesting; a topology needs 6 */
 #define TOPO_YAML_NODES_MAX 200000     /* YAML scalars, lists and mappings */
 #define TOPO_EXPECT_MAX 262144         /* expectation pairs after expansion */
@@ -193,6 +194,10 @@ struct topo_diag {
  * The diag lines are appended in file order, at most TOPO_DIAG_MAX of them
  * and a last one counting the rest. */
 int topo_parse_file(const char *path, struct topo **out, struct topo_diag *diag);
+/* Read a topology file, or standard input for "-", into *buf (caller
+ * frees); *display gets how to name it in messages (TOPO_STDIN for "-").
+ * 0 or -errno with the reason in errmsg. */
+int topo_read_file(const char *path, char **buf, size_t *len, const char **display);
 int topo_parse_buffer(const char *display_name, const char *buf, size_t len,
 		      struct topo **out, struct topo_diag *diag);
 /* The built-in seed network (DESIGN.md), as lab "seed". NULL on ENOMEM. */

@@ -64,6 +64,15 @@ check "down by file name" "$NSLAB" down "$TOP/examples/seed.yaml"
 check_eq "nothing is left" "" "$(ip netns list)"
 check_out "down with nothing running says so" 'no lab is running' "$NSLAB" down
 
+piped='name: piped\nswitches: {s: {gateway: 10.44.0.254/24}}\nhosts:\n  p1: {switch: s, ip: 10.44.0.1/24}\n'
+check "up - reads the topology from standard input" bash -c "printf '$piped' | $NSLAB up --sandbox -"
+check_out "  the lab is named by its name:" '^piped +sandbox +1 +1 ' "$NSLAB" ls
+check "  and works" pings p1 10.44.0.254
+check "  down by name" "$NSLAB" down piped
+check_status "a topology from standard input without name: is refused (2)" 2 bash -c "printf 'hosts: {a: {}}\n' | $NSLAB up --sandbox -"
+check_out "  saying it needs one" "^<stdin>:1:1: a topology read from standard input needs 'name:'" cat "$T_DIR/last"
+check_out "graph - draws the topology from standard input" 'p1<br/>10\.44\.0\.1/24' bash -c "printf '$piped' | $NSLAB graph -f mermaid -"
+
 as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 check_status "up as an ordinary user fails (1)" 1 as_nobody "$NSLAB" up --sandbox
 check_out "  saying it needs root" 'Permission denied; nslab needs root: run it with sudo$' cat "$T_DIR/last"
