@@ -9,17 +9,43 @@
 #include "cli/labsel.h"
 #include "cli/out.h"
 #include "common/errmsg.h"
+#include "kernel/netns.h"
+#include "lab/desired.h"
 #include "lab/state.h"
+#include "lab/switchd_run.h"
 #include "topo/topo.h"
 
 static void help(void)
 {
 	printf("Usage: nslab ls [-j]\n\n"
 	       "List running labs: name, where (sandbox or host), hosts, switches, links,\n"
-	       "when it was built and from which file.\n\n"
+	       "when it was built and from which file. STATE is up, damaged (a host's\n"
+	       "namespace or a switch daemon is gone: nslab up repairs it) or incomplete\n"
+	       "(its first up died: nslab down clears it).\n\n"
 	       "  -j, --json   JSON: an array of {name, mode, hosts, switches, links,\n"
 	       "               created, file, state}\n"
 	       "  -h, --help   this help\n");
+}
+
+/* A namespace or a switch daemon of the lab is gone (deleted, killed):
+ * one stat or pid check each, what `nslab up` would remake. */
+static bool damaged(const struct labsel *ls)
+{
+	char host[128], inet[128];
+
+	if (ls->meta.sandbox) {
+		desired_sandbox_names(ls->meta.name, host, sizeof(host), inet, sizeof(inet));
+		if (!netns_exists(host) || !netns_exists(inet))
+			return true;
+	}
+	for (size_t h = 0; h < ls->topo->n_hosts; h++)
+		if (!netns_exists(ls->topo->hosts[h].name))
+			return true;
+	for (size_t s = 0; s < ls->topo->n_switches; s++)
+		if (ls->topo->switches[s].kind == TOPO_SWITCH_NSLAB &&
+		    !switchd_alive(ls->meta.name, ls->topo->switches[s].name))
+			return true;
+	return false;
 }
 
 static json_t *lab_row(const char *name)
@@ -47,7 +73,7 @@ static json_t *lab_row(const char *name)
 			ls.meta.sandbox ? "sandbox" : "host", "hosts", (int)ls.topo->n_hosts,
 			"switches", (int)ls.topo->n_switches, "links", (int)(ls.topo->n_links + ls.topo->n_swlinks),
 			"created", when, "file", ls.meta.builtin ? "(built in)" : ls.meta.file,
-			"state", "up");
+			"state", damaged(&ls) ? "damaged" : "up");
 	labsel_close(&ls);
 	return row;
 }

@@ -49,7 +49,12 @@ int swclient_call(const char *sock_path, json_t *req, int timeout_ms, json_t **r
 	if (fd < 0)
 		return -errno;
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
-		rc = err_set(-errno, "connecting to the switch at %s", sock_path);
+		rc = -errno;
+		if (rc == -ECONNREFUSED || rc == -ENOENT)
+			err_msg(rc, "connecting to the switch at %s: %s: its nslab-switchd is not running; nslab up starts it again",
+				sock_path, strerror(-rc));
+		else
+			err_set(rc, "connecting to the switch at %s", sock_path);
 		goto out;
 	}
 	text = json_dumps(req, JSON_COMPACT);

@@ -48,8 +48,10 @@ check "  and a jumbo frame crosses nslab-switchd" in_node a ping -c1 -W1 -M do -
 check "  and reaches the gateway" in_node a ping -c1 -W1 -M do -s 8000 10.1.0.254
 
 ip netns del a
-check "with a's namespace deleted by hand, up makes it again" "$NSLAB" up --sandbox "$f"
+check_out "with a's namespace deleted by hand, ls calls the lab damaged" '^net +sandbox .* damaged ' "$NSLAB" ls
+check "  and up makes it again" "$NSLAB" up --sandbox "$f"
 check_out "the run says what it made again" 'updated .*[1-9][0-9]* made' cat "$T_DIR/last"
+check_out "  after which ls calls it up" '^net +sandbox .* up ' "$NSLAB" ls
 check "a reaches b again" pings a 10.1.0.2
 check_eq "b and d were not recreated" "$id_b" "$(ident b d)"
 

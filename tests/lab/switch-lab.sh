@@ -69,6 +69,9 @@ sleep 0.2
 ip -n red neigh flush all
 check "with the daemon killed, red no longer finds blue" no_ping red 172.16.10.5
 t0=$(date +%s%N)
+check_out "ls calls the lab damaged" '^seed .* damaged ' "$NSLAB" ls
+check_status "switch SW ports fails (1)" 1 "$NSLAB" switch v-net-0 ports
+check_out "  saying its daemon is not running and what starts it" 'its nslab-switchd is not running; nslab up starts it again$' cat "$T_DIR/last"
 check_out "up restarts it, and only it" 'updated .*1 made, 0 changed, 1 removed' "$NSLAB" up --sandbox
 check "red reaches blue again at once" in_node red ping -c1 -W1 172.16.10.5
 echo "# from up to forwarding: $(( ($(date +%s%N) - t0) / 1000000 )) ms"
