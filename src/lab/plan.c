@@ -189,22 +189,21 @@ static bool gone_with_parent(const struct objset *cur, const struct index *ix, c
 static bool switchd_port_remade(const struct objset *cur, const bool *drop, const struct obj *o)
 {
 	size_t len;
-	const char *p = obj_attr(o->attrs, "ports", &len);
+	const char *p = obj_attr(o->attrs, "ports", &len), *end = p ? p + len : NULL;
 
-	for (p = p ? p : ""; *p && *p != ' '; p += *p == ',') {
+	/* "NAME:SPEC,NAME:SPEC,..." */
+	for (; p && p < end; p = memchr(p, ',', (size_t)(end - p)), p = p ? p + 1 : NULL) {
 		size_t n = strcspn(p, ":, ");
 		char name[32];
 		long i;
 
-		if (n && n < sizeof(name)) {
-			memcpy(name, p, n);
-			name[n] = '\0';
-			i = objset_index(cur, &(struct obj){ .kind = OBJ_PORT, .ns = o->ns,
-							      .name = name });
-			if (i < 0 || drop[i])
-				return true;
-		}
-		p += strcspn(p, ", ");
+		if (!n || n >= sizeof(name))
+			continue;
+		memcpy(name, p, n);
+		name[n] = '\0';
+		i = objset_index(cur, &(struct obj){ .kind = OBJ_PORT, .ns = o->ns, .name = name });
+		if (i < 0 || drop[i])
+			return true;
 	}
 	return false;
 }

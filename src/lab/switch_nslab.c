@@ -70,6 +70,7 @@ static int nslab_add_switch(const struct topo *t, const struct topo_switch *sw,
 	struct topo_port_iter it = { 0 };
 	const struct topo_iface *p;
 	char port[TOPO_IFNAMSIZ], alias[64], veth[256], mac[24];
+	unsigned ring_ports = lab_ring_ports(t);
 	int rc;
 
 	desired_alias(env->lab, alias, sizeof(alias));
@@ -96,8 +97,8 @@ static int nslab_add_switch(const struct topo *t, const struct topo_switch *sw,
 	sb_printf(&attrs, "fdb_size=%u fdb_aging=%u fast_path=%s mld_snooping=%s igmp_snooping=%s ",
 		  sw->fdb_size, sw->fdb_aging, sw->no_fast_path ? "off" : "on",
 		  sw->no_mld_snooping ? "off" : "on", sw->no_igmp_snooping ? "off" : "on");
-	if (lab_ring_ports(t))
-		sb_printf(&attrs, "ring_ports=%u ", lab_ring_ports(t));
+	if (ring_ports)
+		sb_printf(&attrs, "ring_ports=%u ", ring_ports);
 	sb_puts(&attrs, "ports=");
 	port_spec(&attrs, port, NULL);
 	while ((p = topo_port_next(t, sw, &it)))

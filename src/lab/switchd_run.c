@@ -328,8 +328,9 @@ int switchd_start_many(const char *lab, const struct switchd_start_req *reqs, si
 		rc = -ENOMEM;
 		goto out;
 	}
-	/* A dead one's leftovers go first (a killed daemon holds its pid
-	 * file's lock until it has closed all it had). */
+	/* A dead one's leftovers go first. A killed one still closing its
+	 * sockets holds its pid file's lock, but on the file removed here:
+	 * the new daemon locks a file of its own. */
 	for (size_t i = 0; i < n; i++)
 		names[i] = reqs[i].o->name;
 	rc = switchd_stop_many(lab, names, n);

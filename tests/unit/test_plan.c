@@ -61,6 +61,32 @@ static void as_current(const struct plan *p, struct objset *cur)
 		assert_int_equal(objset_put(cur, obj_dup(p->next.v[i])), 0);
 }
 
+/* A running lab built from topology `from`, and the plan that makes it
+ * `to`: the reconcile an edited file asks for. */
+struct reconcile {
+	struct objset from, to, cur;
+	struct plan first, p;
+};
+
+static void reconcile(const char *from, const char *to, struct reconcile *r)
+{
+	desired_of(from, &r->from);
+	desired_of(to, &r->to);
+	objset_init(&r->cur);
+	assert_int_equal(plan_make(&r->from, &r->cur, &popts, &r->first), 0);
+	as_current(&r->first, &r->cur);
+	assert_int_equal(plan_make(&r->to, &r->cur, &popts, &r->p), 0);
+}
+
+static void reconcile_free(struct reconcile *r)
+{
+	plan_free(&r->first);
+	plan_free(&r->p);
+	objset_clear(&r->cur);
+	objset_clear(&r->from);
+	objset_clear(&r->to);
+}
+
 static size_t count(const struct plan *p, enum plan_op op, enum obj_kind k, bool implicit)
 {
 	size_t n = 0;
@@ -165,50 +191,39 @@ static void test_reconcile_touches_only_the_difference(void **state)
 		"hosts:\n"
 		"  blue: {switch: v-net-0, ip: 172.16.10.6/24}\n"
 		"  green: {switch: v-net-0, ip: 172.16.10.10/24}\n";
-	struct objset d1, d2, cur;
-	struct plan p1, p2;
+	struct reconcile r;
 	const struct plan_action *a;
 
 	(void)state;
-	desired_of(seed_yaml, &d1);
-	desired_of(edited, &d2);
-	objset_init(&cur);
-	assert_int_equal(plan_make(&d1, &cur, &popts, &p1), 0);
-	objset_clear(&cur);
-	as_current(&p1, &cur);
-	assert_int_equal(plan_make(&d2, &cur, &popts, &p2), 0);
+	reconcile(seed_yaml, edited, &r);
 
 	/* Deletes come first, newest first. */
-	for (size_t i = 1; i < p2.n; i++)
-		assert_false(p2.v[i - 1].op != PLAN_DELETE && p2.v[i].op == PLAN_DELETE);
+	for (size_t i = 1; i < r.p.n; i++)
+		assert_false(r.p.v[i - 1].op != PLAN_DELETE && r.p.v[i].op == PLAN_DELETE);
 	/* red: its namespace goes, its switch-side veth explicitly (its other
 	 * end stays in the host namespace), its address and route with it. */
-	assert_non_null(find(&p2, PLAN_DELETE, OBJ_NETNS, "-", "red"));
-	a = find(&p2, PLAN_DELETE, OBJ_VETH, "red", "eth0");
+	assert_non_null(find(&r.p, PLAN_DELETE, OBJ_NETNS, "-", "red"));
+	a = find(&r.p, PLAN_DELETE, OBJ_VETH, "red", "eth0");
 	assert_non_null(a);
 	assert_false(a->implicit);
-	a = find(&p2, PLAN_DELETE, OBJ_ADDR, "red", "eth0/172.16.10.1/24");
+	a = find(&r.p, PLAN_DELETE, OBJ_ADDR, "red", "eth0/172.16.10.1/24");
 	assert_non_null(a);
 	assert_true(a->implicit);
 	/* blue: only the address, and the route that used it. */
-	assert_non_null(find(&p2, PLAN_DELETE, OBJ_ADDR, "blue", "eth0/172.16.10.5/24"));
-	assert_non_null(find(&p2, PLAN_CREATE, OBJ_ADDR, "blue", "eth0/172.16.10.6/24"));
-	assert_non_null(find(&p2, PLAN_CREATE, OBJ_ROUTE, "blue", "0.0.0.0/0"));
-	assert_null(find(&p2, PLAN_DELETE, OBJ_NETNS, "-", "blue"));
-	assert_null(find(&p2, PLAN_DELETE, OBJ_VETH, "blue", "eth0"));
+	assert_non_null(find(&r.p, PLAN_DELETE, OBJ_ADDR, "blue", "eth0/172.16.10.5/24"));
+	assert_non_null(find(&r.p, PLAN_CREATE, OBJ_ADDR, "blue", "eth0/172.16.10.6/24"));
+	assert_non_null(find(&r.p, PLAN_CREATE, OBJ_ROUTE, "blue", "0.0.0.0/0"));
+	assert_null(find(&r.p, PLAN_DELETE, OBJ_NETNS, "-", "blue"));
+	assert_null(find(&r.p, PLAN_DELETE, OBJ_VETH, "blue", "eth0"));
 	/* green: everything new. */
-	assert_non_null(find(&p2, PLAN_CREATE, OBJ_NETNS, "-", "green"));
-	assert_non_null(find(&p2, PLAN_CREATE, OBJ_VETH, "green", "eth0"));
+	assert_non_null(find(&r.p, PLAN_CREATE, OBJ_NETNS, "-", "green"));
+	assert_non_null(find(&r.p, PLAN_CREATE, OBJ_VETH, "green", "eth0"));
 	/* The switch, NAT and the sandbox stay as they are. */
-	assert_null(find(&p2, PLAN_DELETE, OBJ_BRIDGE, "nslab-t", "v-net-0"));
-	assert_null(find(&p2, PLAN_UPDATE, OBJ_NFT, "nslab-t", "nslab-t"));
-	assert_null(find(&p2, PLAN_DELETE, OBJ_NETNS, "-", "nslab-t"));
-	assert_int_equal(count(&p2, PLAN_CREATE, OBJ_NETNS, false), 1);
-	plan_free(&p1);
-	plan_free(&p2);
-	objset_clear(&cur);
-	objset_clear(&d1);
-	objset_clear(&d2);
+	assert_null(find(&r.p, PLAN_DELETE, OBJ_BRIDGE, "nslab-t", "v-net-0"));
+	assert_null(find(&r.p, PLAN_UPDATE, OBJ_NFT, "nslab-t", "nslab-t"));
+	assert_null(find(&r.p, PLAN_DELETE, OBJ_NETNS, "-", "nslab-t"));
+	assert_int_equal(count(&r.p, PLAN_CREATE, OBJ_NETNS, false), 1);
+	reconcile_free(&r);
 }
 
 static void test_unconfirmed_objects_are_remade(void **state)
@@ -280,26 +295,15 @@ static void test_vlan_change_updates_in_place(void **state)
 	static const char *b =
 		"name: t\nswitches:\n  s: {kind: nslab}\nhosts:\n"
 		"  a: {switch: s, ip: 10.0.0.1/24, vlan: 20}\n  b: {switch: s, ip: 10.0.0.2/24}\n";
-	struct objset d1, d2, cur;
-	struct plan p1, p2;
+	struct reconcile r;
 
 	(void)state;
-	desired_of(a, &d1);
-	desired_of(b, &d2);
-	objset_init(&cur);
-	assert_int_equal(plan_make(&d1, &cur, &popts, &p1), 0);
-	objset_clear(&cur);
-	as_current(&p1, &cur);
-	assert_int_equal(plan_make(&d2, &cur, &popts, &p2), 0);
+	reconcile(a, b, &r);
 	/* The daemon reloads its configuration; no link or host is touched. */
-	assert_int_equal(p2.n, 1);
-	assert_non_null(find(&p2, PLAN_UPDATE, OBJ_SWITCHD, "nslab-t", "s"));
-	assert_non_null(strstr(p2.v[0].obj->attrs, "a-eth0:v20"));
-	plan_free(&p1);
-	plan_free(&p2);
-	objset_clear(&cur);
-	objset_clear(&d1);
-	objset_clear(&d2);
+	assert_int_equal(r.p.n, 1);
+	assert_non_null(find(&r.p, PLAN_UPDATE, OBJ_SWITCHD, "nslab-t", "s"));
+	assert_non_null(strstr(r.p.v[0].obj->attrs, "a-eth0:v20"));
+	reconcile_free(&r);
 }
 
 /* A host's link made anew (here: a new MAC) leaves the daemon's
@@ -314,31 +318,20 @@ static void test_remade_port_reloads_switch_daemon(void **state)
 		"name: t\nswitches:\n  s: {kind: nslab}\nhosts:\n"
 		"  a: {interfaces: {eth0: {switch: s, ip: 10.0.0.1/24, mac: '02:00:00:00:00:0a'}}}\n"
 		"  b: {switch: s, ip: 10.0.0.2/24}\n";
-	struct objset d1, d2, cur;
-	struct plan p1, p2;
+	struct reconcile r;
 	const struct plan_action *up;
 
 	(void)state;
-	desired_of(a, &d1);
-	desired_of(b, &d2);
-	objset_init(&cur);
-	assert_int_equal(plan_make(&d1, &cur, &popts, &p1), 0);
-	objset_clear(&cur);
-	as_current(&p1, &cur);
-	assert_int_equal(plan_make(&d2, &cur, &popts, &p2), 0);
-	assert_non_null(find(&p2, PLAN_CREATE, OBJ_VETH, "a", "eth0"));
-	assert_non_null(find(&p2, PLAN_CREATE, OBJ_PORT, "nslab-t", "a-eth0"));
-	up = find(&p2, PLAN_UPDATE, OBJ_SWITCHD, "nslab-t", "s");
+	reconcile(a, b, &r);
+	assert_non_null(find(&r.p, PLAN_CREATE, OBJ_VETH, "a", "eth0"));
+	assert_non_null(find(&r.p, PLAN_CREATE, OBJ_PORT, "nslab-t", "a-eth0"));
+	up = find(&r.p, PLAN_UPDATE, OBJ_SWITCHD, "nslab-t", "s");
 	assert_non_null(up);
 	/* ... in its place in the plan: after the port it must attach. */
-	assert_true(up > find(&p2, PLAN_CREATE, OBJ_PORT, "nslab-t", "a-eth0"));
+	assert_true(up > find(&r.p, PLAN_CREATE, OBJ_PORT, "nslab-t", "a-eth0"));
 	/* b's link stays, and alone would not reload the daemon. */
-	assert_null(find(&p2, PLAN_CREATE, OBJ_VETH, "b", "eth0"));
-	plan_free(&p1);
-	plan_free(&p2);
-	objset_clear(&cur);
-	objset_clear(&d1);
-	objset_clear(&d2);
+	assert_null(find(&r.p, PLAN_CREATE, OBJ_VETH, "b", "eth0"));
+	reconcile_free(&r);
 }
 
 /* A new MTU changes the links in place, on a bridge and on its ports:
@@ -351,31 +344,20 @@ static void test_mtu_changes_in_place(void **state)
 	static const char *b =
 		"name: t\nswitches:\n  s: {kind: bridge, gateway: 10.0.0.254/24, mtu: 9000}\n"
 		"hosts:\n  a: {switch: s, ip: 10.0.0.1/24}\n  b: {switch: s, ip: 10.0.0.2/24}\n";
-	struct objset d1, d2, cur;
-	struct plan p1, p2;
+	struct reconcile r;
 
 	(void)state;
-	desired_of(a, &d1);
-	desired_of(b, &d2);
-	objset_init(&cur);
-	assert_int_equal(plan_make(&d1, &cur, &popts, &p1), 0);
-	objset_clear(&cur);
-	as_current(&p1, &cur);
-	assert_int_equal(plan_make(&d2, &cur, &popts, &p2), 0);
-	assert_int_equal(p2.n, 3);
-	assert_int_equal(p2.n_update, 3);
-	assert_non_null(find(&p2, PLAN_UPDATE, OBJ_BRIDGE, "nslab-t", "s"));
-	assert_non_null(find(&p2, PLAN_UPDATE, OBJ_VETH, "a", "eth0"));
-	assert_non_null(find(&p2, PLAN_UPDATE, OBJ_VETH, "b", "eth0"));
-	assert_non_null(strstr(find(&p2, PLAN_UPDATE, OBJ_VETH, "a", "eth0")->obj->attrs, "mtu=9000"));
+	reconcile(a, b, &r);
+	assert_int_equal(r.p.n, 3);
+	assert_int_equal(r.p.n_update, 3);
+	assert_non_null(find(&r.p, PLAN_UPDATE, OBJ_BRIDGE, "nslab-t", "s"));
+	assert_non_null(find(&r.p, PLAN_UPDATE, OBJ_VETH, "a", "eth0"));
+	assert_non_null(find(&r.p, PLAN_UPDATE, OBJ_VETH, "b", "eth0"));
+	assert_non_null(strstr(find(&r.p, PLAN_UPDATE, OBJ_VETH, "a", "eth0")->obj->attrs, "mtu=9000"));
 	/* The link keeps its recorded interface indexes. */
-	assert_string_equal(find(&p2, PLAN_UPDATE, OBJ_VETH, "a", "eth0")->obj->state,
-			    objset_find(&cur, find(&p2, PLAN_UPDATE, OBJ_VETH, "a", "eth0")->obj)->state);
-	plan_free(&p1);
-	plan_free(&p2);
-	objset_clear(&cur);
-	objset_clear(&d1);
-	objset_clear(&d2);
+	assert_string_equal(find(&r.p, PLAN_UPDATE, OBJ_VETH, "a", "eth0")->obj->state,
+			    objset_find(&r.cur, find(&r.p, PLAN_UPDATE, OBJ_VETH, "a", "eth0")->obj)->state);
+	reconcile_free(&r);
 }
 
 /* Only the key named is overlooked, wherever it stands. */
@@ -409,44 +391,33 @@ static void test_switch_link(void **state)
 		"name: t\nswitches:\n  s: {kind: nslab}\n  k: {kind: bridge}\nhosts:\n"
 		"  a: {switch: s, ip: 10.0.0.1/24}\n  b: {switch: k, ip: 10.0.0.2/24}\n"
 		"links:\n  - {between: [s, k], mtu: 9000}\n";
-	struct objset d1, d2, cur;
+	struct reconcile r;
 	const struct obj *o;
-	struct plan p1, p2;
 
 	(void)state;
-	desired_of(a, &d1);
-	desired_of(b, &d2);
+	reconcile(a, b, &r);
 	/* One veth pair on the host side, each end a port of its switch. */
-	o = objset_find_key(&d2, OBJ_VETH, "nslab-t", "s-k");
+	o = objset_find_key(&r.to, OBJ_VETH, "nslab-t", "s-k");
 	assert_non_null(o);
 	assert_non_null(strstr(o->attrs, "peer_ns=nslab-t peer=k-s mtu=9000"));
 	assert_non_null(strstr(o->attrs, "peer_group=77"));
-	o = objset_find_key(&d2, OBJ_PORT, "nslab-t", "k-s");
+	o = objset_find_key(&r.to, OBJ_PORT, "nslab-t", "k-s");
 	assert_non_null(o);
 	assert_non_null(strstr(o->attrs, "master=k"));
-	o = objset_find_key(&d2, OBJ_PORT, "nslab-t", "s-k");
+	o = objset_find_key(&r.to, OBJ_PORT, "nslab-t", "s-k");
 	assert_non_null(o);
 	assert_non_null(strstr(o->attrs, "ipv4=off"));
-	o = objset_find_key(&d2, OBJ_SWITCHD, "nslab-t", "s");
+	o = objset_find_key(&r.to, OBJ_SWITCHD, "nslab-t", "s");
 	assert_non_null(o);
 	assert_non_null(strstr(o->attrs, ",s-k:v1"));
 
 	/* Added to a running lab: the link and a reload of s, nothing else. */
-	objset_init(&cur);
-	assert_int_equal(plan_make(&d1, &cur, &popts, &p1), 0);
-	objset_clear(&cur);
-	as_current(&p1, &cur);
-	assert_int_equal(plan_make(&d2, &cur, &popts, &p2), 0);
-	assert_int_equal(p2.n, 4);
-	assert_non_null(find(&p2, PLAN_CREATE, OBJ_VETH, "nslab-t", "s-k"));
-	assert_non_null(find(&p2, PLAN_CREATE, OBJ_PORT, "nslab-t", "s-k"));
-	assert_non_null(find(&p2, PLAN_CREATE, OBJ_PORT, "nslab-t", "k-s"));
-	assert_non_null(find(&p2, PLAN_UPDATE, OBJ_SWITCHD, "nslab-t", "s"));
-	plan_free(&p1);
-	plan_free(&p2);
-	objset_clear(&cur);
-	objset_clear(&d1);
-	objset_clear(&d2);
+	assert_int_equal(r.p.n, 4);
+	assert_non_null(find(&r.p, PLAN_CREATE, OBJ_VETH, "nslab-t", "s-k"));
+	assert_non_null(find(&r.p, PLAN_CREATE, OBJ_PORT, "nslab-t", "s-k"));
+	assert_non_null(find(&r.p, PLAN_CREATE, OBJ_PORT, "nslab-t", "k-s"));
+	assert_non_null(find(&r.p, PLAN_UPDATE, OBJ_SWITCHD, "nslab-t", "s"));
+	reconcile_free(&r);
 }
 
 static void test_teardown_is_mostly_implicit(void **state)
