@@ -2,6 +2,7 @@
 /* nslab up: build a lab, or make a running one match its (edited) file. */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,8 @@ static void help(void)
 	       "seed network (lab \"seed\"). Run again on an edited file, only the\n"
 	       "difference is applied: hosts that did not change are not touched.\n"
 	       "FILE - reads standard input (the topology then needs 'name:').\n"
-	       "A failing run undoes what it made and says what failed.\n\n"
+	       "A failing run undoes what it made and says what failed; so does one\n"
+	       "interrupted by Ctrl-C, SIGTERM or SIGHUP, which then ends of that signal.\n\n"
 	       "  --sandbox     build the lab inside namespaces of its own: one plays the\n"
 	       "                host (gateway, forwarding, NAT), one the internet beyond the\n"
 	       "                uplink, answering at 198.51.100.1; the machine's own\n"
@@ -31,8 +33,39 @@ static void help(void)
 	       "Exit status: 0 done, 1 failed (and rolled back), 2 bad usage or topology.\n");
 }
 
+static volatile sig_atomic_t up_signal;
+
+static void on_signal(int sig)
+{
+	up_signal = sig;
+}
+
+/*
+ * Ctrl-C, a hang-up or a plain kill stop up between steps and roll back, as
+ * a failure does, instead of leaving a half-built lab for down to clear.
+ * The handlers stay through the rollback, so a second Ctrl-C cannot cut it
+ * short (kill -9 still can; down finishes the job then).
+ */
+static const int up_signals[] = { SIGINT, SIGTERM, SIGHUP };
+
+static void catch_signals(struct sigaction *old)
+{
+	struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESTART };
+
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(up_signals) / sizeof(up_signals[0]); i++)
+		sigaction(up_signals[i], &sa, &old[i]);
+}
+
+static void release_signals(const struct sigaction *old)
+{
+	for (size_t i = 0; i < sizeof(up_signals) / sizeof(up_signals[0]); i++)
+		sigaction(up_signals[i], &old[i], NULL);
+}
+
 int up_main(int argc, char **argv)
 {
+	struct sigaction old[sizeof(up_signals) / sizeof(up_signals[0])];
 	static const struct option opts[] = {
 		{ "sandbox", no_argument, NULL, 's' },
 		{ "dry-run", no_argument, NULL, 'n' },
@@ -96,9 +129,21 @@ int up_main(int argc, char **argv)
 	progress_start(&prog, "up", cli_quiet);
 	uo.progress = progress_update;
 	uo.progress_arg = &prog;
+	uo.stop = &up_signal;
+	catch_signals(old);
 	rc = lab_up(t, &uo, &res);
 	progress_end(&prog);
-	if (rc) {
+	release_signals(old);
+	if (rc == -EINTR && up_signal) {
+		/* Die of the signal, as the caller's shell expects of a program
+		 * that stopped because of it. */
+		cli_fail(rc);
+		topo_free(t);
+		free(src);
+		signal(up_signal, SIG_DFL);
+		raise(up_signal);
+		return EXIT_FAIL;
+	} else if (rc) {
 		status = cli_fail(rc);
 	} else {
 		status = EXIT_OK;

@@ -657,6 +657,13 @@ static int switchd_defer(struct apply_ctx *ctx, const struct plan_action *a,
 	return rc;
 }
 
+static int stopped(const struct apply_ctx *ctx)
+{
+	if (!ctx->stop || !*ctx->stop)
+		return 0;
+	return err_msg(-EINTR, "interrupted by a signal; what this run made is removed again");
+}
+
 static int before_create(struct apply_ctx *ctx, const struct obj *o)
 {
 	char key[OBJ_KEY_MAX];
@@ -665,8 +672,11 @@ static int before_create(struct apply_ctx *ctx, const struct obj *o)
 	if (ctx->stall_at && ctx->created == ctx->stall_at) {
 		fprintf(stderr, "nslab: stalling before creating %s (NSLAB_STALL)\n",
 			obj_key(o, key, sizeof(key)));
-		for (;;)
-			pause();
+		/* Until a signal asks to stop (a test's SIGTERM), or forever
+		 * (a test's kill -9). Polled: pause() could miss the signal. */
+		while (!ctx->stop || !*ctx->stop)
+			usleep(10000);
+		return stopped(ctx);
 	}
 	if (ctx->fault_at && ctx->created == ctx->fault_at)
 		return err_msg(-EIO, "injected failure before creating %s (NSLAB_FAULT=%ld)",
@@ -849,7 +859,7 @@ static int run(struct apply_ctx *ctx, const struct plan *p)
 	size_t i = 0;
 	int rc = 0;
 
-	while (!rc && i < p->n) {
+	while (!rc && i < p->n && !(rc = stopped(ctx))) {
 		size_t j = i;
 
 		while (j < p->n && (p->v[j].op == PLAN_DELETE) == (p->v[i].op == PLAN_DELETE) &&
@@ -903,7 +913,11 @@ int apply_run(struct apply_ctx *ctx, const struct plan *p)
 {
 	int rc = run(ctx, p);
 
-	return rc ? rc : bridges_up(ctx);
+	if (!rc)
+		rc = bridges_up(ctx);
+	/* Interrupted at the very end is still interrupted: whoever pressed
+	 * Ctrl-C asked for no lab, and gets none. */
+	return rc ? rc : stopped(ctx);
 }
 
 int apply_rollback(struct apply_ctx *ctx)
@@ -921,6 +935,7 @@ int apply_rollback(struct apply_ctx *ctx)
 	if (rc)
 		return rc;
 	ctx->stall_at = 0;
+	ctx->stop = NULL;
 	rc = run(ctx, &p);
 	plan_free(&p);
 	return rc;

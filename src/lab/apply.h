@@ -14,6 +14,7 @@
 #ifndef NSLAB_APPLY_H
 #define NSLAB_APPLY_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -35,6 +36,9 @@ struct apply_ctx {
 	long created;
 	void (*progress)(size_t done, size_t total, void *arg);
 	void *progress_arg;
+	/* Set from a signal handler: stop before the next step, as a failure
+	 * would (NULL: never). A rollback is not stopped. */
+	const volatile sig_atomic_t *stop;
 };
 
 /* ctx->env, journal and state must be set; the rest is set up here. */

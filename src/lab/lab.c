@@ -498,6 +498,7 @@ int lab_up(const struct topo *t, const struct lab_up_opts *o, struct lab_result 
 	ctx.progress = o->progress;
 	ctx.progress_arg = o->progress_arg;
 	apply_init(&ctx);
+	ctx.stop = o->stop;
 	rc = apply_run(&ctx, &plan);
 	if (rc) {
 		/* Keep the failure's words; the rollback may set its own. */

@@ -6,6 +6,7 @@
 #ifndef NSLAB_LAB_H
 #define NSLAB_LAB_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -21,6 +22,8 @@ struct lab_up_opts {
 	bool dry_run;           /* plan and print (at -v), change nothing */
 	lab_progress_fn progress;
 	void *progress_arg;
+	/* Set by a signal handler to stop and roll back (NULL: never). */
+	const volatile sig_atomic_t *stop;
 };
 
 struct lab_result {

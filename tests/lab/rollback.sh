@@ -42,6 +42,49 @@ for stall in 1 150 260 410 700 900; do
 	check_eq "  leaves no namespace" "" "$(ip netns list)"
 	check_eq "  and no nftables table of the lab" "" "$(ip netns exec nslab-big nft list tables 2>/dev/null)"
 done
+# SIGTERM or SIGHUP mid-way stop up and roll back, and up dies of the signal.
+for sig in TERM HUP; do
+	NSLAB_STALL=300 "$NSLAB" up --sandbox "$big" >"$T_DIR/out1" 2>&1 &
+	p=$!
+	for _ in $(seq 100); do grep -q stalling "$T_DIR/out1" && break; sleep 0.1; done
+	kill -$sig $p; wait $p
+	rc=$?
+	check_eq "SIG$sig while up is half-way: up ends of the signal" $((128 + $(kill -l $sig))) "$rc"
+	check_out "  saying it was interrupted and undone" \
+		'^nslab: big: interrupted by a signal; what this run made is removed again$' cat "$T_DIR/out1"
+	check_eq "  leaving no namespace" "" "$(ip netns list)"
+	check_eq "  nor a lab on record" "" "$(ls /run/nslab 2>/dev/null | grep -v '^\.')"
+done
+# Ctrl-C at a terminal, as a person would press it (through tmux).
+if command -v tmux >/dev/null; then
+	tm=(tmux -S "$T_DIR/tmux.sock")
+	at_exit "tmux -S '$T_DIR/tmux.sock' kill-server"
+	# The shell traps SIGINT (so it outlives the Ctrl-C and records how up
+	# ended); up itself gets it with its default action, as from a prompt.
+	"${tm[@]}" new-session -d -s up -x 200 -y 20 \
+		"trap : INT; NSLAB_STALL=300 $NSLAB up --sandbox $big 2>$T_DIR/out1; echo \$? >$T_DIR/rc1; sleep 60"
+	for _ in $(seq 100); do grep -q stalling "$T_DIR/out1" 2>/dev/null && break; sleep 0.1; done
+	"${tm[@]}" send-keys -t up C-c
+	for _ in $(seq 100); do [ -s "$T_DIR/rc1" ] && break; sleep 0.1; done
+	check_eq "Ctrl-C while up is half-way: up ends of SIGINT" 130 "$(cat "$T_DIR/rc1" 2>/dev/null)"
+	check_out "  saying it was interrupted and undone" \
+		'^nslab: big: interrupted by a signal; what this run made is removed again$' cat "$T_DIR/out1"
+	check_eq "  leaving no namespace" "" "$(ip netns list)"
+	"${tm[@]}" kill-server
+else
+	check "tmux is available (apt-get install tmux)" false
+fi
+# Interrupted while adding a host to a running lab: the host goes, the lab stays.
+check "a lab comes up" "$NSLAB" up --sandbox
+NSLAB_STALL=3 "$NSLAB" up --sandbox "$f" >"$T_DIR/out1" 2>&1 &
+p=$!
+for _ in $(seq 100); do grep -q stalling "$T_DIR/out1" && break; sleep 0.1; done
+kill -TERM $p; wait $p
+check_eq "SIGTERM while a reconcile adds a host: up ends of it" 143 "$?"
+check_fail "  the new host is gone" test -e /run/netns/purple
+check "  the lab as it was still works" pings red 172.16.10.5
+check_out "  and is listed as up" '^seed +sandbox +4 ' "$NSLAB" ls
+check "down" "$NSLAB" down seed
 for delay in 0.05 0.15 0.3 0.5; do
 	"$NSLAB" up --sandbox "$big" >/dev/null 2>&1 &
 	p=$!
