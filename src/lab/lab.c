@@ -267,6 +267,47 @@ static int run_open(struct lab_run *r, const char *lab, bool create, bool sandbo
 	return rc;
 }
 
+/* The other lab, if any, whose journal holds namespace ns (into owner). */
+static bool netns_owner(const char *self, const char *ns, char *owner, size_t len)
+{
+	char **names = NULL, path[4096];
+	size_t n = 0;
+	bool found = false;
+
+	if (state_list(&names, &n))
+		return false;
+	for (size_t i = 0; !found && i < n; i++) {
+		struct objset s;
+
+		if (!strcmp(names[i], self) || state_path(names[i], "journal", path, sizeof(path)))
+			continue;
+		objset_init(&s);
+		if (journal_load(path, &s) == 0 && objset_find_key(&s, OBJ_NETNS, OBJ_NS_HOST, ns)) {
+			snprintf(owner, len, "%s", names[i]);
+			found = true;
+		}
+		objset_clear(&s);
+	}
+	state_list_free(names, n);
+	return found;
+}
+
+static int netns_taken(const struct lab_run *r, const char *ns)
+{
+	char owner[256];
+
+	/* Namespaces are named after hosts, so two labs cannot share a host name. */
+	if (netns_owner(r->meta.name, ns, owner, sizeof(owner)))
+		return err_msg(-EEXIST,
+			       "host %s is lab %s's already (its namespace is called %s); "
+			       "rename the host, or take that lab down (nslab down %s)",
+			       ns, owner, ns, owner);
+	return err_msg(-EEXIST,
+		       "a network namespace called %s exists already and is not this "
+		       "lab's; remove it (ip netns del %s) or rename the host",
+		       ns, ns);
+}
+
 /* Nothing the plan creates may take a name someone else already uses. */
 static int preflight(struct lab_run *r, const struct plan *p)
 {
@@ -280,10 +321,7 @@ static int preflight(struct lab_run *r, const struct plan *p)
 		if (p->v[i].op != PLAN_CREATE)
 			continue;
 		if (o->kind == OBJ_NETNS && !objset_find(&r->current, o) && netns_exists(o->name))
-			rc = err_msg(-EEXIST,
-				     "a network namespace called %s exists already and is not this "
-				     "lab's; remove it (ip netns del %s) or rename the host",
-				     o->name, o->name);
+			rc = netns_taken(r, o->name);
 		if (r->meta.sandbox || (o->kind != OBJ_BRIDGE && o->kind != OBJ_VETH))
 			continue;
 		/* On the real host: the names the lab gives its links there. */

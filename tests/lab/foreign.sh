@@ -36,6 +36,23 @@ check_fail "  and nothing was made" test -e /run/netns/other
 check "  and the foreign one still works" ip netns exec keepme ip link show kept0
 check_out "  and no lab is left on record" '^no lab is running' "$NSLAB" ls
 
+# A host of another running lab: refused, naming that lab.
+check "the seed comes up" "$NSLAB" up --sandbox
+other=$(write_topo other <<'YAML'
+switches: {sw: {}}
+hosts:
+  red: {switch: sw, ip: 10.0.0.1/24}
+  purple: {switch: sw, ip: 10.0.0.2/24}
+YAML
+)
+check_status "a host named like a host of another lab is refused" 1 "$NSLAB" up --sandbox "$other"
+check_out "  naming that lab and the way out" \
+	'^nslab: other: host red is lab seed.s already \(its namespace is called red\); rename the host, or take that lab down \(nslab down seed\)$' \
+	cat "$T_DIR/last"
+check_fail "  and nothing was made" test -e /run/netns/purple
+check "  and the seed still works" pings red 172.16.10.5
+check "down" "$NSLAB" down seed
+
 # On the real host (this test's own namespace), a switch named like an
 # existing interface is refused before anything is made.
 onhost=$(write_topo onhost <<'YAML'
