@@ -48,9 +48,15 @@ void progress_summary(FILE *f, const struct topo *t, const struct lab_result *r,
 {
 	double s = (double)r->elapsed_ns / 1e9;
 
+	char repaired[96] = "";
+
+	if (r->repaired)
+		snprintf(repaired, sizeof(repaired), "; %s %zu %s changed or deleted by hand",
+			 dry_run ? "would set right" : "set right", r->repaired,
+			 plural(r->repaired, "object", "objects"));
 	if (dry_run) {
-		fprintf(f, "%s: would make %zu, change %zu and remove %zu objects (%zu unchanged)\n",
-			t->name, r->created, r->updated, r->deleted, r->kept);
+		fprintf(f, "%s: would make %zu, change %zu and remove %zu objects (%zu unchanged)%s\n",
+			t->name, r->created, r->updated, r->deleted, r->kept, repaired);
 	} else if (!r->created && !r->updated && !r->deleted) {
 		fprintf(f, "%s: up to date (%zu %s, %zu %s)\n", t->name, t->n_hosts,
 			plural(t->n_hosts, "host", "hosts"), t->n_switches,
@@ -66,7 +72,7 @@ void progress_summary(FILE *f, const struct topo *t, const struct lab_result *r,
 			sandbox ? " in a sandbox" : "", t->n_hosts, plural(t->n_hosts, "host", "hosts"),
 			t->n_switches, plural(t->n_switches, "switch", "switches"), links, r->created);
 	} else {
-		fprintf(f, "%s: updated in %.2f s: %zu made, %zu changed, %zu removed, %zu unchanged\n",
-			t->name, s, r->created, r->updated, r->deleted, r->kept);
+		fprintf(f, "%s: updated in %.2f s: %zu made, %zu changed, %zu removed, %zu unchanged%s\n",
+			t->name, s, r->created, r->updated, r->deleted, r->kept, repaired);
 	}
 }

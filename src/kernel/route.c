@@ -66,6 +66,11 @@ int route_add(struct nl *nl, const struct route_spec *r, unsigned nl_flags, cons
 	return route_req(nl, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, r, nl_flags, label);
 }
 
+int route_replace(struct nl *nl, const struct route_spec *r, unsigned nl_flags, const char *label)
+{
+	return route_req(nl, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, r, nl_flags, label);
+}
+
 int route_del(struct nl *nl, const struct route_spec *r, unsigned nl_flags, const char *label)
 {
 	return route_req(nl, RTM_DELROUTE, 0, r, nl_flags, label);

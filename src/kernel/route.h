@@ -18,6 +18,8 @@ struct route_spec {
 	uint32_t metric;
 };
 int route_add(struct nl *nl, const struct route_spec *r, unsigned nl_flags, const char *label);
+/* Add, or replace the main table's route to the same destination. */
+int route_replace(struct nl *nl, const struct route_spec *r, unsigned nl_flags, const char *label);
 int route_del(struct nl *nl, const struct route_spec *r, unsigned nl_flags, const char *label);
 
 struct route_info {

@@ -1,31 +1,74 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "lab/alive.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "common/util.h"
+#include "kernel/addr.h"
 #include "kernel/link.h"
 #include "kernel/netns.h"
 #include "kernel/nl.h"
+#include "kernel/route.h"
+#include "lab/plan.h"
 #include "lab/switchd_run.h"
+#include "topo/topo.h"
 
-struct names {
-	char (*v)[IF_NAMESIZE];
-	size_t n, cap;
+struct view_link {
+	char name[IF_NAMESIZE];
+	int ifindex;
+	bool up;
 };
 
-static int name_cb(const struct link_info *li, void *arg)
+/* What one namespace holds, read once, when the first of its objects is
+ * asked about. */
+struct ns_view {
+	char *ns;
+	bool read;              /* false: gone or unreadable; its objects count as there */
+	struct view_link *links; /* sorted by name */
+	size_t n_links, cap_links;
+	struct addr_info *addrs;
+	size_t n_addrs, cap_addrs;
+	struct route_info *routes;
+	size_t n_routes, cap_routes;
+};
+
+static int link_cb(const struct link_info *li, void *arg)
 {
-	struct names *s = arg;
-	int rc = array_reserve(&s->v, &s->cap, s->n + 1, sizeof(*s->v));
+	struct ns_view *v = arg;
+	int rc = array_reserve(&v->links, &v->cap_links, v->n_links + 1, sizeof(*v->links));
 
 	if (rc)
 		return rc;
-	memcpy(s->v[s->n++], li->name, IF_NAMESIZE);
+	memcpy(v->links[v->n_links].name, li->name, IF_NAMESIZE);
+	v->links[v->n_links].ifindex = li->ifindex;
+	v->links[v->n_links].up = li->flags & IFF_UP;
+	v->n_links++;
 	return 0;
+}
+
+static int addr_cb(const struct addr_info *a, void *arg)
+{
+	struct ns_view *v = arg;
+	int rc = array_reserve(&v->addrs, &v->cap_addrs, v->n_addrs + 1, sizeof(*v->addrs));
+
+	if (!rc)
+		v->addrs[v->n_addrs++] = *a;
+	return rc;
+}
+
+static int route_cb(const struct route_info *r, void *arg)
+{
+	struct ns_view *v = arg;
+	int rc = array_reserve(&v->routes, &v->cap_routes, v->n_routes + 1, sizeof(*v->routes));
+
+	if (!rc)
+		v->routes[v->n_routes++] = *r;
+	return rc;
 }
 
 static int name_cmp(const void *a, const void *b)
@@ -33,19 +76,15 @@ static int name_cmp(const void *a, const void *b)
 	return strncmp(a, b, IF_NAMESIZE);
 }
 
-int alive_init(struct alive *a, const char *lab, const char *host_ns)
+static int view_read(struct ns_view *v)
 {
-	struct names s = { 0 };
 	struct nl *nl = NULL;
 	int fd, rc;
 
-	memset(a, 0, sizeof(*a));
-	a->lab = lab;
-	a->host_ns = host_ns;
-	if (!strcmp(host_ns, OBJ_NS_HOST)) {
+	if (!strcmp(v->ns, OBJ_NS_HOST)) {
 		rc = nl_open(&nl);
 	} else {
-		rc = netns_open(host_ns, &fd);
+		rc = netns_open(v->ns, &fd);
 		if (rc == -ENOENT)
 			return 0;
 		if (!rc) {
@@ -54,57 +93,208 @@ int alive_init(struct alive *a, const char *lab, const char *host_ns)
 		}
 	}
 	if (!rc)
-		rc = link_dump(nl, name_cb, &s);
+		rc = link_dump(nl, link_cb, v);
+	if (!rc)
+		rc = addr_dump(nl, AF_UNSPEC, addr_cb, v);
+	if (!rc)
+		rc = route_dump(nl, AF_UNSPEC, route_cb, v);
 	nl_close(nl);
-	if (rc) {
-		free(s.v);
+	if (rc)
 		return rc;
+	if (v->n_links)
+		qsort(v->links, v->n_links, sizeof(*v->links), name_cmp);
+	v->read = true;
+	return 0;
+}
+
+static void view_free(struct ns_view *v)
+{
+	free(v->ns);
+	free(v->links);
+	free(v->addrs);
+	free(v->routes);
+	free(v);
+}
+
+static int view_cmp(const void *a, const void *b)
+{
+	return strcmp((*(struct ns_view *const *)a)->ns, (*(struct ns_view *const *)b)->ns);
+}
+
+/* The view of ns, read on first use; NULL if it cannot be had (then every
+ * object in ns counts as there: a wrong "gone" would remake what works). */
+static struct ns_view *view_of(struct alive *a, const char *ns)
+{
+	struct ns_view key = { .ns = (char *)ns }, *k = &key, **at, *v;
+	size_t pos;
+
+	at = a->n_views ? bsearch(&k, a->views, a->n_views, sizeof(*a->views), view_cmp) : NULL;
+	if (at)
+		return *at;
+	if (array_reserve(&a->views, &a->cap_views, a->n_views + 1, sizeof(*a->views)))
+		return NULL;
+	v = calloc(1, sizeof(*v));
+	if (!v || !(v->ns = strdup(ns))) {
+		free(v);
+		return NULL;
 	}
-	if (s.n)
-		qsort(s.v, s.n, sizeof(*s.v), name_cmp);
-	a->links = s.v;
-	a->n_links = s.n;
-	a->have_links = true;
+	if (view_read(v)) {
+		view_free(v);
+		return NULL;
+	}
+	for (pos = a->n_views; pos > 0 && strcmp(a->views[pos - 1]->ns, ns) > 0; pos--)
+		;
+	memmove(&a->views[pos + 1], &a->views[pos], (a->n_views - pos) * sizeof(*a->views));
+	a->views[pos] = v;
+	a->n_views++;
+	return v;
+}
+
+int alive_init(struct alive *a, const char *lab, const char *host_ns)
+{
+	memset(a, 0, sizeof(*a));
+	a->lab = lab;
+	a->host_ns = host_ns;
 	return 0;
 }
 
 void alive_free(struct alive *a)
 {
-	free(a->links);
+	for (size_t i = 0; i < a->n_views; i++)
+		view_free(a->views[i]);
+	free(a->views);
 	memset(a, 0, sizeof(*a));
 }
 
-static bool has_link(const struct alive *a, const char *name)
+static const struct view_link *find_link(const struct ns_view *v, const char *name)
 {
 	char key[IF_NAMESIZE] = { 0 };
 
 	strncpy(key, name, sizeof(key) - 1);
-	return a->n_links && bsearch(key, a->links, a->n_links, sizeof(*a->links), name_cmp);
+	return v->n_links ? bsearch(key, v->links, v->n_links, sizeof(*v->links), name_cmp) : NULL;
 }
 
-bool alive_obj(const struct obj *o, void *arg)
+/* A link: gone, or there but set down by hand (when it is meant to be up). */
+static int link_health(struct alive *a, const char *ns, const char *name, bool want_up)
 {
-	const struct alive *a = arg;
+	const struct ns_view *v = view_of(a, ns);
+	const struct view_link *l;
+
+	if (!v || !v->read)
+		return PLAN_ALIVE;
+	l = find_link(v, name);
+	if (!l)
+		return PLAN_GONE;
+	return want_up && !l->up ? PLAN_DRIFTED : PLAN_ALIVE;
+}
+
+static int ifindex_in(const struct ns_view *v, const char *dev)
+{
+	const struct view_link *l = find_link(v, dev);
+
+	return l ? l->ifindex : 0;
+}
+
+static bool same_prefix(int family, const uint8_t *a, const uint8_t *b, unsigned plen)
+{
+	unsigned bytes = plen / 8, bits = plen % 8;
+
+	if (plen > (family == AF_INET ? 32u : 128u))
+		return false;
+	if (memcmp(a, b, bytes))
+		return false;
+	return !bits || ((a[bytes] ^ b[bytes]) & (0xff << (8 - bits))) == 0;
+}
+
+static int addr_health(struct alive *a, const struct obj *o)
+{
+	const struct ns_view *v = view_of(a, o->ns);
+	const char *slash = strchr(o->name, '/');
+	char dev[IF_NAMESIZE];
+	struct topo_cidr c;
+	int ifindex;
+
+	if (!v || !v->read || !slash || (size_t)(slash - o->name) >= sizeof(dev) ||
+	    topo_cidr_parse(slash + 1, &c))
+		return PLAN_ALIVE;
+	memcpy(dev, o->name, (size_t)(slash - o->name));
+	dev[slash - o->name] = '\0';
+	ifindex = ifindex_in(v, dev);
+	for (size_t i = 0; ifindex && i < v->n_addrs; i++) {
+		const struct addr_info *x = &v->addrs[i];
+
+		if (x->ifindex == ifindex && x->family == c.family && x->plen == c.plen &&
+		    !memcmp(x->addr, c.addr, c.family == AF_INET ? 4 : 16))
+			return PLAN_ALIVE;
+	}
+	return PLAN_GONE;
+}
+
+/* A route is as made if the main table has one to its destination through
+ * its gateway and device; one replaced by hand (another via) is not. */
+static int route_health(struct alive *a, const struct obj *o)
+{
+	const struct ns_view *v = view_of(a, o->ns);
+	char via_s[64], dev[IF_NAMESIZE];
+	uint8_t via[16] = { 0 };
+	struct topo_cidr dst;
+	bool has_via, has_dev;
+	int ifindex = 0;
+
+	if (!v || !v->read || topo_cidr_parse(o->name, &dst))
+		return PLAN_ALIVE;
+	has_via = obj_get(o->attrs, "via", via_s, sizeof(via_s)) && strcmp(via_s, "-") &&
+		  inet_pton(dst.family, via_s, via) == 1;
+	has_dev = obj_get(o->attrs, "dev", dev, sizeof(dev)) && strcmp(dev, "-");
+	if (has_dev && !(ifindex = ifindex_in(v, dev)))
+		return PLAN_GONE;
+	for (size_t i = 0; i < v->n_routes; i++) {
+		const struct route_info *r = &v->routes[i];
+
+		if (r->family != dst.family || r->plen != dst.plen ||
+		    !same_prefix(dst.family, r->dst, dst.addr, dst.plen))
+			continue;
+		if (has_dev && r->ifindex != ifindex)
+			continue;
+		if (has_via != r->has_via ||
+		    (has_via && memcmp(r->via, via, dst.family == AF_INET ? 4 : 16)))
+			continue;
+		return PLAN_ALIVE;
+	}
+	return PLAN_GONE;
+}
+
+int alive_obj(const struct obj *o, void *arg)
+{
+	struct alive *a = arg;
 	char peer_ns[256], peer[IF_NAMESIZE];
+	int h;
 
 	switch (o->kind) {
 	case OBJ_SWITCHD:
-		return switchd_alive(a->lab, o->name);
+		return switchd_alive(a->lab, o->name) ? PLAN_ALIVE : PLAN_GONE;
 	case OBJ_NETNS:
-		return netns_exists(o->name);
+		return netns_exists(o->name) ? PLAN_ALIVE : PLAN_GONE;
 	case OBJ_BRIDGE:
+		/* Brought up with its ports, and kept up. */
+		return link_health(a, o->ns, o->name, true);
 	case OBJ_VETH:
-		if (!a->have_links)
-			return true;
-		if (!strcmp(o->ns, a->host_ns))
-			return has_link(a, o->name);
-		/* Deleting either end of a veth deletes both: the end in the
-		 * host namespace tells for the pair. */
-		if (o->kind == OBJ_VETH && obj_get(o->attrs, "peer_ns", peer_ns, sizeof(peer_ns)) &&
-		    !strcmp(peer_ns, a->host_ns) && obj_get(o->attrs, "peer", peer, sizeof(peer)))
-			return has_link(a, peer);
-		return true;
+		/* Ends made down are brought up as ports, and judged as such. */
+		h = link_health(a, o->ns, o->name, !obj_get_long(o->attrs, "down", 0));
+		if (h != PLAN_ALIVE || !obj_get(o->attrs, "peer_ns", peer_ns, sizeof(peer_ns)) ||
+		    !obj_get(o->attrs, "peer", peer, sizeof(peer)))
+			return h;
+		/* Deleting either end deletes both; an end that is a port is
+		 * judged up or down as a port. */
+		return link_health(a, peer_ns, peer,
+				   strcmp(peer_ns, a->host_ns) && !obj_get_long(o->attrs, "down", 0));
+	case OBJ_PORT:
+		return link_health(a, o->ns, o->name, true);
+	case OBJ_ADDR:
+		return addr_health(a, o);
+	case OBJ_ROUTE:
+		return route_health(a, o);
 	default:
-		return true;
+		return PLAN_ALIVE;
 	}
 }

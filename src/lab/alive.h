@@ -1,32 +1,32 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Whether a running lab's objects are still there, so that `up` remakes
- * what was deleted behind its back (ip netns del, ip link del, a daemon
- * killed): namespaces by a stat each, the links of the lab's host
- * namespace — every switch and every switch-side end of a veth — by one
- * dump, switch daemons by their pid files.
+ * Whether a running lab's objects are still as `up` made them, so that `up`
+ * sets right what was changed behind its back: namespaces by a stat each,
+ * switch daemons by their pid files, and links (there, and up), addresses
+ * and routes by one dump of each per namespace, read when the first of its
+ * objects is asked about. Something that cannot be read counts as there:
+ * a wrong "gone" would remake what works.
  */
 #ifndef NSLAB_LAB_ALIVE_H
 #define NSLAB_LAB_ALIVE_H
 
-#include <net/if.h>
-#include <stdbool.h>
+#include <stddef.h>
 
 #include "lab/obj.h"
+
+struct ns_view;
 
 struct alive {
 	const char *lab;
 	const char *host_ns;    /* the lab's host namespace, OBJ_NS_HOST for ours */
-	char (*links)[IF_NAMESIZE]; /* its links' names, sorted */
-	size_t n_links;
-	bool have_links;        /* false: not read, every link counts as there */
+	struct ns_view **views; /* sorted by namespace name */
+	size_t n_views, cap_views;
 };
 
-/* Read what the checks need; a host namespace that is gone is not an
- * error (its namespace object is then found dead). */
 int alive_init(struct alive *a, const char *lab, const char *host_ns);
 void alive_free(struct alive *a);
-/* A plan_opts.alive callback; arg is the struct alive. */
-bool alive_obj(const struct obj *o, void *arg);
+/* A plan_opts.alive callback (PLAN_ALIVE, PLAN_GONE, PLAN_DRIFTED); arg is
+ * the struct alive. */
+int alive_obj(const struct obj *o, void *arg);
 
 #endif

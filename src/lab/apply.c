@@ -398,9 +398,12 @@ static int delete_link(struct apply_ctx *ctx, const struct obj *o)
 	return link_del(c->nl, o->name, 0, NL_F_GONE_OK, label);
 }
 
-/* A link's new MTU (0: the default), at both ends of a veth: the only
- * change a plan makes to a link in place. */
-static int set_mtu(struct apply_ctx *ctx, const struct obj *o)
+/*
+ * The changes a plan makes to a link in place: its MTU (0: the default), at
+ * both ends of a veth, and its state, up again where someone set it down
+ * (an end that is a switch port is brought up as a port).
+ */
+static int update_link(struct apply_ctx *ctx, const struct obj *o)
 {
 	unsigned mtu = (unsigned)obj_get_long(o->attrs, "mtu", 0);
 	char peer_ns[256], peer[32], label[LABEL_MAX];
@@ -420,11 +423,17 @@ static int set_mtu(struct apply_ctx *ctx, const struct obj *o)
 			ns = peer_ns;
 			name = peer;
 		}
+		bool up = !obj_get_long(o->attrs, "down", 0) &&
+			  (!end || strcmp(ns, ctx->env->host_ns));
+
 		rc = ns_get(ctx, ns, &c);
 		if (rc)
 			return rc;
-		snprintf(label, sizeof(label), "%s: %s: setting MTU %u", ns_label(ctx, ns), name, mtu);
-		rc = link_set(c->nl, &(struct link_change){ .name = name, .mtu = mtu }, label);
+		snprintf(label, sizeof(label), "%s: %s: setting MTU %u%s", ns_label(ctx, ns), name,
+			 mtu, up ? " and the link up" : "");
+		rc = link_set(c->nl,
+			      &(struct link_change){ .name = name, .mtu = mtu, .set_up = up, .up = up },
+			      label);
 		if (rc)
 			return rc;
 	}
@@ -507,7 +516,12 @@ static int do_route(struct apply_ctx *ctx, const struct obj *o, bool add)
 	snprintf(label, sizeof(label), "%s: %s route %s via %s", ns_label(ctx, o->ns),
 		 add ? "adding" : "removing",
 		 dst.plen == 0 ? "default" : o->name, via);
-	return add ? route_add(c->nl, &r, 0, label) : route_del(c->nl, &r, NL_F_GONE_OK, label);
+	if (!add)
+		return route_del(c->nl, &r, NL_F_GONE_OK, label);
+	/* In a namespace of the lab's own the topology decides, over a route
+	 * someone set by hand; the machine's own routes are never replaced. */
+	return strcmp(o->ns, OBJ_NS_HOST) ? route_replace(c->nl, &r, 0, label)
+					  : route_add(c->nl, &r, 0, label);
 }
 
 /* ---- sysctls, NAT, switch daemons ---- */
@@ -611,7 +625,7 @@ static int exec_one(struct apply_ctx *ctx, const struct plan_action *a)
 	case OBJ_BRIDGE:
 	case OBJ_VETH:
 		if (a->op == PLAN_UPDATE)
-			return set_mtu(ctx, o);
+			return update_link(ctx, o);
 		if (!make)
 			return delete_link(ctx, o);
 		return o->kind == OBJ_BRIDGE ? create_bridge(ctx, o) : create_veth(ctx, o);

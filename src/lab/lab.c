@@ -521,6 +521,7 @@ int lab_up(const struct topo *t, const struct lab_up_opts *o, struct lab_result 
 	res->updated = plan.n_update;
 	res->deleted = plan.n_delete;
 	res->kept = plan.n_keep;
+	res->repaired = plan.n_repair;
 	rc = preflight(&r, &plan);
 	if (rc || o->dry_run)
 		goto out;

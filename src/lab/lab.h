@@ -28,6 +28,7 @@ struct lab_up_opts {
 
 struct lab_result {
 	size_t created, updated, deleted, kept;
+	size_t repaired;        /* of those, objects set right after changes by hand */
 	bool existed;           /* the lab was running before */
 	uint64_t elapsed_ns;
 };

@@ -278,21 +278,29 @@ int plan_make(const struct objset *desired, const struct objset *cur,
 {
 	struct objset used;
 	struct index ix;
-	bool *drop;
+	bool *drop, *drifted;
 	int rc;
 
 	memset(p, 0, sizeof(*p));
 	objset_init(&used);
 	drop = calloc(cur->n + 1, sizeof(*drop));
-	if (!drop)
+	drifted = calloc(cur->n + 1, sizeof(*drifted));
+	if (!drop || !drifted) {
+		free(drop);
+		free(drifted);
 		return -ENOMEM;
+	}
 	rc = index_build(&ix, cur);
 	for (size_t i = 0; !rc && i < cur->n; i++) {
 		const struct obj *c = cur->v[i], *d = objset_find(desired, c);
+		int health = opts->alive && d ? opts->alive(c, opts->alive_arg) : PLAN_ALIVE;
 
+		drifted[i] = health == PLAN_DRIFTED;
+		if (health != PLAN_ALIVE)
+			p->n_repair++;
 		drop[i] = !(c->flags & OBJ_F_CONFIRMED) || !d ||
-			  (!obj_same(c, d) && !updatable(c, d)) ||
-			  (opts->alive && !opts->alive(c, opts->alive_arg)) ||
+			  (!obj_same(c, d) && !updatable(c, d)) || health == PLAN_GONE ||
+			  (drifted[i] && !updatable(c, c)) ||
 			  parent_dropped(cur, &ix, drop, c);
 		if (drop[i] && c->kind == OBJ_ADDR) {
 			char dev[32];
@@ -321,7 +329,7 @@ int plan_make(const struct objset *desired, const struct objset *cur,
 		long at = objset_index(cur, d);
 		struct obj *n;
 
-		if (at >= 0 && !drop[at] && obj_same(cur->v[at], d) &&
+		if (at >= 0 && !drop[at] && !drifted[at] && obj_same(cur->v[at], d) &&
 		    !(d->kind == OBJ_SWITCHD && switchd_port_remade(cur, drop, d))) {
 			n = obj_dup(cur->v[at]);
 			p->n_keep++;
@@ -347,6 +355,7 @@ int plan_make(const struct objset *desired, const struct objset *cur,
 	index_free(&ix);
 	objset_clear(&used);
 	free(drop);
+	free(drifted);
 	if (rc)
 		plan_free(p);
 	return rc;

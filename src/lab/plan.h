@@ -38,13 +38,18 @@ struct plan {
 	size_t n, cap;
 	struct objset next;     /* the objects that exist once the plan ran */
 	size_t n_delete, n_create, n_update, n_keep;
+	size_t n_repair;        /* objects found gone or drifted (and set right) */
 };
+
+enum { PLAN_ALIVE, PLAN_GONE, PLAN_DRIFTED };
 
 struct plan_opts {
 	const char *host_ns;    /* the lab's host namespace (no chosen ifindexes there) */
 	int ifindex_base;       /* first index to choose in a new namespace (2: after lo) */
-	/* Whether an existing object still lives (NULL: assume it does). */
-	bool (*alive)(const struct obj *o, void *arg);
+	/* Whether an existing object is still as made (NULL: assume it is):
+	 * PLAN_ALIVE, PLAN_GONE (made again) or PLAN_DRIFTED (changed behind
+	 * our back: set right in place where its kind allows, else made again). */
+	int (*alive)(const struct obj *o, void *arg);
 	void *alive_arg;
 };
 

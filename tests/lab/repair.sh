@@ -2,8 +2,9 @@
 # up repairs a running lab: a host's link made anew by an edit (the switch
 # daemon lets go of the old interface and attaches the new one), and what
 # someone deleted behind nslab's back — a host's namespace, a host's link,
-# a bridge, the sandbox's whole host namespace — is made again, with the
-# hosts nobody touched left as they were.
+# a bridge, the sandbox's whole host namespace — is made again, and what
+# someone changed (a link set down, an address flushed, a route replaced)
+# is set right, with the hosts nobody touched left as they were.
 . "$(dirname "$0")/lib.sh"
 
 f=$(write_topo net <<'YAML'
@@ -99,6 +100,32 @@ else
 	check_eq "  and touching no host" "$id_all" "$(ident a b c d)"
 fi
 check "c reaches d" pings c 10.2.0.4
+check_out "the lab is whole" 'up to date' "$NSLAB" up --sandbox "$f"
+
+# Changed by hand rather than deleted: a host's link set down, another's
+# addresses flushed, a third's default route pointed elsewhere, a switch
+# port and the bridge set down. up sets each right, in place, and says so.
+id_d=$(ident d)
+ip -n a link set eth0 down
+ip -n b addr flush dev eth0
+ip -n c route replace default via 10.2.0.99
+ip -n nslab-net link set d-eth0 down
+ip -n nslab-net link set br down
+check_fail "with a's link down, a does not reach b" pings a 10.1.0.2
+check_out "a dry run says what it would set right" \
+	'^net: would make [0-9]+, change [0-9]+ and remove [0-9]+ objects \([0-9]+ unchanged\); would set right [0-9]+ objects changed or deleted by hand$' \
+	"$NSLAB" up --sandbox -n "$f"
+check_out "up sets right what was changed by hand, and says so" \
+	'^net: updated in [0-9.]+ s: .*; set right [0-9]+ objects changed or deleted by hand$' \
+	"$NSLAB" up --sandbox "$f"
+check_out "  a's link is up again" 'state UP' ip -n a link show eth0
+check_out "  b has its address again" 'inet 10\.1\.0\.2/24' ip -n b addr show eth0
+check_out "  c's default route is the gateway again" '^default via 10\.2\.0\.254 dev eth0' ip -n c route
+check_out "  d's switch port is up again" ',UP' ip -n nslab-net link show d-eth0
+check_out "  and the bridge" ',UP' ip -n nslab-net link show br
+check "every pair reaches" all_reach
+check "c reaches the internet through NAT" pings c 198.51.100.1
+check_eq "d was not recreated" "$id_d" "$(ident d)"
 check_out "the lab is whole" 'up to date' "$NSLAB" up --sandbox "$f"
 
 ip netns del nslab-net

@@ -255,10 +255,50 @@ static void test_unconfirmed_objects_are_remade(void **state)
 	objset_clear(&d);
 }
 
-static bool all_dead(const struct obj *o, void *arg)
+static int all_dead(const struct obj *o, void *arg)
 {
 	(void)arg;
-	return o->kind != OBJ_SWITCHD;
+	return o->kind != OBJ_SWITCHD ? PLAN_ALIVE : PLAN_GONE;
+}
+
+/* red's interface set down by hand, and its address removed. */
+static int red_drifted(const struct obj *o, void *arg)
+{
+	(void)arg;
+	if (!strcmp(o->ns, "red") && (o->kind == OBJ_VETH || o->kind == OBJ_ADDR))
+		return PLAN_DRIFTED;
+	return PLAN_ALIVE;
+}
+
+static void test_drift_is_set_right(void **state)
+{
+	static const char *yaml =
+		"name: t\nswitches:\n  s: {kind: nslab}\nhosts:\n"
+		"  red: {switch: s, ip: 10.0.0.1/24}\n  blue: {switch: s, ip: 10.0.0.2/24}\n";
+	struct plan_opts o = popts;
+	struct objset d, cur;
+	struct plan p, p2;
+
+	(void)state;
+	desired_of(yaml, &d);
+	objset_init(&cur);
+	assert_int_equal(plan_make(&d, &cur, &popts, &p), 0);
+	objset_clear(&cur);
+	as_current(&p, &cur);
+	o.alive = red_drifted;
+	assert_int_equal(plan_make(&d, &cur, &o, &p2), 0);
+	/* The link is set right in place (made again, it would take the
+	 * switch port and the routes with it); the address is made again. */
+	assert_non_null(find(&p2, PLAN_UPDATE, OBJ_VETH, "red", "eth0"));
+	assert_null(find(&p2, PLAN_DELETE, OBJ_VETH, "red", "eth0"));
+	assert_non_null(find(&p2, PLAN_DELETE, OBJ_ADDR, "red", "eth0/10.0.0.1/24"));
+	assert_non_null(find(&p2, PLAN_CREATE, OBJ_ADDR, "red", "eth0/10.0.0.1/24"));
+	assert_int_equal(p2.n, 3);
+	assert_int_equal(p2.n_keep, p.n - 2);
+	plan_free(&p);
+	plan_free(&p2);
+	objset_clear(&cur);
+	objset_clear(&d);
 }
 
 static void test_dead_switch_daemon_is_restarted_alone(void **state)
@@ -476,6 +516,7 @@ int main(void)
 		cmocka_unit_test(test_reconcile_touches_only_the_difference),
 		cmocka_unit_test(test_unconfirmed_objects_are_remade),
 		cmocka_unit_test(test_dead_switch_daemon_is_restarted_alone),
+		cmocka_unit_test(test_drift_is_set_right),
 		cmocka_unit_test(test_vlan_change_updates_in_place),
 		cmocka_unit_test(test_remade_port_reloads_switch_daemon),
 		cmocka_unit_test(test_mtu_changes_in_place),
