@@ -11,9 +11,11 @@
 #include "common/util.h"
 #include "kernel/addr.h"
 #include "kernel/link.h"
+#include "kernel/nat.h"
 #include "kernel/netns.h"
 #include "kernel/nl.h"
 #include "kernel/route.h"
+#include "kernel/sysctl.h"
 #include "lab/plan.h"
 #include "lab/switchd_run.h"
 #include "topo/topo.h"
@@ -264,6 +266,35 @@ static int route_health(struct alive *a, const struct obj *o)
 	return PLAN_GONE;
 }
 
+/* The lab's NAT table, gone (nft flush ruleset, a firewall reloading):
+ * written again in place. */
+static int nft_health(const struct obj *o)
+{
+	int fd = -1, h;
+
+	if (strcmp(o->ns, OBJ_NS_HOST) && netns_open(o->ns, &fd))
+		return PLAN_ALIVE;
+	h = nat_table_exists(fd, o->name) ? PLAN_ALIVE : PLAN_DRIFTED;
+	if (fd >= 0)
+		close(fd);
+	return h;
+}
+
+/* A sysctl of a namespace of the lab's own (a router's forwarding) set
+ * otherwise by hand. The machine's own are not policed. */
+static int sysctl_health(const struct obj *o)
+{
+	char want[32], have[32];
+	int fd, rc;
+
+	if (!strcmp(o->ns, OBJ_NS_HOST) || !obj_get(o->attrs, "value", want, sizeof(want)) ||
+	    netns_open(o->ns, &fd))
+		return PLAN_ALIVE;
+	rc = sysctl_read(fd, o->name, have, sizeof(have));
+	close(fd);
+	return rc || !strcmp(have, want) ? PLAN_ALIVE : PLAN_DRIFTED;
+}
+
 int alive_obj(const struct obj *o, void *arg)
 {
 	struct alive *a = arg;
@@ -294,6 +325,10 @@ int alive_obj(const struct obj *o, void *arg)
 		return addr_health(a, o);
 	case OBJ_ROUTE:
 		return route_health(a, o);
+	case OBJ_NFT:
+		return nft_health(o);
+	case OBJ_SYSCTL:
+		return sysctl_health(o);
 	default:
 		return PLAN_ALIVE;
 	}

@@ -3,8 +3,8 @@
 # daemon lets go of the old interface and attaches the new one), and what
 # someone deleted behind nslab's back — a host's namespace, a host's link,
 # a bridge, the sandbox's whole host namespace — is made again, and what
-# someone changed (a link set down, an address flushed, a route replaced)
-# is set right, with the hosts nobody touched left as they were.
+# someone changed (a link set down, an address flushed, a route replaced,
+# forwarding turned off, the NAT table flushed) is set right, with the hosts nobody touched left as they were.
 . "$(dirname "$0")/lib.sh"
 
 f=$(write_topo net <<'YAML'
@@ -126,6 +126,20 @@ check_out "  and the bridge" ',UP' ip -n nslab-net link show br
 check "every pair reaches" all_reach
 check "c reaches the internet through NAT" pings c 198.51.100.1
 check_eq "d was not recreated" "$id_d" "$(ident d)"
+check_out "the lab is whole" 'up to date' "$NSLAB" up --sandbox "$f"
+
+# The host side's forwarding turned off, and its NAT table flushed away (as
+# a firewall reload does): set right too.
+ip netns exec nslab-net sysctl -qw net.ipv4.ip_forward=0
+check_fail "with the host side's forwarding off, a does not reach its peer" pings a 198.51.100.1
+ip netns exec nslab-net sysctl -qw net.ipv4.ip_forward=1
+ip netns exec nslab-net nft flush ruleset
+check_fail "with the NAT table flushed, a does not reach the internet" pings a 198.51.100.1
+ip netns exec nslab-net sysctl -qw net.ipv4.ip_forward=0
+check_out "up sets both right" '; set right 2 objects changed or deleted by hand$' "$NSLAB" up --sandbox "$f"
+check_eq "  forwarding is on" 1 "$(ip netns exec nslab-net cat /proc/sys/net/ipv4/ip_forward)"
+check "  a reaches the internet through NAT again" pings a 198.51.100.1
+check "  and c" pings c 198.51.100.1
 check_out "the lab is whole" 'up to date' "$NSLAB" up --sandbox "$f"
 
 ip netns del nslab-net
