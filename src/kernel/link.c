@@ -248,10 +248,10 @@ int link_set(struct nl *nl, const struct link_change *c, const char *label)
 		mnl_attr_nest_end(nlh, in6);
 		mnl_attr_nest_end(nlh, spec);
 		if (!c->set_up && !c->set_master && !c->alias && !c->set_group && !c->mtu && !c->mac &&
-		    !c->set_ipv4_off)
+		    !c->set_ipv4_off && !c->set_arp_own_only)
 			return 0;
 	}
-	if (c->set_ipv4_off) {
+	if (c->set_ipv4_off || c->set_arp_own_only) {
 		struct nlattr *spec, *in4, *conf;
 
 		nlh = setlink_begin(nl, c, 0, label);
@@ -260,8 +260,12 @@ int link_set(struct nl *nl, const struct link_change *c, const char *label)
 		spec = mnl_attr_nest_start(nlh, IFLA_AF_SPEC);
 		in4 = mnl_attr_nest_start(nlh, AF_INET);
 		conf = mnl_attr_nest_start(nlh, IFLA_INET_CONF);
-		mnl_attr_put_u32(nlh, IPV4_DEVCONF_ARP_IGNORE, 8);
-		mnl_attr_put_u32(nlh, IPV4_DEVCONF_RP_FILTER, 1);
+		if (c->set_ipv4_off) {
+			mnl_attr_put_u32(nlh, IPV4_DEVCONF_ARP_IGNORE, 8);
+			mnl_attr_put_u32(nlh, IPV4_DEVCONF_RP_FILTER, 1);
+		} else {
+			mnl_attr_put_u32(nlh, IPV4_DEVCONF_ARP_IGNORE, 1);
+		}
 		mnl_attr_nest_end(nlh, conf);
 		mnl_attr_nest_end(nlh, in4);
 		mnl_attr_nest_end(nlh, spec);

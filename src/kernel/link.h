@@ -85,6 +85,15 @@ struct link_change {
 	 * gateway's) on every port with the port's MAC, and takes broadcasts
 	 * in twice, once from the port and once from the switch. */
 	bool set_ipv4_off;
+	/* arp_ignore 1: answer ARP only for addresses of this link. A switch's
+	 * host side is one of the host's interfaces on a segment that other
+	 * switches' host sides may share (switches joined by links): with
+	 * the default, each would answer for the gateway too, with its own MAC.
+	 * (Not for a bridge: with br_netfilter loaded, as Docker loads it, a
+	 * packet bridged on its way to another switch's gateway is tracked
+	 * with the bridge's ports before it is routed, and misses NAT; routed
+	 * from the bridge that answered, it does not.) */
+	bool set_arp_own_only;
 };
 int link_set(struct nl *nl, const struct link_change *c, const char *label);
 

@@ -313,6 +313,8 @@ static int setup_port(struct apply_ctx *ctx, const struct obj *o)
 	}
 	if (obj_get(o->attrs, "ipv4", ipv4, sizeof(ipv4)) && !strcmp(ipv4, "off"))
 		ch.set_ipv4_off = true;
+	if (obj_get(o->attrs, "arp", ipv4, sizeof(ipv4)) && !strcmp(ipv4, "own"))
+		ch.set_arp_own_only = true;
 	if (obj_get(o->attrs, "master", master, sizeof(master)) && strcmp(master, "-")) {
 		rc = nsctx_ifindex(c, master, &mi);
 		if (rc)

@@ -85,8 +85,9 @@ static int nslab_add_switch(const struct topo *t, const struct topo_switch *sw,
 	if (rc)
 		return rc;
 	/* The host side carries the gateway and keeps its IPv6 link-local
-	 * address; the switch's own end, like every port, has none. */
-	snprintf(veth, sizeof(veth), "alias=%s master=-", alias);
+	 * address; the switch's own end, like every port, has none. arp=own:
+	 * see link_change.set_arp_own_only. */
+	snprintf(veth, sizeof(veth), "alias=%s master=- arp=own", alias);
 	rc = objvec_add(out, OBJ_PORT, env->host_ns, sw->name, veth);
 	snprintf(veth, sizeof(veth), "alias=%s master=- ll=off ipv4=off", alias);
 	if (!rc)

@@ -165,5 +165,34 @@ check_eq "  and sizes every port's ring for it: 256 KiB" "0 67" \
 	"$(cat /run/nslab/three/t?.log | grep -c 'attached .*1024 KiB ring') $(cat /run/nslab/three/t?.log | grep -c 'attached .*256 KiB ring')"
 check "every pair reaches across the switches" "$NSLAB" pingall three
 check "down" "$NSLAB" down three
+
+# On nslab-switchd switches joined by a link, only the switch with the
+# gateway answers ARP for it: the others' host sides are the host's
+# interfaces on the same segment, and must not answer for an address that
+# is not theirs. (Linux bridges do, as Linux does: see link_change.)
+for kind in nslab; do
+	arp=$(write_topo arp <<YAML
+name: arp
+switches:
+  g0: {gateway: 10.78.0.1/24, kind: $kind}
+  g1: {kind: $kind}
+  g2: {kind: $kind}
+hosts:
+  y1: {switch: g0, ip: 10.78.0.2/24}
+  y2: {switch: g2, ip: 10.78.0.3/24}
+links: [[g0, g1], [g1, g2]]
+YAML
+)
+	check "$kind: a lab of three linked switches, one with the gateway, comes up" "$NSLAB" up --sandbox "$arp"
+	in_node y2 timeout 3 tcpdump -l -n -i eth0 arp >"$T_DIR/arp" 2>/dev/null &
+	tp=$!
+	sleep 0.5    # tcpdump listening (no answer is lost if it is late: the count would fail)
+	check "  the far host reaches the gateway" pings y2 10.78.0.1
+	wait $tp
+	check_eq "  and its ARP request got one answer" 1 "$(grep -c 'Reply 10.78.0.1 is-at' "$T_DIR/arp")"
+	check_out "  from the gateway's interface" \
+		"is-at $(ip -n nslab-arp link show g0 | awk '/link.ether/ {print $2}')" cat "$T_DIR/arp"
+	check "down" "$NSLAB" down arp
+done
 check_eq "nothing is left" "" "$(ip netns list)"
 finish
