@@ -73,7 +73,7 @@ static int flush(const struct labsel *ls, const struct topo_switch *sw, const ch
 	if (rc)
 		return rc;
 	printf("%s: %lld MAC entries flushed\n", sw->name,
-	       (long long)json_integer_value(json_object_get(reply, "flushed")));
+	       (long long)json_integer_value(json_object_get(reply, "removed")));
 	json_decref(reply);
 	return 0;
 }

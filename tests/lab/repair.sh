@@ -4,7 +4,8 @@
 # someone deleted behind nslab's back — a host's namespace, a host's link,
 # a bridge, the sandbox's whole host namespace — is made again, and what
 # someone changed (a link set down, an address flushed, a route replaced,
-# forwarding turned off, the NAT table flushed) is set right, with the hosts nobody touched left as they were.
+# forwarding turned off, the NAT table flushed) is set right, with the
+# hosts nobody touched left as they were.
 . "$(dirname "$0")/lib.sh"
 
 f=$(write_topo net <<'YAML'
