@@ -35,7 +35,7 @@ static void help(void)
 	       "reaches whom as a matrix (rows: from, columns: to):\n"
 	       "  +  reached                  -  not reached, as expected\n"
 	       "  X  not reached, expected to !  reached, expected not to\n"
-	       "  ?  not tested: the target has no address of the family\n"
+	       "  ?  not tested: the two hosts have no address family in common\n"
 	       "The topology's `expect:` list says which pairs must and must not reach;\n"
 	       "pairs it does not name must reach. Each mismatch is named, and the exit\n"
 	       "status is 1 if there is any, else 0.\n\n"
@@ -195,7 +195,7 @@ static void print_result(json_t *root)
 	printf("\n%lld pairs: %lld reached, %lld not reached", pairs, reached,
 	       pairs - reached - skipped);
 	if (skipped)
-		printf(", %lld not tested (no address)", skipped);
+		printf(", %lld not tested (no address family in common)", skipped);
 	if (json_array_size(mm))
 		printf("; %zu not as expected (%.2f s):\n", json_array_size(mm),
 		       json_real_value(json_object_get(root, "elapsed_ms")) / 1000.0);

@@ -35,18 +35,17 @@ int reach_pick_addr(const struct topo_host *from, const struct topo_host *to, in
 {
 	const struct topo_cidr *c = NULL;
 
+	/* A family both ends have: a v4-only host cannot ping an IPv6 address,
+	 * whatever the target also has. With none, the pair is not tested. */
 	if (family == AF_INET || family == AF_INET6) {
-		c = reach_host_addr(to, family);
+		if (reach_host_addr(from, family))
+			c = reach_host_addr(to, family);
 	} else {
-		/* Same family on both ends first: a v4-only host cannot ping an
-		 * IPv6 address, whatever the target also has. */
 		const int order[2] = { AF_INET, AF_INET6 };
 
 		for (int i = 0; i < 2 && !c; i++)
 			if (reach_host_addr(from, order[i]))
 				c = reach_host_addr(to, order[i]);
-		for (int i = 0; i < 2 && !c; i++)
-			c = reach_host_addr(to, order[i]);
 	}
 	if (!c)
 		return 0;
