@@ -202,10 +202,12 @@ static void parse_swlink(struct topo_pctx *ctx, const struct topo_ynode *n,
 			topo_yget_uint(ctx, m, "mtu", where, TOPO_MTU_MIN, TOPO_MTU_MAX, &mtu);
 	}
 	if (!m) {
-		/* The smaller of the switches' MTUs; 0 (the kernel's 1500) wins. */
+		/* The smaller of the switches' MTUs, one not given counting as
+		 * the kernel's 1500; 0 (the kernel's) when that is the one. */
 		unsigned m0 = t->switches[sw[0]].mtu, m1 = t->switches[sw[1]].mtu;
+		unsigned e0 = m0 ? m0 : 1500, e1 = m1 ? m1 : 1500, lo = e0 < e1 ? e0 : e1;
 
-		mtu = m0 && m1 ? (m0 < m1 ? m0 : m1) : 0;
+		mtu = lo == 1500 && (!m0 || !m1) ? 0 : lo;
 	}
 	if (ctx->n_reports != before || ctx->err) {
 		free(rule.trunk);

@@ -261,6 +261,20 @@ static void vlans(void **state)
 	topo_free(t);
 }
 
+static void swlink_mtu(void **state)
+{
+	struct topo *t = load("tests/unit/topo/good/swlink-mtu.yaml");
+
+	(void)state;
+	assert_int_equal(t->n_swlinks, 3);
+	for (int e = 0; e < 2; e++) {
+		assert_int_equal(t->swlinks[0].port[e].mtu, 1400);
+		assert_int_equal(t->swlinks[1].port[e].mtu, 0);
+		assert_int_equal(t->swlinks[2].port[e].mtu, 9000);
+	}
+	topo_free(t);
+}
+
 static void swlinks(void **state)
 {
 	struct topo *t = load("tests/unit/topo/good/swlinks.yaml");
@@ -427,7 +441,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(seed_no_name), cmocka_unit_test(router), cmocka_unit_test(pair),
 		cmocka_unit_test(vlans),        cmocka_unit_test(ipv6),   cmocka_unit_test(routes),
-		cmocka_unit_test(linklocal),    cmocka_unit_test(swlinks),
+		cmocka_unit_test(linklocal),    cmocka_unit_test(swlinks), cmocka_unit_test(swlink_mtu),
 		cmocka_unit_test(examples),
 	};
 
