@@ -128,9 +128,12 @@ static void queue_hook(struct fastpath *fp, const struct port *p)
 	char label[64];
 
 	snprintf(label, sizeof(label), "%s: fast path", p->name);
-	/* A qdisc left by a daemon that was killed holds its programs and
-	 * stale flows: start from none. */
-	tc_clsact_del(fp->nl, p->ifindex, label);
+	/* A qdisc left by a daemon that was killed is kept: the filter
+	 * replaces its program (and with it the stale flows' map) at the same
+	 * priority and handle. No deletion first: once an interface has had
+	 * a clsact qdisc, deleting one that is not there fails with EINVAL
+	 * ("Invalid handle"), not ENOENT, which would fail the whole hook of
+	 * a port put back after a reload or by another daemon. */
 	tc_clsact_add(fp->nl, p->ifindex, label);
 	tc_ingress_bpf(fp->nl, p->ifindex, fp->bpf.tc_fd, "nslab-switchd", label);
 }
