@@ -22,6 +22,7 @@ struct hostside_name {
 	const struct topo_switch *sw;   /* set for a switch */
 	const struct topo_swlink *link; /* set for a switch link's port */
 	int end;                        /* which end of link */
+	bool own_port;                  /* sw's own port to the host side (kind nslab) */
 };
 
 /* Who has the name, for messages: "red:eth0" or "the port of switch 's1'
@@ -64,6 +65,19 @@ static int hostside_cmp(const void *pa, const void *pb)
 static void report_collision(struct topo_pctx *ctx, const struct hostside_name *first,
 			     const struct hostside_name *o)
 {
+	if (o->own_port || first->own_port) {
+		const struct hostside_name *port = o->own_port ? o : first, *x = o->own_port ? first : o;
+
+		if (x->sw)
+			topo_report(ctx, x->pos,
+				    "switch name '%s' is also that of switch '%s''s own port to the host side (at %s: nslab-switchd names it after its switch, with '-sw'); rename one of the switches",
+				    topo_q(x->name), topo_q(port->sw->name), topo_qpos(port->pos));
+		else
+			topo_report(ctx, x->pos,
+				    "%s, '%s', is also that of switch '%s''s own port to the host side (at %s: nslab-switchd names it after its switch, with '-sw'); rename the host, the interface or the switch",
+				    hostside_what(x), x->name, topo_q(port->sw->name), topo_qpos(port->pos));
+		return;
+	}
 	if (o->sw)
 		topo_report(ctx, o->pos, "switch name '%s' is already %s (at %s); rename the switch",
 			    topo_q(o->name), hostside_what(first), topo_qpos(first->pos));
@@ -122,7 +136,7 @@ static void peer_names(struct topo_pctx *ctx)
 {
 	struct topo *t = ctx->t;
 	struct hostside_name *v;
-	size_t n = 0, cap = t->n_switches + 2 * t->n_swlinks, *nth = NULL;
+	size_t n = 0, cap = 2 * t->n_switches + 2 * t->n_swlinks, *nth = NULL;
 
 	for (size_t h = 0; h < t->n_hosts; h++)
 		cap += t->hosts[h].n_ifaces;
@@ -135,6 +149,14 @@ static void peer_names(struct topo_pctx *ctx)
 		v[n].name = t->switches[s].name;
 		v[n].pos = t->switches[s].pos;
 		v[n].sw = &t->switches[s];
+		if (t->switches[s].kind != TOPO_SWITCH_NSLAB)
+			continue;
+		/* nslab-switchd's end of the switch's link to the host side. */
+		n++;
+		topo_peer_name(t->switches[s].name, "sw", t->switches[s].own_port);
+		v[n] = v[n - 1];
+		v[n].name = t->switches[s].own_port;
+		v[n].own_port = true;
 	}
 	for (size_t h = 0; h < t->n_hosts; h++) {
 		for (size_t i = 0; i < t->hosts[h].n_ifaces; i++) {

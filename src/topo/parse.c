@@ -259,6 +259,8 @@ static void parse_switch(struct topo_pctx *ctx, const struct topo_ynode *key,
 			    topo_q(key->str));
 	else if (!strcmp(key->str, "lo"))
 		topo_report(ctx, key->pos, "switch name 'lo' is the loopback interface's; choose another name");
+	else if (!strcmp(key->str, "eth0"))
+		topo_report(ctx, key->pos, "switch name 'eth0' is the uplink's in a sandbox (and most hosts'); choose another name");
 	if (val->type == TOPO_YSCALAR && val->null)
 		return;
 	if (val->type != TOPO_YMAP) {

@@ -87,6 +87,9 @@ struct topo_switch {
 	 * IPv6 (see topo_segment_gateway). */
 	const struct topo_switch *linked_gw[2];
 	struct topo_pos pos;
+	/* Kind nslab: the daemon's end of the link to the host side ("SW-sw",
+	 * shortened as a port is). */
+	char own_port[TOPO_IFNAMSIZ];
 };
 
 struct topo_iface {
