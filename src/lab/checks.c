@@ -27,6 +27,7 @@
 #include "kernel/route.h"
 #include "kernel/sysctl.h"
 #include "lab/desired.h"
+#include "lab/lab.h"
 #include "lab/objset.h"
 #include "lab/state.h"
 #include "lab/switchd_run.h"
@@ -616,7 +617,7 @@ out:
 	state_meta_free(&m);
 }
 
-static int uplinks(struct checks *c, const struct topo *t, struct nl *nl)
+static int uplinks(struct checks *c, const struct topo *t, struct nl *nl, bool sandbox)
 {
 	bool default_needed = false;
 	int ifindex, rc = 0;
@@ -625,6 +626,15 @@ static int uplinks(struct checks *c, const struct topo *t, struct nl *nl)
 	for (size_t s = 0; !rc && s < t->n_switches; s++) {
 		const struct topo_switch *sw = &t->switches[s];
 
+		if (sandbox) {
+			/* The same rule as up's: the sandbox has one uplink. */
+			if (sw->uplink && strcmp(sw->uplink, SANDBOX_UPLINK))
+				rc = checks_add(c, "uplink", CHECK_FAIL,
+						"remove 'uplink:' or make it " SANDBOX_UPLINK,
+						"switch %s's uplink %s: a sandbox's only uplink is "
+						SANDBOX_UPLINK ", to its internet", sw->name, sw->uplink);
+			continue;
+		}
 		if (!sw->nat)
 			continue;
 		if (!sw->uplink) {
@@ -633,7 +643,7 @@ static int uplinks(struct checks *c, const struct topo *t, struct nl *nl)
 		}
 		if (link_get(nl, sw->uplink, &li))
 			rc = checks_add(c, "uplink", CHECK_FAIL,
-					"name an interface that exists (ip link) in uplink:, or build the lab with --sandbox",
+					"name an interface that exists (ip link) in uplink:, or build the lab with --sandbox and no uplink: (or " SANDBOX_UPLINK ")",
 					"switch %s masquerades out of %s, which this machine does not have",
 					sw->name, sw->uplink);
 		else
@@ -694,9 +704,17 @@ int checks_names(struct checks *c, const struct topo *t, bool sandbox)
 		struct link_info li = { 0 };
 
 		if (o->kind == OBJ_NETNS) {
+			char owner[256], what[300];
+
 			n_ns++;
-			if (netns_exists(o->name) && !objset_find(&own, o))
+			if (!netns_exists(o->name) || objset_find(&own, o))
+				continue;
+			if (lab_netns_owner(t->name, o->name, owner, sizeof(owner))) {
+				snprintf(what, sizeof(what), "lab %s's namespace", owner);
+				clash(&cl, what, o->name);
+			} else {
 				clash(&cl, "namespace", o->name);
+			}
 			continue;
 		}
 		if (sandbox || (o->kind != OBJ_BRIDGE && o->kind != OBJ_VETH))
@@ -720,17 +738,18 @@ int checks_names(struct checks *c, const struct topo *t, bool sandbox)
 	}
 	if (cl.n)
 		rc = checks_add(c, "names", CHECK_FAIL,
-				"remove leftovers (ip netns del NAME, ip link del NAME) or rename the hosts and switches",
+				"rename the hosts and switches, take down the lab that has them (nslab down LAB), or remove leftovers (ip netns del NAME, ip link del NAME)",
 				"lab %s needs names that are taken: %s%s", t->name, sb_str(&cl.list),
 				cl.n > NAMES_LISTED_MAX ? " and more" : "");
 	else if (sandbox)
-		rc = checks_add(c, "names", CHECK_OK, NULL, "lab %s's %zu namespaces are free", t->name, n_ns);
+		rc = checks_add(c, "names", CHECK_OK, NULL, "lab %s's %zu namespaces are %s", t->name,
+				n_ns, own.n ? "its own (it is running) or free" : "free");
 	else
 		rc = checks_add(c, "names", CHECK_OK, NULL,
-				"lab %s's %zu namespaces and %zu interfaces on the host are free", t->name,
-				n_ns, n_if);
-	if (!rc && !sandbox)
-		rc = uplinks(c, t, nl);
+				"lab %s's %zu namespaces and %zu interfaces on the host are %s", t->name,
+				n_ns, n_if, own.n ? "its own (it is running) or free" : "free");
+	if (!rc)
+		rc = uplinks(c, t, nl, sandbox);
 out:
 	nl_close(nl);
 	objset_clear(&want);

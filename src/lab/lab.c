@@ -156,8 +156,18 @@ static int default_uplink(struct lab_run *r, const struct topo *t)
 	int rc, ifindex;
 	bool needed = false;
 
-	for (size_t i = 0; i < t->n_switches; i++)
-		needed |= t->switches[i].nat && !t->switches[i].uplink;
+	for (size_t i = 0; i < t->n_switches; i++) {
+		const struct topo_switch *sw = &t->switches[i];
+
+		/* A sandbox has one uplink, to its internet; NAT out of any
+		 * other interface would silently reach nothing. */
+		if (r->meta.sandbox && sw->uplink && strcmp(sw->uplink, SANDBOX_UPLINK))
+			return err_msg(-EINVAL,
+				       "%s: uplink %s: a sandbox's only uplink is %s, to its "
+				       "internet; remove 'uplink:' or make it %s",
+				       sw->name, sw->uplink, SANDBOX_UPLINK, SANDBOX_UPLINK);
+		needed |= sw->nat && !sw->uplink;
+	}
 	if (!needed || r->meta.sandbox)
 		return 0;
 	rc = nl_open(&nl);
@@ -267,8 +277,7 @@ static int run_open(struct lab_run *r, const char *lab, bool create, bool sandbo
 	return rc;
 }
 
-/* The other lab, if any, whose journal holds namespace ns (into owner). */
-static bool netns_owner(const char *self, const char *ns, char *owner, size_t len)
+bool lab_netns_owner(const char *self, const char *ns, char *owner, size_t len)
 {
 	char **names = NULL, path[4096];
 	size_t n = 0;
@@ -279,7 +288,8 @@ static bool netns_owner(const char *self, const char *ns, char *owner, size_t le
 	for (size_t i = 0; !found && i < n; i++) {
 		struct objset s;
 
-		if (!strcmp(names[i], self) || state_path(names[i], "journal", path, sizeof(path)))
+		if ((self && !strcmp(names[i], self)) ||
+		    state_path(names[i], "journal", path, sizeof(path)))
 			continue;
 		objset_init(&s);
 		if (journal_load(path, &s) == 0 && objset_find_key(&s, OBJ_NETNS, OBJ_NS_HOST, ns)) {
@@ -297,7 +307,7 @@ static int netns_taken(const struct lab_run *r, const char *ns)
 	char owner[256];
 
 	/* Namespaces are named after hosts, so two labs cannot share a host name. */
-	if (netns_owner(r->meta.name, ns, owner, sizeof(owner)))
+	if (lab_netns_owner(r->meta.name, ns, owner, sizeof(owner)))
 		return err_msg(-EEXIST,
 			       "host %s is lab %s's already (its namespace is called %s); "
 			       "rename the host, or take that lab down (nslab down %s)",

@@ -38,5 +38,9 @@ struct lab_result {
 int lab_up(const struct topo *t, const struct lab_up_opts *o, struct lab_result *r);
 /* Remove everything lab made. -ENOENT if there is no such lab. */
 int lab_down(const char *lab, lab_progress_fn progress, void *arg, struct lab_result *r);
+/* The lab other than self (NULL: any) whose journal holds namespace ns,
+ * into owner: hosts' namespaces are named after them, so labs that run
+ * together cannot share a host name. */
+bool lab_netns_owner(const char *self, const char *ns, char *owner, size_t len);
 
 #endif

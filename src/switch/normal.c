@@ -15,6 +15,7 @@ static const enum drop_reason vlan_drop[] = {
 	[VLAN_DROP_NOT_ALLOWED] = DROP_VLAN_NOT_ALLOWED,
 	[VLAN_DROP_NO_NATIVE] = DROP_UNTAGGED_NO_NATIVE,
 	[VLAN_DROP_BAD_TPID] = DROP_BAD_TPID,
+	[VLAN_DROP_DOUBLE_TAGGED] = DROP_DOUBLE_TAGGED,
 };
 
 /* Whether the kernel flooded this broadcast already (fp_floods_sync). */
@@ -64,8 +65,8 @@ void normal_process(struct sw *sw, const struct pl_pkt *pkt, uint32_t now)
 		if (o) {
 			pl_output_vlan(sw, pkt, o, vid);
 			/* The kernel can take this flow from here on, tag
-			 * and all, unless the tag is in the frame's bytes. */
-			if (sw->fastpath && in->fast && o->fast && !f->outer_in_data)
+			 * and all, unless its key cannot say what the tag is. */
+			if (sw->fastpath && in->fast && o->fast && vlan_kernel_keyable(f))
 				fp_offer(sw->fastpath, in, o, vid, frame_is_tagged(f), f->src, f->dst,
 					 now);
 			return;

@@ -188,7 +188,7 @@ static void send_to(struct sw *sw, struct snoop *s, const struct pl_pkt *pkt, ui
 		pl_output_vlan(sw, pkt, sw->ports[s->outs[i]], vid);
 	if (!k)
 		in->st.snooped++;
-	else if (group && sw->fastpath && !pkt->fr.outer_in_data)
+	else if (group && sw->fastpath && vlan_kernel_keyable(&pkt->fr))
 		fp_moffer(sw->fastpath, sw, in, vid, frame_is_tagged(&pkt->fr), pkt->fr.src, group,
 			  s->outs, k, now);
 }

@@ -8,6 +8,7 @@ const char *stats_drop_name(enum drop_reason r)
 		[DROP_VLAN_NOT_ALLOWED] = "vlan-not-allowed",
 		[DROP_UNTAGGED_NO_NATIVE] = "untagged-no-native",
 		[DROP_BAD_TPID] = "bad-tpid",
+		[DROP_DOUBLE_TAGGED] = "double-tagged",
 		[DROP_BAD_SOURCE] = "bad-source",
 		[DROP_LINK_LOCAL] = "link-local",
 		[DROP_LOOPBACK] = "loopback",

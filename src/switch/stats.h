@@ -17,6 +17,7 @@ enum drop_reason {
 	DROP_VLAN_NOT_ALLOWED,
 	DROP_UNTAGGED_NO_NATIVE,
 	DROP_BAD_TPID,
+	DROP_DOUBLE_TAGGED, /* a trunk's native VLAN tag with a tag inside */
 	DROP_BAD_SOURCE,   /* multicast or all-zero source address */
 	DROP_LINK_LOCAL,   /* 01-80-C2-00-00-0x: never forwarded */
 	DROP_LOOPBACK,     /* destination learned on the ingress port */

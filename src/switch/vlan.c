@@ -50,10 +50,20 @@ enum vlan_verdict vlan_ingress(const struct vlan_port *vp, const struct frame *f
 	}
 	if (f->outer_tpid != ETHERTYPE_VLAN)
 		return VLAN_DROP_BAD_TPID;
-	/* VID 0 (priority tag) and 4095 are never in the allowed set. */
-	if (!vlan_allowed(vp, frame_vid(f)))
+	if (frame_vid(f) == 0) {
+		/* priority-tagged: untagged as far as VLANs go */
+		if (!vp->native)
+			return VLAN_DROP_NO_NATIVE;
+		*vid = vp->native;
+	} else if (vlan_allowed(vp, frame_vid(f))) {
+		*vid = frame_vid(f); /* 4095 is never allowed */
+	} else {
 		return VLAN_DROP_NOT_ALLOWED;
-	*vid = frame_vid(f);
+	}
+	/* The native VLAN leaves trunks untagged: an inner tag would be the
+	 * outer one on the next link. */
+	if (*vid == vp->native && f->inner_tags)
+		return VLAN_DROP_DOUBLE_TAGGED;
 	return VLAN_PASS;
 }
 
@@ -87,6 +97,10 @@ bool vlan_path(const struct vlan_port *in, const struct vlan_port *out, bool tag
 	struct frame f = { .outer_tpid = tagged ? ETHERTYPE_VLAN : 0,
 			   .outer_tci = tagged ? tag_vid & VLAN_VID_MASK : 0 };
 
+	/* A priority tag joins the native VLAN, but the kernel could only
+	 * keep its VID 0 where the frame leaves tagged: never offloaded. */
+	if (tagged && !(tag_vid & VLAN_VID_MASK))
+		return false;
 	if (vlan_ingress(in, &f, vid) != VLAN_PASS)
 		return false;
 	switch (vlan_egress(out, *vid)) {
@@ -115,6 +129,8 @@ const char *vlan_verdict_name(enum vlan_verdict v)
 		return "untagged-no-native";
 	case VLAN_DROP_BAD_TPID:
 		return "bad-tpid";
+	case VLAN_DROP_DOUBLE_TAGGED:
+		return "double-tagged";
 	}
 	return "?";
 }

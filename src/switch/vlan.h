@@ -5,14 +5,21 @@
  * frame so the data path can decide first and copy nothing.
  *
  * Access port (vid V): untagged frames join V; any tagged frame (0x8100 or
- * 0x88a8, priority-tagged VID 0 included) is dropped, which is what stops
- * double-tagging from hopping VLANs: a host cannot smuggle a tag through an
- * access port. Frames leave untagged.
+ * 0x88a8, priority-tagged VID 0 included) is dropped. Frames leave
+ * untagged.
  *
  * Trunk port (allowed set A, native N or none): a frame tagged 0x8100 with a
- * VID in A joins that VID; other tags are dropped; untagged frames join N,
- * or are dropped when there is no native VLAN. Frames leave tagged, except
- * on N, where they leave untagged. N is always allowed.
+ * VID in A joins that VID; a priority tag (VID 0) means "no VLAN, priority
+ * only" (802.1Q 9.6), so such a frame is an untagged one: it joins N; other
+ * tags are dropped; untagged frames join N, or are dropped when there is no
+ * native VLAN. Frames leave tagged, except on N, where they leave untagged.
+ * N is always allowed.
+ *
+ * VLAN hopping by double tagging: a frame that joins N by its outer tag (N
+ * or 0) and carries another tag inside would leave every trunk of N
+ * untagged, that is with its inner tag outermost, and the next switch
+ * would put it in the inner tag's VLAN. Such a frame is dropped at
+ * ingress. (On an access port every tagged frame is dropped anyway.)
  */
 #ifndef NSLAB_SWITCH_VLAN_H
 #define NSLAB_SWITCH_VLAN_H
@@ -41,6 +48,7 @@ enum vlan_verdict {
 	VLAN_DROP_NOT_ALLOWED,  /* trunk: VID outside the allowed set */
 	VLAN_DROP_NO_NATIVE,    /* trunk: untagged, no native VLAN */
 	VLAN_DROP_BAD_TPID,     /* trunk: an outer tag other than 0x8100 */
+	VLAN_DROP_DOUBLE_TAGGED, /* trunk: tagged N (or 0) with a tag inside */
 };
 
 /* What leaving through a port does to a frame of a VLAN. */
@@ -108,6 +116,15 @@ enum vlan_tag_op { VLAN_TAG_KEEP, VLAN_TAG_POP, VLAN_TAG_PUSH };
  */
 bool vlan_path(const struct vlan_port *in, const struct vlan_port *out, bool tagged,
 	       uint16_t tag_vid, uint16_t *vid, enum vlan_tag_op *op);
+
+/* Whether a flow key of the kernel's half (the out-of-band tag's VID or
+ * none) describes the frame: not with a tag still in its bytes, not
+ * priority-tagged (whose VID 0 is not its VLAN: the kernel could not put
+ * the right tag on where it leaves tagged). */
+static inline bool vlan_kernel_keyable(const struct frame *f)
+{
+	return !f->outer_in_data && !(frame_is_tagged(f) && frame_vid(f) == 0);
+}
 
 const char *vlan_verdict_name(enum vlan_verdict v);
 

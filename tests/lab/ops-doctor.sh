@@ -65,10 +65,27 @@ ip netns del red
 ip link del blue-eth0
 check "the seed comes up" "$NSLAB" up --sandbox
 check_status "a running lab's own names are not clashes (0)" 0 "$NSLAB" doctor --sandbox "$TOP/examples/seed.yaml"
-check_out "  its 6 namespaces are its own" '^OK +names +lab seed.s 6 namespaces are free' cat "$T_DIR/last"
+check_out "  its 6 namespaces are its own" '^OK +names +lab seed.s 6 namespaces are its own \(it is running\) or free$' cat "$T_DIR/last"
 check_status "another lab's hosts are (1)" 1 "$NSLAB" doctor --sandbox "$TOP/examples/pair.yaml"
-check_out "  red and blue are taken" 'namespace red, namespace blue' cat "$T_DIR/last"
+check_out "  red and blue are taken, by lab seed, which can be taken down" \
+	"lab seed's namespace red, lab seed's namespace blue; fix: rename the hosts and switches, take down the lab that has them \\(nslab down LAB\\)" \
+	cat "$T_DIR/last"
 check "nslab down" "$NSLAB" down seed
+
+# A sandbox has one uplink, eth0: doctor and up say so of any other.
+up7=$(write_topo up7 <<'YAML'
+switches: {s: {gateway: 10.79.0.1/24, nat: true, uplink: eth7}}
+hosts: {u1: {switch: s, ip: 10.79.0.2/24}}
+YAML
+)
+check_status "doctor --sandbox fails a switch whose uplink is not eth0 (1)" 1 "$NSLAB" doctor --sandbox "$up7"
+check_out "  saying why and what to write" \
+	"^FAIL +uplink +switch s's uplink eth7: a sandbox's only uplink is eth0, to its internet; fix: remove 'uplink:' or make it eth0$" \
+	cat "$T_DIR/last"
+check_status "up --sandbox refuses it (1)" 1 "$NSLAB" up --sandbox "$up7"
+check_out "  in one line" "^nslab: up7: s: uplink eth7: a sandbox's only uplink is eth0, to its internet; remove 'uplink:' or make it eth0$" \
+	cat "$T_DIR/last"
+check_out "  and makes nothing" '^no lab is running' "$NSLAB" ls
 
 bad=$(write_topo bad <<'YAML'
 hosts:

@@ -87,9 +87,11 @@ static void trunk_ingress(void **state)
 	len = frame_with(buf, 0x8100, 30, 20);
 	f = parse(buf, len, NULL);
 	assert_int_equal(vlan_ingress(&vp, &f, &vid), VLAN_DROP_NOT_ALLOWED);
-	len = frame_with(buf, 0x8100, 0, 20); /* priority tag: VID 0 */
+	len = frame_with(buf, 0x8100, 0xa000, 20); /* priority tag: VID 0 = native */
 	f = parse(buf, len, NULL);
-	assert_int_equal(vlan_ingress(&vp, &f, &vid), VLAN_DROP_NOT_ALLOWED);
+	vid = 0;
+	assert_int_equal(vlan_ingress(&vp, &f, &vid), VLAN_PASS);
+	assert_int_equal(vid, 1);
 	len = frame_with(buf, 0x88a8, 10, 20);
 	f = parse(buf, len, NULL);
 	assert_int_equal(vlan_ingress(&vp, &f, &vid), VLAN_DROP_BAD_TPID);
@@ -102,11 +104,72 @@ static void trunk_ingress(void **state)
 	f = parse(buf, len, NULL);
 	assert_int_equal(vlan_ingress(&vp, &f, &vid), VLAN_PASS);
 	assert_int_equal(vid, 1);
-	/* native 0: untagged frames are dropped */
+	/* native 0: untagged frames are dropped, priority-tagged ones too */
 	vlan_port_trunk(&vp, vids, 2, 0);
+	assert_int_equal(vlan_ingress(&vp, &f, &vid), VLAN_DROP_NO_NATIVE);
+	len = frame_with(buf, 0x8100, 0, 20);
+	f = parse(buf, len, NULL);
 	assert_int_equal(vlan_ingress(&vp, &f, &vid), VLAN_DROP_NO_NATIVE);
 	assert_false(vlan_member(&vp, 1));
 	assert_true(vlan_member(&vp, 10));
+}
+
+/* A frame tagged (0x8100, tci) outside, (inner_tpid, VID 20) inside; the
+ * outer tag out of band when accel, as the kernel hands it over. */
+static struct frame double_tagged(uint8_t *buf, uint16_t tci, uint16_t inner_tpid, bool accel,
+				  struct frame_accel *acc)
+{
+	size_t len = frame_with(buf, inner_tpid, 20, 20);
+
+	*acc = (struct frame_accel){ accel, 0x8100, tci };
+	if (!accel) {
+		memmove(buf + 16, buf + 12, len - 12);
+		buf[12] = 0x81;
+		buf[13] = 0x00;
+		buf[14] = (uint8_t)(tci >> 8);
+		buf[15] = (uint8_t)tci;
+		len += 4;
+	}
+	return parse(buf, len, accel ? acc : NULL);
+}
+
+static void trunk_double_tag(void **state)
+{
+	uint16_t vids[] = { 10, 20 };
+	struct frame_accel acc;
+	struct vlan_port vp;
+	uint8_t buf[96];
+	uint16_t vid = 0;
+	struct frame f;
+
+	(void)state;
+	vlan_port_trunk(&vp, vids, 2, 1);
+	/* the native VLAN's tag outside, 20 inside: would hop to 20 on the
+	 * next switch, whether the outer tag is in the bytes or not, and
+	 * whatever the inner tag's kind */
+	f = double_tagged(buf, 1, 0x8100, false, &acc);
+	assert_int_equal(f.inner_tags, 1);
+	assert_int_equal(vlan_ingress(&vp, &f, &vid), VLAN_DROP_DOUBLE_TAGGED);
+	f = double_tagged(buf, 1, 0x8100, true, &acc);
+	assert_int_equal(f.inner_tags, 1);
+	assert_int_equal(vlan_ingress(&vp, &f, &vid), VLAN_DROP_DOUBLE_TAGGED);
+	f = double_tagged(buf, 0x6001, 0x88a8, true, &acc);
+	assert_int_equal(vlan_ingress(&vp, &f, &vid), VLAN_DROP_DOUBLE_TAGGED);
+	/* a priority tag outside is the native VLAN too */
+	f = double_tagged(buf, 0, 0x8100, true, &acc);
+	assert_int_equal(vlan_ingress(&vp, &f, &vid), VLAN_DROP_DOUBLE_TAGGED);
+	/* a carried VLAN's tag outside leaves trunks tagged: Q-in-Q payload */
+	f = double_tagged(buf, 10, 0x8100, true, &acc);
+	assert_int_equal(vlan_ingress(&vp, &f, &vid), VLAN_PASS);
+	assert_int_equal(vid, 10);
+	/* with 10 native, 10 outside is the hop and 1 is not carried */
+	vlan_port_trunk(&vp, vids, 2, 10);
+	f = double_tagged(buf, 10, 0x8100, true, &acc);
+	assert_int_equal(vlan_ingress(&vp, &f, &vid), VLAN_DROP_DOUBLE_TAGGED);
+	f = double_tagged(buf, 20, 0x8100, false, &acc);
+	assert_int_equal(vlan_ingress(&vp, &f, &vid), VLAN_PASS);
+	assert_int_equal(vid, 20);
+	assert_string_equal(vlan_verdict_name(VLAN_DROP_DOUBLE_TAGGED), "double-tagged");
 }
 
 static void egress(void **state)
@@ -248,9 +311,13 @@ static void path(void **state)
 		{ &trunk, &acc1, true, 1, true, 1, VLAN_TAG_POP },
 		{ &trunk_nonative, &acc10, false, 0, false, 0, 0 },
 		{ &trunk20, &trunk, false, 0, true, 10, VLAN_TAG_PUSH },
-		/* VLANs the ingress trunk does not carry, and priority tags (VID 0) */
+		/* VLANs the ingress trunk does not carry */
 		{ &trunk, &trunk, true, 30, false, 0, 0 },
+		/* priority tags (VID 0) join the native VLAN, but stay with the
+		 * switch: a kept tag would still say VID 0 */
 		{ &trunk, &acc10, true, 0, false, 0, 0 },
+		{ &trunk, &acc1, true, 0, false, 0, 0 },
+		{ &trunk, &trunk_nonative, true, 0, false, 0, 0 },
 	};
 
 	(void)state;
@@ -283,6 +350,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(access_ingress),
 		cmocka_unit_test(trunk_ingress),
+		cmocka_unit_test(trunk_double_tag),
 		cmocka_unit_test(egress),
 		cmocka_unit_test(push_and_pop),
 		cmocka_unit_test(path),
