@@ -73,19 +73,21 @@ static int link_cb(const struct link_info *li, void *arg)
 	json_t *o;
 
 	mac_str(li->mac, mac, sizeof(mac));
-	o = json_pack("{s:s, s:i, s:s, s:s, s:i, s:[], s:I, s:I, s:I, s:I}", "name", li->name,
-		      "ifindex", li->ifindex, "state", oper_str(li->operstate, li->flags), "mac",
-		      li->has_mac ? mac : "-", "mtu", (int)li->mtu, "addresses", "rx_packets",
+	/* Every key of the documented IFACE is there, null when it has no
+	 * value (the tables print "-"). */
+	o = json_pack("{s:s, s:i, s:s, s:o, s:i, s:[], s:n, s:o, s:o, s:I, s:I, s:I, s:I}",
+		      "name", li->name, "ifindex", li->ifindex, "state",
+		      oper_str(li->operstate, li->flags), "mac",
+		      li->has_mac ? json_string(mac) : json_null(), "mtu", (int)li->mtu,
+		      "addresses", "link_local", "kind",
+		      li->kind[0] ? json_string(li->kind) : json_null(), "alias",
+		      li->alias[0] ? json_string(li->alias) : json_null(), "rx_packets",
 		      (json_int_t)li->rx_packets, "tx_packets", (json_int_t)li->tx_packets,
 		      "rx_bytes", (json_int_t)li->rx_bytes, "tx_bytes", (json_int_t)li->tx_bytes);
 	if (!o)
 		return -ENOMEM;
 	if (li->master)
 		json_object_set_new(o, "master_ifindex", json_integer(li->master));
-	if (li->alias[0])
-		json_object_set_new(o, "alias", json_string(li->alias));
-	if (li->kind[0])
-		json_object_set_new(o, "kind", json_string(li->kind));
 	snprintf(key, sizeof(key), "%d", li->ifindex);
 	json_object_set(c->byindex, key, o);
 	json_array_append_new(c->ifs, o);
@@ -439,10 +441,10 @@ static int route_cb(const struct route_info *r, void *arg)
 		inet_ntop(r->family, r->via, via, sizeof(via));
 	snprintf(key, sizeof(key), "%d", r->ifindex);
 	dev = json_object_get(c->names, key);
-	json_array_append_new(c->arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:i}", "family",
+	json_array_append_new(c->arr, json_pack("{s:s, s:s, s:o, s:O, s:s, s:i}", "family",
 						r->family == AF_INET ? "inet" : "inet6", "dst", dst,
-						"via", r->has_via ? via : "-", "dev",
-						dev ? json_string_value(dev) : "?", "protocol", proto,
+						"via", r->has_via ? json_string(via) : json_null(),
+						"dev", dev ? dev : json_null(), "protocol", proto,
 						"metric", (int)r->metric));
 	return 0;
 }
@@ -459,9 +461,9 @@ static int neigh_cb(const struct neigh_info *n, void *arg)
 	mac_str(n->mac, mac, sizeof(mac));
 	snprintf(key, sizeof(key), "%d", n->ifindex);
 	dev = json_object_get(c->names, key);
-	json_array_append_new(c->arr, json_pack("{s:s, s:s, s:s, s:s}", "address", ip, "mac",
-						n->has_mac ? mac : "-", "dev",
-						dev ? json_string_value(dev) : "?", "state",
+	json_array_append_new(c->arr, json_pack("{s:s, s:o, s:O, s:s}", "address", ip, "mac",
+						n->has_mac ? json_string(mac) : json_null(), "dev",
+						dev ? dev : json_null(), "state",
 						neigh_state_str(n->state)));
 	return 0;
 }

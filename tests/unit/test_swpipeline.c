@@ -247,6 +247,92 @@ static void double_tag_does_not_hop(void **state)
 	assert_int_equal(r->p[0]->st.drops[DROP_TAGGED_ON_ACCESS], 2);
 }
 
+/* From the trunk p2 (native 1), a frame whose outer tag (out of band, as
+ * the kernel delivers it, tci) puts it in the native VLAN and whose bytes
+ * hold another tag, of VLAN 10: it would leave every port of VLAN 1
+ * untagged, that is tagged 10, and a switch behind p0 or p1 would put it in
+ * VLAN 10. */
+static void inject_hop(struct rig *r, uint16_t tci, const uint8_t dst[6])
+{
+	static uint8_t slot[256];
+	const uint8_t inner[] = { 0x81, 0x00, 0x00, 0x0a, 0x08, 0x00 };
+	struct frame_accel acc = { true, 0x8100, tci };
+	size_t off = sizeof(struct virtio_net_hdr);
+	struct pl_pkt pkt = { 0 };
+
+	memset(slot, 0, sizeof(slot));
+	memcpy(slot + off, dst, 6);
+	memcpy(slot + off + 6, C, 6);
+	memcpy(slot + off + 12, inner, sizeof(inner));
+	pkt.in = r->p[2];
+	pkt.vnet = (struct virtio_net_hdr *)slot;
+	pkt.data = slot + off;
+	pkt.len = 12 + sizeof(inner) + 46;
+	assert_int_equal(frame_parse(pkt.data, pkt.len, &acc, &pkt.fr), FRAME_OK);
+	pl_process(r->sw, &pkt, 1000);
+	pl_flush(r->sw);
+}
+
+static void trunk_double_tag_does_not_hop(void **state)
+{
+	struct rig *r = *state;
+	struct sent s;
+
+	/* tagged 1 (the native VLAN) outside, broadcast and to a known B */
+	inject(r, 1, A, B, 0, 0, false, NULL, 46);
+	while (got(r, 0, &s) || got(r, 2, &s))
+		;
+	inject_hop(r, 1, BCAST);
+	inject_hop(r, 1, B);
+	/* a priority tag outside is the native VLAN as well */
+	inject_hop(r, 0x2000, B);
+	for (int i = 0; i < NPORTS; i++)
+		assert_false(got(r, i, &s));
+	assert_int_equal(r->p[2]->st.drops[DROP_DOUBLE_TAGGED], 3);
+	assert_string_equal(stats_drop_name(DROP_DOUBLE_TAGGED), "double-tagged");
+	/* C was not learned from them */
+	assert_int_equal(fdb_count(r->sw->fdb), 1);
+	/* 10 outside is a VLAN the trunk carries tagged: its payload is
+	 * the VLAN's business (802.1ad-like stacking), and p3 gets it */
+	inject_hop(r, 10, BCAST);
+	assert_true(got(r, 3, &s));
+	assert_int_equal(r->p[2]->st.drops[DROP_DOUBLE_TAGGED], 3);
+}
+
+/* 802.1Q: a priority tag (VID 0) carries a priority, no VLAN; on a trunk the
+ * frame is in the native VLAN. */
+static void priority_tagged_on_trunk(void **state)
+{
+	struct rig *r = *state;
+	uint16_t vids[] = { 10, 20 };
+	struct sent s;
+	uint16_t vid;
+
+	/* in the bytes: out of p0 and p1 (VLAN 1) untagged, the tag taken out */
+	inject(r, 2, BCAST, C, 0x8100, 0xa000, false, NULL, 46);
+	assert_true(got(r, 0, &s));
+	assert_false(tagged(&s, &vid));
+	assert_int_equal(s.frame_len, 60);
+	assert_int_equal(s.frame[12], 0x08);
+	assert_true(got(r, 1, &s));
+	assert_false(got(r, 3, &s));
+	/* out of band, to a known station */
+	inject(r, 0, C, A, 0, 0, false, NULL, 46);
+	assert_true(got(r, 2, &s));
+	inject(r, 2, A, C, 0x8100, 0xa000, true, NULL, 46);
+	assert_true(got(r, 0, &s));
+	assert_false(tagged(&s, &vid));
+	assert_false(got(r, 1, &s) || got(r, 3, &s));
+	assert_int_equal(r->p[2]->st.drops[DROP_VLAN_NOT_ALLOWED], 0);
+	/* a trunk with no native VLAN drops it, as an untagged frame */
+	vlan_port_trunk(&r->p[2]->vlan, vids, 2, 0);
+	assert_int_equal(sw_rebuild(r->sw), 0);
+	inject(r, 2, BCAST, C, 0x8100, 0x2000, true, NULL, 46);
+	for (int i = 0; i < NPORTS; i++)
+		assert_false(got(r, i, &s));
+	assert_int_equal(r->p[2]->st.drops[DROP_UNTAGGED_NO_NATIVE], 1);
+}
+
 static void bad_frames(void **state)
 {
 	struct rig *r = *state;
@@ -311,6 +397,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(floods_then_learns, setup, teardown),
 		cmocka_unit_test_setup_teardown(vlans_are_separate, setup, teardown),
 		cmocka_unit_test_setup_teardown(double_tag_does_not_hop, setup, teardown),
+		cmocka_unit_test_setup_teardown(trunk_double_tag_does_not_hop, setup, teardown),
+		cmocka_unit_test_setup_teardown(priority_tagged_on_trunk, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_frames, setup, teardown),
 		cmocka_unit_test_setup_teardown(classify_hook, setup, teardown),
 	};
