@@ -440,14 +440,16 @@ static int parse_fmt(const char *s, enum graph_fmt *f)
 	return 0;
 }
 
-static enum graph_fmt fmt_of_file(const char *path)
+/* DOT for a name without an extension; -EINVAL for one nslab cannot
+ * write (x.png would get DOT text under a picture's name). */
+static int fmt_of_file(const char *path, enum graph_fmt *f)
 {
 	const char *dot = strrchr(path, '.');
-	enum graph_fmt f = FMT_DOT;
 
-	if (dot && !strchr(dot, '/'))
-		parse_fmt(dot + 1, &f);
-	return f;
+	*f = FMT_DOT;
+	if (!dot || strchr(dot, '/'))
+		return 0;
+	return parse_fmt(dot + 1, f);
 }
 
 static int emit(const struct graph_ctx *g, enum graph_fmt fmt, const char *output)
@@ -533,8 +535,9 @@ int graph_main(int argc, char **argv)
 		else
 			lab = argv[optind];
 	}
-	if (!fmt_given && output)
-		fmt = fmt_of_file(output);
+	if (!fmt_given && output && fmt_of_file(output, &fmt))
+		return cli_usage_error("graph", "cannot tell a format from OUTPUT's extension: "
+						"use .svg, .mmd, .dot or .gv, or say which with -f");
 	if (file) {
 		rc = topo_parse_file(file, &t, &diag);
 		if (rc == -EINVAL && diag.n) {

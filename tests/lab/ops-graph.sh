@@ -36,6 +36,10 @@ check_out "  r1's second interface joins lan2" '^  h0 ---\|"eth1"\| s1$' cat "$m
 check_out "  b2 joins lan2" '^  h3 ---\|"eth0"\| s1$' cat "$mm"
 check_out "  NAT to the internet" '^  s0 -\.-\|"NAT via the default route.s uplink"\| inet0$' cat "$mm"
 check_eq "  five interface edges and one NAT edge" 6 "$(grep -c -- '---|\|-\.-|' "$mm")"
+check_status "-o FILE.png is refused: nslab cannot tell what to write there (2)" 2 \
+	"$NSLAB" graph -o "$T_DIR/v.png" "$TOP/examples/vlans.yaml"
+check_out "  saying which extensions it knows" 'use \.svg, \.mmd, \.dot or \.gv, or say which with -f' cat "$T_DIR/last"
+check_fail "  and writes nothing" test -e "$T_DIR/v.png"
 check "-o FILE.mmd writes Mermaid there" "$NSLAB" graph -o "$T_DIR/v.mmd" "$TOP/examples/vlans.yaml"
 check_out "  (by its extension)" '^  h5 ===\|"eth0 trunk 10,20 native 1"\| s0$' cat "$T_DIR/v.mmd"
 
