@@ -58,6 +58,50 @@ int labsel_open(const char *name, struct labsel *ls)
 	return rc;
 }
 
+int labsel_open_having(const char *what, struct labsel *ls)
+{
+	struct strbuf found = STRBUF_INIT, all = STRBUF_INIT;
+	char **labs = NULL;
+	size_t n = 0, hits = 0;
+	int rc;
+
+	memset(ls, 0, sizeof(*ls));
+	rc = state_list(&labs, &n);
+	if (rc || n < 2 || !strcmp(what, "host") || !strcmp(what, "inet")) {
+		state_list_free(labs, n);
+		return rc ? rc : labsel_open(NULL, ls);
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct labsel one;
+
+		sb_printf(&all, "%s%s", i ? ", " : "", labs[i]);
+		if (labsel_open(labs[i], &one)) {
+			err_clear();
+			continue;
+		}
+		if (!topo_host_find(one.topo, what) && !topo_switch_find(one.topo, what)) {
+			labsel_close(&one);
+			continue;
+		}
+		sb_printf(&found, "%s%s", hits ? " and " : "", labs[i]);
+		if (hits++)
+			labsel_close(&one);
+		else
+			*ls = one;
+	}
+	if (hits == 0)
+		rc = err_msg(-ENOENT, "no running lab has a node or switch called %s (labs: %s)", what,
+			     sb_str(&all));
+	else if (hits > 1)
+		rc = err_msg(-EINVAL, "%s is in labs %s; say which (-l LAB)", what, sb_str(&found));
+	if (rc && hits)
+		labsel_close(ls);
+	sb_free(&found);
+	sb_free(&all);
+	state_list_free(labs, n);
+	return rc;
+}
+
 void labsel_close(struct labsel *ls)
 {
 	topo_free(ls->topo);

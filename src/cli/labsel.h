@@ -18,6 +18,9 @@ struct labsel {
 /* The lab named (if name is not NULL), else the only running one. Errors
  * (no lab, several) come with a message saying what to type. */
 int labsel_open(const char *name, struct labsel *ls);
+/* With no lab named: the only running one, or of several the one that has a
+ * host or switch called what (an error naming them if none or several do). */
+int labsel_open_having(const char *what, struct labsel *ls);
 void labsel_close(struct labsel *ls);
 
 /* A node: a host of a lab, or the lab's "host" side, or its sandbox "inet". */

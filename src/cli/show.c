@@ -602,7 +602,7 @@ int show_main(int argc, char **argv)
 		lab = l;
 		what = strchr(what, ':') + 1;
 	}
-	rc = labsel_open(lab, &ls);
+	rc = !lab && what ? labsel_open_having(what, &ls) : labsel_open(lab, &ls);
 	if (rc)
 		return cli_fail(rc);
 	if (!what)

@@ -143,7 +143,7 @@ int switch_main(int argc, char **argv)
 	}
 	if ((port || vlan) && !do_flush)
 		return cli_usage_error("switch", "--port and --vlan go with fdb flush");
-	rc = labsel_open(lab, &ls);
+	rc = lab ? labsel_open(lab, &ls) : labsel_open_having(argv[optind], &ls);
 	if (rc)
 		return cli_fail(rc);
 	sw = topo_switch_find(ls.topo, argv[optind]);

@@ -50,11 +50,6 @@ static void mac_str(const uint8_t m[6], char s[18])
 	snprintf(s, 18, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
 }
 
-static const char *state_name(enum port_state s)
-{
-	return s == PORT_UP ? "up" : s == PORT_DOWN ? "down" : "gone";
-}
-
 /* A snooper's state for status; false when it is off. */
 static json_t *snoop_json(const struct snoop *s)
 {
@@ -148,7 +143,7 @@ static json_t *cmd_ports(struct sw *sw)
 		mac_str(p->mac, mac);
 		o = vlan_json(&p->vlan,
 			      json_pack("{s:s,s:i,s:s,s:s,s:b,s:b,s:b}", "name", p->name, "ifindex",
-					p->ifindex, "mac", mac, "state", state_name(p->state),
+					p->ifindex, "mac", mac, "state", port_state_name(p->state),
 					"fast_path", p->fast, "mld_router",
 					sw->snoop && snoop_is_router(sw->snoop, p->index, now_s()),
 					"igmp_router",

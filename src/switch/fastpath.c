@@ -287,7 +287,10 @@ bool fp_flood_fill(struct fp_flood *list, const struct sw *sw, uint16_t vid, con
 
 			if (!o || !o->fast)
 				return false;
-			if (o == skip || (vlan_egress(&o->vlan, vid) == VLAN_OUT_TAGGED) != tagged)
+			/* a port that is down or has no carrier gets no copy,
+			 * and NORMAL counts it as a tx-down drop */
+			if (o == skip || o->state != PORT_UP ||
+			    (vlan_egress(&o->vlan, vid) == VLAN_OUT_TAGGED) != tagged)
 				continue;
 			if (list->n == FP_FLOOD_MAX)
 				return false;
@@ -457,7 +460,7 @@ void fp_offer(struct fastpath *fp, const struct port *in, const struct port *out
 	uint16_t x;
 	int rc;
 
-	if (fp->n >= fp->max)
+	if (fp->n >= fp->max || in->state != PORT_UP || out->state != PORT_UP)
 		return;
 	memcpy(k.dst, dst, 6);
 	memcpy(k.src, src, 6);
@@ -496,7 +499,10 @@ static bool agrees(const struct fp_flow *f, void *arg)
 	struct fp_value act;
 	uint16_t vid;
 
-	return in && out && (uint32_t)in->ifindex == f->key.ifindex &&
+	/* A port down or without carrier takes its flows back: the kernel
+	 * would drop their frames unseen, or count them as sent. */
+	return in && out && in->state == PORT_UP && out->state == PORT_UP &&
+	       (uint32_t)in->ifindex == f->key.ifindex &&
 	       decide(in, out, f->key.tag, &vid, &act) && vid == f->vid &&
 	       act.out_ifindex == f->act.out_ifindex && act.push == f->act.push &&
 	       act.pop == f->act.pop &&

@@ -85,7 +85,12 @@ void normal_process(struct sw *sw, const struct pl_pkt *pkt, uint32_t now)
 		for (unsigned i = 0; i < sw->flood_n[vid]; i++) {
 			struct port *o = sw->ports[sw->flood_ports[vid][i]];
 
-			if (o != in && o->txfd >= 0 && !o->tx_errno) {
+			if (o == in || o->txfd < 0)
+				continue;
+			/* not in the kernel's list (fp_flood_fill) */
+			if (!port_can_send(o)) {
+				o->st.drops[DROP_TX_DOWN]++;
+			} else {
 				o->st.tx_packets++;
 				o->st.tx_bytes += pkt->len;
 				if (vlan_egress(&o->vlan, vid) == VLAN_OUT_TAGGED)

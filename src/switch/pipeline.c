@@ -23,8 +23,12 @@ void pl_output_vlan(struct sw *sw, const struct pl_pkt *pkt, struct port *out, u
 	unsigned hl;
 	int delta;
 
-	if (eo == VLAN_OUT_NONE || out->txfd < 0 || out->tx_errno)
+	if (eo == VLAN_OUT_NONE || out->txfd < 0)
 		return;
+	if (!port_can_send(out)) {
+		out->st.drops[DROP_TX_DOWN]++;
+		return;
+	}
 	if (!vlan_rewrite_needed(f, vid, eo)) {
 		port_tx_raw(out, (const uint8_t *)pkt->vnet, pkt->len);
 	} else {
@@ -45,8 +49,12 @@ static void output_raw(struct sw *sw, const struct pl_pkt *pkt, struct port *out
 {
 	const struct frame *f = &pkt->fr;
 
-	if (!out || out == pkt->in || out->txfd < 0 || out->tx_errno)
+	if (!out || out == pkt->in || out->txfd < 0)
 		return;
+	if (!port_can_send(out)) {
+		out->st.drops[DROP_TX_DOWN]++;
+		return;
+	}
 	if (!frame_is_tagged(f) || f->outer_in_data) {
 		port_tx_raw(out, (const uint8_t *)pkt->vnet, pkt->len);
 	} else {

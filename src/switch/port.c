@@ -328,7 +328,27 @@ void port_refresh_state(struct port *p)
 	}
 	if (ifreq_ioctl(p->fd, SIOCGIFFLAGS, p->name, &ifr))
 		return;
-	p->state = (ifr.ifr_flags & IFF_UP) && (ifr.ifr_flags & IFF_RUNNING) ? PORT_UP : PORT_DOWN;
+	/* IFF_RUNNING is the operational state: carrier, for a veth its
+	 * peer being up. */
+	if (!(ifr.ifr_flags & IFF_UP))
+		p->state = PORT_DOWN;
+	else
+		p->state = (ifr.ifr_flags & IFF_RUNNING) ? PORT_UP : PORT_NO_CARRIER;
+}
+
+const char *port_state_name(enum port_state s)
+{
+	switch (s) {
+	case PORT_UP:
+		return "up";
+	case PORT_DOWN:
+		return "down";
+	case PORT_NO_CARRIER:
+		return "no-carrier";
+	case PORT_GONE:
+		break;
+	}
+	return "gone";
 }
 
 struct many {

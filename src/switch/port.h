@@ -80,7 +80,9 @@
 #define PORT_BLOCK_MAX (1u << 20)   /* kernel allocation unit */
 #define PORT_SNDBUF (4u << 20)
 
-enum port_state { PORT_UP, PORT_DOWN, PORT_GONE };
+/* PORT_NO_CARRIER: administratively up, but the link is not (a veth whose
+ * peer is down): the kernel drops whatever is sent out of it. */
+enum port_state { PORT_UP, PORT_DOWN, PORT_GONE, PORT_NO_CARRIER };
 
 struct port_tx {
 	unsigned n;
@@ -190,5 +192,15 @@ int port_socket_error(struct port *p);
 bool port_exists(const struct port *p);
 /* The interface's IFF_UP/IFF_RUNNING, refreshed into p->state. */
 void port_refresh_state(struct port *p);
+/* "up", "down", "no-carrier", "gone" */
+const char *port_state_name(enum port_state s);
+
+/* Whether frames sent out of p can leave: not down, without carrier or
+ * gone, nor failed the last time. Frames that cannot are counted as
+ * tx-down drops, not sent. */
+static inline bool port_can_send(const struct port *p)
+{
+	return p->state == PORT_UP && !p->tx_errno;
+}
 
 #endif

@@ -150,6 +150,20 @@ int sw_set_snooping(struct sw *sw, int family, bool on)
 	return 0;
 }
 
+void sw_port_state_changed(struct sw *sw, struct port *p)
+{
+	(void)p;
+	if (!sw->fastpath)
+		return;
+	/* Flows to or from a port that is not up go back to the switch,
+	 * which counts their frames as tx-down drops; once it is up again,
+	 * their next frames offer them again. Broadcast lists leave it out,
+	 * multicast flows are offered again without it. */
+	fp_validate(sw->fastpath, sw, sw_now());
+	fp_floods_sync(sw->fastpath, sw);
+	fp_mflush(sw->fastpath, sw);
+}
+
 uint32_t sw_fdb_flush(struct sw *sw, uint16_t port, uint16_t vid)
 {
 	uint32_t n = fdb_flush(sw->fdb, port, vid);

@@ -73,6 +73,17 @@ check_status "a topology from standard input without name: is refused (2)" 2 bas
 check_out "  saying it needs one" "^<stdin>:1:1: a topology read from standard input needs 'name:'" cat "$T_DIR/last"
 check_out "graph - draws the topology from standard input" 'p1<br/>10\.44\.0\.1/24' bash -c "printf '$piped' | $NSLAB graph -f mermaid -"
 
+# Two labs at once: show and switch find the lab that has the node or switch.
+check "two labs come up" bash -c "$NSLAB up --sandbox && printf '$piped' | $NSLAB up --sandbox -"
+check_out "show p1 finds p1's lab" '^p1 \(lab piped, namespace p1\)$' "$NSLAB" show p1
+check_out "show v-net-0 finds the seed's switch" '^switch v-net-0 \(nslab\)$' "$NSLAB" show v-net-0
+check_out "switch s ports finds piped's" '^s-sw ' "$NSLAB" switch s ports
+check_status "show of a name no lab has fails (1)" 1 "$NSLAB" show nosuch
+check_out "  naming the labs" '^nslab: no running lab has a node or switch called nosuch \(labs: piped, seed\)$' cat "$T_DIR/last"
+check_status "show host, which every lab has, asks which (1)" 1 "$NSLAB" show host
+check_out "  naming them" 'labs are running \(piped, seed\); say which' cat "$T_DIR/last"
+check "down both" bash -c "$NSLAB down piped && $NSLAB down seed"
+
 as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 check_status "up as an ordinary user fails (1)" 1 as_nobody "$NSLAB" up --sandbox
 check_out "  saying it needs root" 'Permission denied; nslab needs root: run it with sudo$' cat "$T_DIR/last"
