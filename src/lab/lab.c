@@ -531,7 +531,8 @@ int lab_up(const struct topo *t, const struct lab_up_opts *o, struct lab_result 
 	res->updated = plan.n_update;
 	res->deleted = plan.n_delete;
 	res->kept = plan.n_keep;
-	res->repaired = plan.n_repair;
+	/* What a killed first run left half-made was not changed by hand. */
+	res->repaired = existed && state_finished(&r.meta) ? plan.n_repair : 0;
 	rc = preflight(&r, &plan);
 	if (rc || o->dry_run)
 		goto out;

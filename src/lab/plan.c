@@ -296,7 +296,9 @@ int plan_make(const struct objset *desired, const struct objset *cur,
 		int health = opts->alive && d ? opts->alive(c, opts->alive_arg) : PLAN_ALIVE;
 
 		drifted[i] = health == PLAN_DRIFTED;
-		if (health != PLAN_ALIVE)
+		/* Only what was made and confirmed can have been changed by
+		 * hand; an unconfirmed object is what a killed run left. */
+		if (health != PLAN_ALIVE && (c->flags & OBJ_F_CONFIRMED))
 			p->n_repair++;
 		drop[i] = !(c->flags & OBJ_F_CONFIRMED) || !d ||
 			  (!obj_same(c, d) && !updatable(c, d)) || health == PLAN_GONE ||

@@ -227,6 +227,14 @@ int state_save_topo(const char *lab, const char *buf, size_t len)
 	return rc ? err_set(rc, "writing %s", path) : 0;
 }
 
+bool state_finished(const struct lab_meta *m)
+{
+	char path[4096];
+
+	return m->builtin ||
+	       (!state_path(m->name, TOPO_FILE, path, sizeof(path)) && access(path, F_OK) == 0);
+}
+
 int state_load_topo(const struct lab_meta *m, struct topo **t)
 {
 	struct topo_diag diag = { 0 };

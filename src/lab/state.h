@@ -53,5 +53,8 @@ int state_remove(const char *lab);
 int state_load_topo(const struct lab_meta *m, struct topo **t);
 /* Save the applied topology file's bytes. */
 int state_save_topo(const char *lab, const char *buf, size_t len);
+/* Whether an up of the lab has ever finished (its topology is on record):
+ * not so for a lab whose first up was killed. */
+bool state_finished(const struct lab_meta *m);
 
 #endif

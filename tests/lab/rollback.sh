@@ -42,6 +42,17 @@ for stall in 1 150 260 410 700 900; do
 	check_eq "  leaves no namespace" "" "$(ip netns list)"
 	check_eq "  and no nftables table of the lab" "" "$(ip netns exec nslab-big nft list tables 2>/dev/null)"
 done
+# kill -9 of a first up, then up again: it finishes the lab, and does not
+# call what the killed run left half-made "changed by hand".
+NSLAB_STALL=700 "$NSLAB" up --sandbox "$big" >"$T_DIR/out1" 2>&1 &
+p=$!
+for _ in $(seq 100); do grep -q stalling "$T_DIR/out1" && break; sleep 0.1; done
+kill -9 $p; wait $p 2>/dev/null
+check_out "kill -9 during a first up, then up: it finishes the lab" '^big: updated in ' "$NSLAB" up --sandbox "$big"
+check_fail "  without calling anything changed by hand" grep -q 'by hand' "$T_DIR/last"
+check "  and the lab works" pings h200 10.20.0.254
+check "down" "$NSLAB" down big
+
 # SIGTERM or SIGHUP mid-way stop up and roll back, and up dies of the signal.
 for sig in TERM HUP; do
 	NSLAB_STALL=300 "$NSLAB" up --sandbox "$big" >"$T_DIR/out1" 2>&1 &
