@@ -24,6 +24,7 @@
 #include "switch/ctl.h"
 #include "switch/ev.h"
 #include "switch/fastpath.h"
+#include "switch/linkmon.h"
 #include "switch/pidfile.h"
 #include "switch/pipeline.h"
 #include "switch/snoop.h"
@@ -80,11 +81,12 @@ struct daemon {
 	struct ctl *ctl;
 	struct pidfile *pidfile;
 	int sigfd, timerfd;
+	int linkfd; /* link events (linkmon.h), -1 without */
 	uint64_t spin_ns;
 	uint64_t linger_ns;
 };
 
-static struct daemon d = { .sigfd = -1, .timerfd = -1 };
+static struct daemon d = { .sigfd = -1, .timerfd = -1, .linkfd = -1 };
 
 static uint32_t now_s(void)
 {
@@ -96,6 +98,29 @@ static uint32_t now_s(void)
 	return (uint32_t)ts.tv_sec;
 }
 
+/* Look at p's interface again (err: what its socket reported, or 0):
+ * detach it if it is gone, say so and have the fast path follow if its
+ * state changed, forget a send error once it is up. False if detached. */
+static bool port_check(struct sw *sw, struct port *p, int err)
+{
+	enum port_state was = p->state;
+
+	port_refresh_state(p);
+	if (p->state == PORT_GONE) {
+		log_warn("port %s: the interface is gone; detached", p->name);
+		sw_detach(sw, p);
+		return false;
+	}
+	if (p->state == PORT_UP)
+		p->tx_errno = 0;
+	if (p->state != was) {
+		log_info("port %s: %s%s%s", p->name, port_state_name(p->state), err ? ": " : "",
+			 err ? strerror(-err) : "");
+		sw_port_state_changed(sw, p);
+	}
+	return true;
+}
+
 /* Detach ports that the data path saw fail, if their interface is gone;
  * forget the error of those that came back. */
 static void reap(struct sw *sw)
@@ -104,15 +129,32 @@ static void reap(struct sw *sw)
 	for (unsigned i = 0; i < sw->max_index; i++) {
 		struct port *p = sw->ports[i];
 
-		if (!p || (!p->tx_errno && p->state == PORT_UP))
-			continue;
-		port_refresh_state(p);
-		if (p->state == PORT_GONE) {
-			log_warn("port %s: the interface is gone; detached", p->name);
-			sw_detach(sw, p);
-		} else if (p->state == PORT_UP) {
-			p->tx_errno = 0;
+		if (p && (p->tx_errno || p->state != PORT_UP))
+			port_check(sw, p, 0);
+	}
+}
+
+static void link_changed(void *arg, int ifindex)
+{
+	struct sw *sw = arg;
+
+	for (unsigned i = 0; i < sw->max_index; i++)
+		if (sw->ports[i] && sw->ports[i]->ifindex == ifindex) {
+			port_check(sw, sw->ports[i], 0);
+			return;
 		}
+}
+
+static void link_event(struct ev *ev, int fd, uint32_t events, void *arg)
+{
+	(void)ev;
+	(void)arg;
+	(void)events;
+	if (linkmon_read(fd, link_changed, d.sw) == -ENOBUFS) {
+		/* events were lost: every port may have changed */
+		for (unsigned i = 0; i < d.sw->max_index; i++)
+			if (d.sw->ports[i])
+				port_check(d.sw, d.sw->ports[i], 0);
 	}
 }
 
@@ -122,20 +164,8 @@ static void port_event(struct ev *ev, int fd, uint32_t events, void *arg)
 
 	(void)ev;
 	(void)fd;
-	if (events & EPOLLERR) {
-		enum port_state was = p->state;
-		int err = port_socket_error(p);
-
-		port_refresh_state(p);
-		if (p->state == PORT_GONE) {
-			log_warn("port %s: the interface is gone; detached", p->name);
-			sw_detach(d.sw, p);
-			return;
-		}
-		if (p->state != was)
-			log_info("port %s: %s%s%s", p->name, p->state == PORT_UP ? "up" : "down",
-				 err ? ": " : "", err ? strerror(-err) : "");
-	}
+	if ((events & EPOLLERR) && !port_check(d.sw, p, port_socket_error(p)))
+		return;
 	if (events & EPOLLIN) {
 		uint32_t now = now_s();
 		unsigned got = 0, n;
@@ -269,6 +299,8 @@ static void teardown(void)
 		close(d.timerfd);
 	if (d.sigfd >= 0)
 		close(d.sigfd);
+	if (d.linkfd >= 0)
+		close(d.linkfd);
 	ev_free(d.ev);
 	d.ev = NULL;
 	pidfile_close(d.pidfile);
@@ -301,6 +333,17 @@ static int start(const struct opts *o, struct swconf *conf, char *config_abs)
 	rc = setup_signals();
 	if (rc)
 		return rc;
+	/* Before the ports, so that no change after they are looked at is
+	 * missed. Without it (no memory for a socket?) the once-a-second
+	 * look at ports that are not up still notices them coming back, but
+	 * not losing their carrier. */
+	d.linkfd = linkmon_open();
+	if (d.linkfd < 0 || ev_add(d.ev, d.linkfd, EPOLLIN, link_event, NULL)) {
+		log_warn("no link events: %s", err_text(d.linkfd < 0 ? d.linkfd : -ENOMEM));
+		if (d.linkfd >= 0)
+			close(d.linkfd);
+		d.linkfd = -1;
+	}
 	rc = sw_apply(d.sw, conf, NULL, NULL, NULL);
 	if (rc)
 		return rc;

@@ -333,6 +333,45 @@ static void priority_tagged_on_trunk(void **state)
 	assert_int_equal(r->p[2]->st.drops[DROP_UNTAGGED_NO_NATIVE], 1);
 }
 
+/* Frames for a port that cannot send (down, without carrier, or whose last
+ * send failed) are each counted as a tx-down drop, not sent, not lost from
+ * the counters. */
+static void egress_down_counts_every_frame(void **state)
+{
+	struct rig *r = *state;
+	struct sent s;
+
+	inject(r, 1, A, B, 0, 0, false, NULL, 46); /* B is behind p1 */
+	while (got(r, 0, &s) || got(r, 2, &s))
+		;
+	r->p[1]->state = PORT_DOWN;
+	for (int i = 0; i < 5; i++)
+		inject(r, 0, B, A, 0, 0, false, NULL, 46);
+	assert_false(got(r, 1, &s));
+	assert_int_equal(r->p[1]->st.drops[DROP_TX_DOWN], 5);
+	assert_int_equal(r->p[1]->st.tx_packets, 0);
+	/* a flood: the other members get it, p1 counts it */
+	inject(r, 0, C, A, 0, 0, false, NULL, 46);
+	assert_true(got(r, 2, &s));
+	assert_int_equal(r->p[1]->st.drops[DROP_TX_DOWN], 6);
+	r->p[1]->state = PORT_NO_CARRIER;
+	inject(r, 0, B, A, 0, 0, false, NULL, 46);
+	assert_int_equal(r->p[1]->st.drops[DROP_TX_DOWN], 7);
+	/* up, but its last send failed (not yet looked at again) */
+	r->p[1]->state = PORT_UP;
+	r->p[1]->tx_errno = 100;
+	inject(r, 0, B, A, 0, 0, false, NULL, 46);
+	inject(r, 0, B, A, 0, 0, false, NULL, 46);
+	assert_int_equal(r->p[1]->st.drops[DROP_TX_DOWN], 9);
+	assert_false(got(r, 1, &s));
+	r->p[1]->tx_errno = 0;
+	inject(r, 0, B, A, 0, 0, false, NULL, 46);
+	assert_true(got(r, 1, &s));
+	assert_int_equal(r->p[1]->st.tx_packets, 1);
+	assert_string_equal(port_state_name(PORT_NO_CARRIER), "no-carrier");
+	assert_string_equal(port_state_name(PORT_DOWN), "down");
+}
+
 static void bad_frames(void **state)
 {
 	struct rig *r = *state;
@@ -399,6 +438,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(double_tag_does_not_hop, setup, teardown),
 		cmocka_unit_test_setup_teardown(trunk_double_tag_does_not_hop, setup, teardown),
 		cmocka_unit_test_setup_teardown(priority_tagged_on_trunk, setup, teardown),
+		cmocka_unit_test_setup_teardown(egress_down_counts_every_frame, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_frames, setup, teardown),
 		cmocka_unit_test_setup_teardown(classify_hook, setup, teardown),
 	};
