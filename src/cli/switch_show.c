@@ -28,8 +28,9 @@
 
 #define SWITCH_TIMEOUT_MS 5000
 
-/* What a switch-side port name belongs to: the gateway, a host's interface
- * ("red:eth0") or a link to another switch ("(switch s2)"). */
+/* What a switch-side port name belongs to: the gateway (the host side of a
+ * switch without one), a host's interface ("red:eth0") or a link to another
+ * switch ("(switch s2)"). */
 static void port_owner(const struct topo *t, const struct topo_switch *sw, const char *port,
 		       json_t *row)
 {
@@ -39,7 +40,8 @@ static void port_owner(const struct topo *t, const struct topo_switch *sw, const
 
 	switch_nslab_port_name(sw->name, own, sizeof(own));
 	if (!strcmp(port, own) || !strcmp(port, sw->name)) {
-		json_object_set_new(row, "host", json_string("(gateway)"));
+		json_object_set_new(row, "host",
+				    json_string(sw->n_gateways ? "(gateway)" : "(host side)"));
 		json_object_set_new(row, "vlan", json_integer(TOPO_VLAN_DEFAULT));
 		return;
 	}

@@ -192,6 +192,9 @@ YAML
 	check_eq "  and its ARP request got one answer" 1 "$(grep -c 'Reply 10.78.0.1 is-at' "$T_DIR/arp")"
 	check_out "  from the gateway's interface" \
 		"is-at $(ip -n nslab-arp link show g0 | awk '/link.ether/ {print $2}')" cat "$T_DIR/arp"
+	check_out "  g1's own port shows as its host side" \
+		'^g1-sw +up .*\(host side\)' "$NSLAB" switch g1 ports
+	check_out "  and g0's own port as the gateway" '^g0-sw +up .*\(gateway\)' "$NSLAB" switch g0 ports
 	check "down" "$NSLAB" down arp
 done
 check_eq "nothing is left" "" "$(ip netns list)"
