@@ -62,6 +62,13 @@ static int shell(const struct labsel_node *n)
 
 	if (!sh || !*sh)
 		sh = "/bin/bash";
+	/* Commands piped in (echo ip a | nslab exec red): a plain shell reads
+	 * them, without an interactive one's prompts and job-control noise. */
+	if (!isatty(STDIN_FILENO)) {
+		execl(sh, sh, (char *)NULL);
+		fprintf(stderr, "nslab exec: %s: %s\n", sh, strerror(errno));
+		return 127;
+	}
 	snprintf(prompt, sizeof(prompt), "[%s:%s] \\u@\\h:\\w\\$ ", n->lab, n->node);
 	setenv("PS1", prompt, 1);
 	if (strstr(sh, "bash")) {

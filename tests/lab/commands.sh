@@ -31,6 +31,11 @@ check_out "exec sets NSLAB_LAB and NSLAB_NODE" '^seed blue$' "$NSLAB" exec blue 
 check_out "exec LAB:NODE works" 'eth0' "$NSLAB" exec seed:green ip -o link show eth0
 check_out "exec host runs in the sandbox's host side" 'v-net-0' "$NSLAB" exec host ip -o link show v-net-0
 check_out "exec sees the node's /sys" 'eth0' "$NSLAB" exec red ls /sys/class/net
+check_status "exec with no command runs a shell reading standard input, passing its status" 3 \
+	bash -c "echo 'echo \$NSLAB_NODE; ip -o addr show eth0; exit 3' | SHELL=/bin/bash $NSLAB exec red"
+check_out "  in the node" '^red$' cat "$T_DIR/last"
+check_out "  where it runs the commands" '172\.16\.10\.1/24' cat "$T_DIR/last"
+check_fail "  without an interactive shell's job-control noise" grep -qi 'job control' "$T_DIR/last"
 check_status "exec of a missing command is 127" 127 "$NSLAB" exec red /no/such/command
 check_status "exec of an unknown node fails (1)" 1 "$NSLAB" exec nosuchnode true
 
