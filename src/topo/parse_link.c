@@ -25,7 +25,10 @@ static void report_undefined_host(struct topo_pctx *ctx, struct topo_pos pos, co
 	const char *like = topo_suggest(ctx, name, t->hosts, t->n_hosts, sizeof(*t->hosts),
 					offsetof(struct topo_host, name));
 
-	if (like)
+	if (!strcmp(name, "host") || !strcmp(name, "inet"))
+		topo_report(ctx, pos, "'%s' %s is the lab's %s, not a host of the file; name hosts defined under 'hosts:'",
+			    name, where, !strcmp(name, "host") ? "host side" : "sandbox internet");
+	else if (like)
 		topo_report(ctx, pos, "undefined host '%s' %s; did you mean '%s'?", topo_q(name), where,
 			    topo_q(like));
 	else
