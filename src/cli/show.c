@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <net/if.h>
+#include <linux/if.h>
 #include <linux/rtnetlink.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +52,10 @@ static const char *oper_str(uint8_t st, unsigned flags)
 
 	if (!(flags & IFF_UP))
 		return "DOWN";
+	/* Carrier came, and the kernel's link watcher has not yet run to say
+	 * so in the operational state (up to a second for a new bridge). */
+	if (st == IF_OPER_DOWN && (flags & IFF_LOWER_UP))
+		return "UP";
 	return st < sizeof(names) / sizeof(names[0]) ? names[st] : "UNKNOWN";
 }
 

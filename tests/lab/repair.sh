@@ -28,6 +28,8 @@ ident() {
 all_reach() { "$NSLAB" pingall net; }
 
 check "the lab comes up" "$NSLAB" up --sandbox "$f"
+check_out "show, right after up, has the bridge up (carrier, before the kernel's link watcher says so)" \
+	'^host +br +UP ' "$NSLAB" show net
 check "every pair reaches" all_reach
 id_b=$(ident b d)
 
