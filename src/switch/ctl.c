@@ -95,9 +95,8 @@ static void client_lines(struct ctl_client *c)
 
 			if (n && c->in[start + n - 1] == '\r')
 				n--;
-			/* An empty line is not a request; say nothing. */
-			if (n)
-				ctl_cmd_handle(c->ctl->sw, c->in + start, n, &c->out);
+			/* an empty line too: one reply per line */
+			ctl_cmd_handle(c->ctl->sw, c->in + start, n, &c->out);
 		}
 		start = i + 1;
 	}

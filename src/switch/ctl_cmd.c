@@ -395,11 +395,25 @@ void ctl_cmd_handle(struct sw *sw, const char *line, size_t len, struct strbuf *
 		ctl_cmd_error(out, "request longer than 65536 bytes");
 		return;
 	}
+	/* Every line gets its reply, so a client reading one per line it
+	 * sent never waits for an answer that does not come. */
+	if (strspn(line, " \t") >= len) {
+		ctl_cmd_error(out, "empty request");
+		return;
+	}
 	req = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!req) {
+		const char *nul = memchr(line, '\0', len);
 		char msg[256];
 
-		snprintf(msg, sizeof(msg), "malformed request: %s (column %d)", jerr.text, jerr.column);
+		/* jansson's words name its own flag (JSON_ALLOW_NUL) for a
+		 * \u0000, and a raw NUL is a "control character 0x0". */
+		if (nul || strstr(jerr.text, "JSON_ALLOW_NUL"))
+			snprintf(msg, sizeof(msg), "malformed request: it contains a NUL character (column %d)",
+				 nul ? (int)(nul - line) + 1 : jerr.column);
+		else
+			snprintf(msg, sizeof(msg), "malformed request: %s (column %d)", jerr.text,
+				 jerr.column);
 		ctl_cmd_error(out, msg);
 		return;
 	}

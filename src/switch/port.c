@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if_arp.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -80,6 +81,23 @@ static int port_setup_ring(struct port *p, size_t ring_bytes)
 	return 0;
 }
 
+static const char *hwtype_name(unsigned short t)
+{
+	switch (t) {
+	case ARPHRD_LOOPBACK:
+		return "loopback";
+	case ARPHRD_NONE:
+		return "no link layer: a tun device, wireguard?";
+	case ARPHRD_IPGRE:
+	case ARPHRD_TUNNEL:
+	case ARPHRD_TUNNEL6:
+	case ARPHRD_SIT:
+		return "an IP tunnel";
+	default:
+		return "another link layer";
+	}
+}
+
 int port_open(struct port **out, const char *name, size_t ring_bytes)
 {
 	struct sockaddr_ll sll;
@@ -114,6 +132,13 @@ int port_open(struct port **out, const char *name, size_t ring_bytes)
 	rc = ifreq_ioctl(p->fd, SIOCGIFHWADDR, name, &ifr);
 	if (rc) {
 		err_set(rc, "hardware address");
+		goto fail;
+	}
+	/* The switch reads and writes Ethernet frames: on loopback, a tunnel
+	 * or a wireguard interface its frames would be nonsense. */
+	if (ifr.ifr_hwaddr.sa_family != ARPHRD_ETHER) {
+		rc = err_msg(-EINVAL, "not an Ethernet interface (%s)",
+			     hwtype_name(ifr.ifr_hwaddr.sa_family));
 		goto fail;
 	}
 	memcpy(p->mac, ifr.ifr_hwaddr.sa_data, 6);

@@ -115,6 +115,10 @@ static int parse_port(json_t *o, size_t idx, const char *origin, struct swconf_p
 		rc = get_uint(json_array_get(trunk, i), 1, VLAN_MAX_VID, origin, path, &v);
 		if (rc)
 			return rc;
+		for (size_t j = 0; j < i; j++)
+			if (vids[j] == v)
+				return err_msg(-EINVAL, "%s: %s: VLAN %u is listed twice (ports[%zu].trunk[%zu])",
+					       origin, path, v, idx, j);
 		vids[i] = (uint16_t)v;
 	}
 	if (native) {
@@ -217,6 +221,32 @@ static int parse_root(json_t *root, const char *origin, struct swconf *c)
 	return 0;
 }
 
+/* Where a syntax error is. jansson puts an error at the end of the file
+ * after its last newline (a brace missing) at column 0 of a line past the
+ * text: say the end of the last line that has something, where the text
+ * stopped making sense. */
+static void syntax_at(const char *text, size_t len, const json_error_t *e, int *line, int *col)
+{
+	size_t end = e->position > 0 && (size_t)e->position <= len ? (size_t)e->position : len;
+	size_t i = end, bol;
+
+	if (e->column > 0)
+		return;
+	while (i > 0 && strchr(" \t\r\n", text[i - 1]))
+		i--;
+	if (i == 0) {
+		*line = 1;
+		*col = 1;
+		return;
+	}
+	*line = 1;
+	for (size_t k = 0; k < i; k++)
+		*line += text[k] == '\n';
+	for (bol = i; bol > 0 && text[bol - 1] != '\n'; bol--)
+		;
+	*col = (int)(i - bol);
+}
+
 int swconf_parse(const char *text, size_t len, const char *origin, struct swconf **out)
 {
 	struct swconf *c;
@@ -228,8 +258,12 @@ int swconf_parse(const char *text, size_t len, const char *origin, struct swconf
 	if (len > SWCONF_MAX_BYTES)
 		return err_msg(-EFBIG, "%s: larger than %u bytes", origin, SWCONF_MAX_BYTES);
 	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!root)
-		return err_msg(-EINVAL, "%s:%d:%d: %s", origin, jerr.line, jerr.column, jerr.text);
+	if (!root) {
+		int line = jerr.line, col = jerr.column;
+
+		syntax_at(text, len, &jerr, &line, &col);
+		return err_msg(-EINVAL, "%s:%d:%d: %s", origin, line, col, jerr.text);
+	}
 	c = calloc(1, sizeof(*c));
 	if (!c) {
 		json_decref(root);

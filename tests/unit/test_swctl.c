@@ -102,6 +102,12 @@ static void config_errors(void **state)
 		{ "{\"ports\": [{\"name\": \"a\", \"trunk\": []}]}", "non-empty array" },
 		{ "{\"ports\": [{\"name\": \"a\", \"trunk\": [1, \"x\"]}]}", "ports[0].trunk[1]" },
 		{ "{\"ports\": [{\"name\": \"a\"}, {\"name\": \"a\"}]}", "listed twice" },
+		{ "{\"ports\": [{\"name\": \"a\", \"trunk\": [10, 20, 10]}]}",
+		  "ports[0].trunk[2]: VLAN 10 is listed twice (ports[0].trunk[0])" },
+		/* the end of the file, after a newline: where the text stops */
+		{ "{\"switch\": \"x\",\n \"ports\": []\n", "sw.json:2:12: '}' expected" },
+		{ "{\"switch\": \"x\",\n\n  \n", "sw.json:1:15: string or '}' expected" },
+		{ "\n\n", "sw.json:1:1: '[' or '{' expected" },
 		{ "{\"ports\": [{\"name\": \"a-name-that-is-too-long\"}]}", "not a valid interface name" },
 		{ "{\"ports\": [{\"name\": \"a/b\"}]}", "not a valid interface name" },
 		{ "{\"ports\": [{}]}", "needs \"name\"" },
@@ -201,6 +207,22 @@ static void dispatch(void **state)
 	expect_error(sw, "{\"cmd\":\"fdb-flush\",\"vlan\":5000}", "VLAN id");
 	expect_error(sw, "{\"cmd\":\"reload\"}", "no configuration file");
 	expect_error(sw, "{\"cmd\":\"status\",\"cmd\":\"fdb\"}", "malformed request");
+	/* words for a user, not jansson's flags */
+	expect_error(sw, "{\"cmd\":\"\\u0000\"}", "malformed request: it contains a NUL character (column 15)");
+	expect_error(sw, "", "empty request");
+	expect_error(sw, " \t ", "empty request");
+	{
+		struct strbuf out = STRBUF_INIT;
+
+		ctl_cmd_handle(sw, "{\"cmd\":\"st\0\"}", 14, &out);
+		r = json_loads(out.s, 0, NULL);
+		assert_non_null(r);
+		assert_string_equal(json_string_value(json_object_get(r, "error")),
+				    "malformed request: it contains a NUL character (column 11)");
+		assert_null(strstr(out.s, "JSON_ALLOW_NUL"));
+		json_decref(r);
+		sb_free(&out);
+	}
 	sw_free(sw);
 }
 
@@ -323,6 +345,11 @@ static void socket_limits(void **state)
 	assert_int_equal(send(fd, "\"nope\"}\n", 8, 0), 8);
 	line = read_line(ev, fd);
 	assert_non_null(strstr(line, "unknown command"));
+	/* An empty line gets an answer like any other. */
+	assert_int_equal(send(fd, "\n", 1, 0), 1);
+	line = read_line(ev, fd);
+	assert_non_null(line);
+	assert_non_null(strstr(line, "empty request"));
 	/* Garbage with a newline. */
 	assert_int_equal(send(fd, "\xff\xfe garbage\n", 11, 0), 11);
 	line = read_line(ev, fd);
