@@ -357,6 +357,7 @@ static json_t *cmd_reload(struct sw *sw)
 {
 	struct swconf *conf;
 	json_t *added, *removed, *changed, *r;
+	bool flushed;
 	int rc;
 
 	if (!sw->config_path)
@@ -367,6 +368,7 @@ static json_t *cmd_reload(struct sw *sw)
 	added = json_array();
 	removed = json_array();
 	changed = json_array();
+	flushed = conf->fdb_size != fdb_size(sw->fdb);
 	rc = sw_apply(sw, conf, added, removed, changed);
 	swconf_free(conf);
 	if (rc) {
@@ -382,6 +384,8 @@ static json_t *cmd_reload(struct sw *sw)
 	json_object_set_new(r, "added", added);
 	json_object_set_new(r, "removed", removed);
 	json_object_set_new(r, "changed", changed);
+	/* a resized MAC table starts empty (sw_apply) */
+	json_object_set_new(r, "fdb_flushed", json_boolean(flushed));
 	return r;
 }
 

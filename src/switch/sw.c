@@ -403,8 +403,12 @@ int sw_apply(struct sw *sw, const struct swconf *conf, json_t *added, json_t *re
 		if (!f)
 			return err_set(-ENOMEM, "resizing the forwarding table");
 		/* Relearning after a resize costs one flood per host. */
+		log_info("MAC table flushed: size changed from %u to %u entries", fdb_size(sw->fdb),
+			 conf->fdb_size);
 		fdb_free(sw->fdb);
 		sw->fdb = f;
+		/* the kernel's flows relied on the old table's entries */
+		fp_validate(sw->fastpath, sw, sw_now());
 	}
 	fdb_set_aging(sw->fdb, conf->aging);
 	snprintf(sw->name, sizeof(sw->name), "%s", conf->name);

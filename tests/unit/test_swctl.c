@@ -249,6 +249,7 @@ static void reload_from_file(void **state)
 {
 	char dir[] = "/tmp/test_swctl.XXXXXX", path[64];
 	struct sw *sw = sw_new("sw0", 64, 300);
+	uint8_t m[6] = { 2, 0, 0, 0, 0, 1 };
 	FILE *f;
 	json_t *r;
 
@@ -257,14 +258,27 @@ static void reload_from_file(void **state)
 	snprintf(path, sizeof(path), "%s/sw.json", dir);
 	sw->config_path = strdup(path);
 	f = fopen(path, "w");
-	fputs("{\"switch\": \"renamed\", \"fdb\": {\"aging\": 30}}", f);
+	fputs("{\"switch\": \"renamed\", \"fdb\": {\"size\": 64, \"aging\": 30}}", f);
 	fclose(f);
+	fdb_learn(sw->fdb, 1, m, 0, (uint32_t)(time_mono_ns() / 1000000000u));
 	r = ask(sw, "{\"cmd\":\"reload\"}");
 	assert_true(json_is_true(json_object_get(r, "ok")));
 	assert_int_equal(json_array_size(json_object_get(r, "added")), 0);
+	/* the aging changes in place: the MAC table keeps its entries */
+	assert_true(json_is_false(json_object_get(r, "fdb_flushed")));
 	json_decref(r);
 	assert_string_equal(sw->name, "renamed");
 	assert_int_equal(fdb_aging(sw->fdb), 30);
+	assert_int_equal(fdb_count(sw->fdb), 1);
+	/* a new size: a new, empty table, and the reply says so */
+	f = fopen(path, "w");
+	fputs("{\"switch\": \"renamed\", \"fdb\": {\"size\": 128, \"aging\": 30}}", f);
+	fclose(f);
+	r = ask(sw, "{\"cmd\":\"reload\"}");
+	assert_true(json_is_true(json_object_get(r, "fdb_flushed")));
+	json_decref(r);
+	assert_int_equal(fdb_size(sw->fdb), 128);
+	assert_int_equal(fdb_count(sw->fdb), 0);
 	/* a port that does not exist: an error, and nothing changes */
 	f = fopen(path, "w");
 	fputs("{\"switch\": \"again\", \"ports\": [{\"name\": \"nslabtest-none\"}]}", f);
