@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/interrupt.h"
 #include "cli/progress.h"
 #include "common/errmsg.h"
 #include "lab/lab.h"
@@ -98,17 +99,23 @@ int down_main(int argc, char **argv)
 		return cli_usage_error("down", "give one lab, one file, or --all");
 	if (all) {
 		char **labs;
-		size_t n;
+		size_t n, i;
 
 		rc = state_list(&labs, &n);
 		if (rc)
 			return cli_fail(rc);
-		for (size_t i = 0; i < n; i++) {
+		/* Interrupted, --all finishes the lab it is at and stops. */
+		interrupt_catch();
+		for (i = 0; i < n && !*interrupt_flag(); i++) {
 			rc = down_one(labs[i]);
 			if (rc)
 				status = cli_fail(rc);
 		}
+		interrupt_release();
+		if (i < n)
+			fprintf(stderr, "nslab: interrupted: %zu of %zu labs left running\n", n - i, n);
 		state_list_free(labs, n);
+		interrupt_die();
 		if (!n && !cli_quiet)
 			printf("no lab is running\n");
 		return status;
@@ -137,6 +144,12 @@ int down_main(int argc, char **argv)
 		snprintf(lab, sizeof(lab), "%s", labs[0]);
 		state_list_free(labs, n);
 	}
+	/* A lab half taken down helps nobody: an interrupted down finishes
+	 * (it takes a second), then ends of the signal. */
+	interrupt_catch();
 	rc = down_one(lab);
-	return rc ? cli_fail(rc) : EXIT_OK;
+	interrupt_release();
+	status = rc ? cli_fail(rc) : EXIT_OK;
+	interrupt_die();
+	return status;
 }

@@ -2,12 +2,12 @@
 /* nslab up: build a lab, or make a running one match its (edited) file. */
 #include <errno.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/interrupt.h"
 #include "cli/progress.h"
 #include "common/errmsg.h"
 #include "common/fsutil.h"
@@ -33,39 +33,8 @@ static void help(void)
 	       "Exit status: 0 done, 1 failed (and rolled back), 2 bad usage or topology.\n");
 }
 
-static volatile sig_atomic_t up_signal;
-
-static void on_signal(int sig)
-{
-	up_signal = sig;
-}
-
-/*
- * Ctrl-C, a hang-up or a plain kill stop up between steps and roll back, as
- * a failure does, instead of leaving a half-built lab for down to clear.
- * The handlers stay through the rollback, so a second Ctrl-C cannot cut it
- * short (kill -9 still can; down finishes the job then).
- */
-static const int up_signals[] = { SIGINT, SIGTERM, SIGHUP };
-
-static void catch_signals(struct sigaction *old)
-{
-	struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESTART };
-
-	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < sizeof(up_signals) / sizeof(up_signals[0]); i++)
-		sigaction(up_signals[i], &sa, &old[i]);
-}
-
-static void release_signals(const struct sigaction *old)
-{
-	for (size_t i = 0; i < sizeof(up_signals) / sizeof(up_signals[0]); i++)
-		sigaction(up_signals[i], &old[i], NULL);
-}
-
 int up_main(int argc, char **argv)
 {
-	struct sigaction old[sizeof(up_signals) / sizeof(up_signals[0])];
 	static const struct option opts[] = {
 		{ "sandbox", no_argument, NULL, 's' },
 		{ "dry-run", no_argument, NULL, 'n' },
@@ -129,19 +98,18 @@ int up_main(int argc, char **argv)
 	progress_start(&prog, "up", cli_quiet);
 	uo.progress = progress_update;
 	uo.progress_arg = &prog;
-	uo.stop = &up_signal;
-	catch_signals(old);
+	/* A second Ctrl-C cannot cut the rollback short either (kill -9
+	 * still can; down finishes the job then). */
+	uo.stop = interrupt_flag();
+	interrupt_catch();
 	rc = lab_up(t, &uo, &res);
 	progress_end(&prog);
-	release_signals(old);
-	if (rc == -EINTR && up_signal) {
-		/* Die of the signal, as the caller's shell expects of a program
-		 * that stopped because of it. */
+	interrupt_release();
+	if (rc == -EINTR && *interrupt_flag()) {
 		cli_fail(rc);
 		topo_free(t);
 		free(src);
-		signal(up_signal, SIG_DFL);
-		raise(up_signal);
+		interrupt_die();
 		return EXIT_FAIL;
 	} else if (rc) {
 		status = cli_fail(rc);

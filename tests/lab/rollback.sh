@@ -85,6 +85,18 @@ if command -v tmux >/dev/null; then
 else
 	check "tmux is available (apt-get install tmux)" false
 fi
+# SIGTERM during down: it finishes taking the lab down, then ends of it.
+check "a lab of 200 hosts comes up" "$NSLAB" up --sandbox "$big"
+"$NSLAB" down big >"$T_DIR/out1" 2>&1 &
+p=$!
+sleep 0.1
+kill -TERM $p 2>/dev/null; wait $p
+rc=$?
+check "SIGTERM during down: down ends of it, or had finished (rc $rc)" test "$rc" = 143 -o "$rc" = 0
+check_out "  having said the lab is down" '^big: down in ' cat "$T_DIR/out1"
+check_eq "  and no namespace of it is left" "" "$(ip netns list)"
+check_eq "  nor the lab" "" "$(ls /run/nslab 2>/dev/null | grep -v '^\.')"
+
 # Interrupted while adding a host to a running lab: the host goes, the lab stays.
 check "a lab comes up" "$NSLAB" up --sandbox
 NSLAB_STALL=3 "$NSLAB" up --sandbox "$f" >"$T_DIR/out1" 2>&1 &
