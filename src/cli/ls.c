@@ -58,7 +58,7 @@ static json_t *lab_row(const char *name)
 		/* A lab whose first `up` died: it has a journal, so `down` can
 		 * clean it, but no topology to show. */
 		err_clear();
-		return json_pack("{s:s, s:s, s:i, s:i, s:i, s:n, s:n, s:s}", "name", name, "mode", "-",
+		return json_pack("{s:s, s:n, s:i, s:i, s:i, s:n, s:n, s:s}", "name", name, "mode",
 				 "hosts", 0, "switches", 0, "links", 0, "created", "file", "state",
 				 "incomplete");
 	}

@@ -218,14 +218,15 @@ static const char *connects(json_t *ifo, char *buf, size_t len)
 	} else if (role) {
 		snprintf(buf, len, "%s", role);
 	} else {
-		snprintf(buf, len, "-");
+		buf[0] = '\0';
 	}
 	return buf;
 }
 
-/* Interfaces of a node as rows; keep only names in want (NULL: all but lo). */
+/* Interfaces of a node as rows, with the role roles gives each (NULL: none);
+ * only those roles names if only, else all but lo. */
 static int node_ifaces(const struct labsel *ls, const char *node, const char *netns,
-		       json_t *want, json_t **out)
+		       json_t *roles, bool only, json_t **out)
 {
 	const struct topo_host *h = topo_host_find(ls->topo, node);
 	struct nl *nl;
@@ -245,13 +246,14 @@ static int node_ifaces(const struct labsel *ls, const char *node, const char *ne
 		const char *name = json_string_value(json_object_get(ifo, "name"));
 		char buf[512];
 
-		if (want ? !json_object_get(want, name) : !strcmp(name, "lo"))
+		if (only ? !json_object_get(roles, name) : !strcmp(name, "lo"))
 			continue;
-		if (want && json_is_string(json_object_get(want, name)))
-			json_object_set(ifo, "role", json_object_get(want, name));
+		if (roles && json_is_string(json_object_get(roles, name)))
+			json_object_set(ifo, "role", json_object_get(roles, name));
 		if (h)
 			annotate_host_iface(ls->topo, h, ifo);
-		json_object_set_new(ifo, "connects", json_string(connects(ifo, buf, sizeof(buf))));
+		connects(ifo, buf, sizeof(buf));
+		json_object_set_new(ifo, "connects", buf[0] ? json_string(buf) : json_null());
 		json_array_append(keep, ifo);
 	}
 	json_decref(all);
@@ -259,8 +261,10 @@ static int node_ifaces(const struct labsel *ls, const char *node, const char *ne
 	return 0;
 }
 
-/* The host side's interfaces that belong to the lab: gateways and uplink. */
-static json_t *host_side_names(const struct labsel *ls)
+/* The host side's interfaces that belong to the lab and their roles:
+ * gateways, uplink and links between switches, and with ports also the
+ * switches' ports to the hosts and nslab-switchd's own ends. */
+static json_t *host_side_names(const struct labsel *ls, bool ports)
 {
 	json_t *want = json_object();
 	char dev[TOPO_IFNAMSIZ], role[128];
@@ -302,6 +306,27 @@ static json_t *host_side_names(const struct labsel *ls)
 	}
 	if (ls->meta.sandbox)
 		json_object_set_new(want, SANDBOX_UPLINK, json_string(nat ? "uplink (NAT)" : "uplink"));
+	for (size_t s = 0; ports && s < ls->topo->n_switches; s++) {
+		const struct topo_switch *sw = &ls->topo->switches[s];
+
+		if (sw->kind != TOPO_SWITCH_NSLAB)
+			continue;
+		snprintf(role, sizeof(role), "%s port to its host side", sw->name);
+		json_object_set_new(want, sw->own_port, json_string(role));
+	}
+	for (size_t h = 0; ports && h < ls->topo->n_hosts; h++) {
+		const struct topo_host *host = &ls->topo->hosts[h];
+
+		for (size_t i = 0; i < host->n_ifaces; i++) {
+			const struct topo_iface *ifc = &host->ifaces[i];
+
+			if (!ifc->sw || !ifc->peer)
+				continue;
+			snprintf(role, sizeof(role), "%s port to %s:%s", ifc->sw->name, host->name,
+				 ifc->name);
+			json_object_set_new(want, ifc->peer, json_string(role));
+		}
+	}
 	return want;
 }
 
@@ -371,7 +396,7 @@ static int show_overview(const struct labsel *ls, bool json)
 		if (h == 0) {
 			node = "host";
 			role = "host-side";
-			want = host_side_names(ls);
+			want = host_side_names(ls, false);
 		} else if (h <= ls->topo->n_hosts) {
 			node = ls->topo->hosts[h - 1].name;
 		} else if (ls->meta.sandbox) {
@@ -381,7 +406,7 @@ static int show_overview(const struct labsel *ls, bool json)
 			break;
 		}
 		show_node_netns(ls, node, netns, sizeof(netns));
-		rc = node_ifaces(ls, node, netns, want, &ifs);
+		rc = node_ifaces(ls, node, netns, want, want != NULL, &ifs);
 		json_decref(want);
 		if (rc)
 			break;
@@ -495,9 +520,11 @@ static int show_node(const struct labsel *ls, const char *node, bool json)
 	int rc;
 
 	show_node_netns(ls, node, netns, sizeof(netns));
-	if (!strcmp(node, "host") && !ls->meta.sandbox)
-		want = host_side_names(ls);
-	rc = node_ifaces(ls, node, netns, want, &ifs);
+	/* The host side's interfaces with their roles, as in the overview; on
+	 * the real host, only the lab's (a sandbox's are all the lab's). */
+	if (!strcmp(node, "host"))
+		want = host_side_names(ls, true);
+	rc = node_ifaces(ls, node, netns, want, want && !ls->meta.sandbox, &ifs);
 	json_decref(want);
 	if (rc) {
 		json_decref(names);

@@ -30,9 +30,10 @@ static void help(void)
 	       "nslab-switchd sends a group's traffic to its listeners only (IGMP and\n"
 	       "MLD snooping). `fdb flush` empties the MAC table\n"
 	       "(or the entries of one port or VLAN), and the flows that relied on it;\n"
-	       "the switch learns again from traffic.\n\n"
+	       "the switch learns again from traffic. SWITCH may be LAB:SWITCH.\n\n"
 	       "  -j, --json      JSON\n"
-	       "  -l, --lab LAB   the lab (default: the only running one)\n"
+	       "  -l, --lab LAB   the lab (default: the only running one, or the one\n"
+	       "                  that has SWITCH)\n"
 	       "  -h, --help      this help\n");
 }
 
@@ -85,7 +86,8 @@ int switch_main(int argc, char **argv)
 		{ "port", required_argument, NULL, 'p' }, { "vlan", required_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },   { NULL, 0, NULL, 0 },
 	};
-	const char *lab = NULL, *port = NULL, *view = NULL;
+	const char *lab = NULL, *port = NULL, *view = NULL, *name;
+	char lab_buf[64];
 	const struct topo_switch *sw;
 	enum switch_view v = SWITCH_VIEW_ALL;
 	struct labsel ls;
@@ -143,12 +145,19 @@ int switch_main(int argc, char **argv)
 	}
 	if ((port || vlan) && !do_flush)
 		return cli_usage_error("switch", "--port and --vlan go with fdb flush");
-	rc = lab ? labsel_open(lab, &ls) : labsel_open_having(argv[optind], &ls);
+	name = argv[optind];
+	if (!lab && strchr(name, ':')) {
+		/* LAB:SWITCH, as LAB:NODE elsewhere. */
+		snprintf(lab_buf, sizeof(lab_buf), "%.*s", (int)(strchr(name, ':') - name), name);
+		lab = lab_buf;
+		name = strchr(name, ':') + 1;
+	}
+	rc = lab ? labsel_open(lab, &ls) : labsel_open_having(name, &ls);
 	if (rc)
 		return cli_fail(rc);
-	sw = topo_switch_find(ls.topo, argv[optind]);
+	sw = topo_switch_find(ls.topo, name);
 	if (!sw) {
-		rc = err_msg(-ENOENT, "lab %s has no switch called %s", ls.meta.name, argv[optind]);
+		rc = err_msg(-ENOENT, "lab %s has no switch called %s", ls.meta.name, name);
 	} else if (do_flush) {
 		rc = flush(&ls, sw, port, vlan);
 	} else {

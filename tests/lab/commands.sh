@@ -59,6 +59,21 @@ pings red 172.16.10.5 >/dev/null
 check_out "show NODE gives routes" 'default +172\.16\.10\.254 +eth0' "$NSLAB" show red
 check_out "show NODE gives the neighbour table" '172\.16\.10\.5 .*eth0' "$NSLAB" show red
 check_out "show host shows the host side" 'v-net-0 .*172\.16\.10\.254/24' "$NSLAB" show host
+check_out "  with each interface's role, as the overview has it" '^v-net-0 .*172\.16\.10\.254/24 +gateway of v-net-0$' "$NSLAB" show host
+check_out "  the switch's ports to the hosts too" '^red-eth0 .* v-net-0 port to red:eth0$' "$NSLAB" show host
+check "  and show -j host has the roles, and connects null where there is none" bash -c \
+	"$NSLAB show -j host | $PY -c '
+import json,sys
+i={x[\"name\"]:x for x in json.load(sys.stdin)[\"interfaces\"]}
+assert i[\"eth0\"][\"role\"]==\"uplink (NAT)\" and i[\"eth0\"][\"connects\"]==\"uplink (NAT)\", i[\"eth0\"]
+assert i[\"v-net-0-sw\"][\"role\"]==\"v-net-0 port to its host side\", i[\"v-net-0-sw\"]
+'"
+check "show -j: the sandbox internet's interface connects to nothing: null" bash -c \
+	"$NSLAB show -j | $PY -c '
+import json,sys
+n={x[\"name\"]:x for x in json.load(sys.stdin)[\"nodes\"]}
+assert n[\"inet\"][\"interfaces\"][0][\"connects\"] is None, n[\"inet\"]
+'"
 check_out "show SWITCH shows its ports" 'red-eth0 .*red:eth0' "$NSLAB" show v-net-0
 check_out "show -l LAB NODE, as other commands name the lab" '^red \(lab seed, ' "$NSLAB" show -l seed red
 check_out "  and show -l LAB the lab" '^lab seed ' "$NSLAB" show -l seed
@@ -83,6 +98,7 @@ check "two labs come up" bash -c "$NSLAB up --sandbox && printf '$piped' | $NSLA
 check_out "show p1 finds p1's lab" '^p1 \(lab piped, namespace p1\)$' "$NSLAB" show p1
 check_out "show v-net-0 finds the seed's switch" '^switch v-net-0 \(nslab\)$' "$NSLAB" show v-net-0
 check_out "switch s ports finds piped's" '^s-sw ' "$NSLAB" switch s ports
+check_out "switch LAB:SWITCH names both" '^v-net-0-sw ' "$NSLAB" switch seed:v-net-0 ports
 check_status "show of a name no lab has fails (1)" 1 "$NSLAB" show nosuch
 check_out "  naming the labs" '^nslab: no running lab has a node or switch called nosuch \(labs: piped, seed\)$' cat "$T_DIR/last"
 check_status "show host, which every lab has, asks which (1)" 1 "$NSLAB" show host

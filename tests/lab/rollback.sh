@@ -48,6 +48,12 @@ NSLAB_STALL=700 "$NSLAB" up --sandbox "$big" >"$T_DIR/out1" 2>&1 &
 p=$!
 for _ in $(seq 100); do grep -q stalling "$T_DIR/out1" && break; sleep 0.1; done
 kill -9 $p; wait $p 2>/dev/null
+check "ls -j calls the lab incomplete, with null for what it cannot know" bash -c \
+	"$NSLAB ls -j | $PY -c '
+import json,sys
+l=[x for x in json.load(sys.stdin) if x[\"name\"]==\"big\"][0]
+assert l[\"state\"]==\"incomplete\" and l[\"mode\"] is None and l[\"created\"] is None and l[\"file\"] is None, l
+'"
 check_out "kill -9 during a first up, then up: it finishes the lab" '^big: updated in ' "$NSLAB" up --sandbox "$big"
 check_fail "  without calling anything changed by hand" grep -q 'by hand' "$T_DIR/last"
 check "  and the lab works" pings h200 10.20.0.254
