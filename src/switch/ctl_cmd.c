@@ -393,6 +393,7 @@ void ctl_cmd_handle(struct sw *sw, const char *line, size_t len, struct strbuf *
 {
 	json_error_t jerr;
 	json_t *req, *cmd, *r;
+	size_t blank = 0;
 	const char *c;
 
 	if (len > CTL_MAX_REQUEST) {
@@ -401,7 +402,9 @@ void ctl_cmd_handle(struct sw *sw, const char *line, size_t len, struct strbuf *
 	}
 	/* Every line gets its reply, so a client reading one per line it
 	 * sent never waits for an answer that does not come. */
-	if (strspn(line, " \t") >= len) {
+	while (blank < len && (line[blank] == ' ' || line[blank] == '\t'))
+		blank++;
+	if (blank == len) {
 		ctl_cmd_error(out, "empty request");
 		return;
 	}
