@@ -24,12 +24,13 @@ static void help(void)
 	       "FILE - reads standard input (the topology then needs 'name:').\n"
 	       "A failing run undoes what it made and says what failed; so does one\n"
 	       "interrupted by Ctrl-C, SIGTERM or SIGHUP, which then ends of that signal.\n\n"
-	       "  --sandbox     build the lab inside namespaces of its own: one plays the\n"
-	       "                host (gateway, forwarding, NAT), one the internet beyond the\n"
-	       "                uplink, answering at 198.51.100.1; the machine's own\n"
-	       "                network is neither read nor changed\n"
-	       "  -n, --dry-run say what would change (with -v: every object), change nothing\n"
-	       "  -h, --help    this help\n\n"
+	       "      --sandbox  build the lab inside namespaces of its own: one plays the\n"
+	       "                 host (gateway, forwarding, NAT), one the internet beyond\n"
+	       "                 the uplink, answering at 198.51.100.1; the machine's own\n"
+	       "                 network is neither read nor changed\n"
+	       "  -n, --dry-run  say what would change (with -v: every object), change\n"
+	       "                 nothing\n"
+	       "  -h, --help     this help\n\n"
 	       "Exit status: 0 done, 1 failed (and rolled back), 2 bad usage or topology.\n");
 }
 

@@ -21,6 +21,21 @@ for c in $cmds; do
 		check_out "nslab(8) mentions $c $o" "$o" cat "$TOP/doc/nslab.md"
 	done
 done
+# Every whole topology file shown in the README and nslab-topology(5) is valid.
+n=0
+for doc in README.md doc/topology.md; do
+	$PY - "$TOP/$doc" "$T_DIR/doc-$n" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+for i, block in enumerate(re.findall(r"```yaml\n(.*?)```", text, re.S)):
+    if re.search(r"^hosts:", block, re.M):   # a whole file, not a fragment
+        open("%s-%d.yaml" % (sys.argv[2], i), "w").write(block)
+PY
+	n=$((n + 1))
+done
+for f in "$T_DIR"/doc-*.yaml; do
+	check "$(basename "$f"): a topology of the docs is valid" "$NSLAB" graph -f dot -o /dev/null "$f"
+done
 check_out "nslab-switchd(8) documents --config" '--config' cat "$TOP/doc/nslab-switchd.md"
 for o in $("$NSLAB_SWITCHD" --help | grep -Eo -- '--[a-z][a-z-]+' | sort -u); do
 	check_out "nslab-switchd(8) mentions $o" "$o" cat "$TOP/doc/nslab-switchd.md"

@@ -25,6 +25,17 @@ offers_some() { # offers_some WORD-EXPECTED WORD...: EXPECTED among the candidat
 	complete_words "$@" | grep -qx -- "$want" || { complete_words "$@"; return 1; }
 }
 
+# Every option a command's --help lists, short and long, is offered.
+for c in $("$NSLAB" --help | awk '/^Commands:/ {on=1; next} on && /^  [a-z]/ {print $1} /^$/ && on {on=0}'); do
+	[ "$c" = help ] && continue
+	missing=""
+	# The option lines: "  -l, --lab LAB   the lab ...".
+	for o in $("$NSLAB" $c --help | grep -E '^ +-' | sed -E 's/^ +//; s/  .*//' |
+		   grep -Eo -- '--?[a-z0-9][a-z0-9-]*' | sort -u); do
+		complete_words $c - | grep -qx -- "$o" || missing="$missing $o"
+	done
+	check_eq "nslab $c -<Tab> offers every option of its --help" "" "$missing"
+done
 check "nslab sh<Tab>: show" offers "show" sh
 check "nslab p<Tab>: ping, pingall" offers "ping pingall" p
 check "nslab up --sa<Tab>: --sandbox" offers "--sandbox" up --sa
