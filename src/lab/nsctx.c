@@ -2,6 +2,7 @@
 #include "lab/nsctx.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,9 +60,10 @@ static struct nsctx *lookup(const struct nsctx_table *t, const char *name)
 	return t->slots[i] ? t->v[t->slots[i] - 1] : NULL;
 }
 
-static int reindex(struct nsctx_table *t)
+/* Rebuild the slots from v, twice as many if grow (else as many). */
+static int reindex(struct nsctx_table *t, bool grow)
 {
-	size_t nslots = t->nslots ? t->nslots * 2 : 64;
+	size_t nslots = !t->nslots ? 64 : grow ? t->nslots * 2 : t->nslots;
 	size_t *slots = calloc(nslots, sizeof(*slots));
 
 	if (!slots)
@@ -83,7 +85,7 @@ static int insert(struct nsctx_table *t, struct nsctx *c)
 		return rc;
 	t->v[t->n++] = c;
 	if (t->n * 2 > t->nslots)
-		return reindex(t);
+		return reindex(t, true);
 	t->slots[slot_of(t, c->name)] = t->n;
 	return 0;
 }
@@ -162,10 +164,12 @@ void nsctx_drop(struct nsctx_table *t, const char *name)
 	i = slot_of(t, name);
 	if (!t->slots[i])
 		return;
-	/* Leave a hole in v (positions must stay), but not in the probe chain. */
+	/* Leave a hole in v (positions must stay), but not in the probe chain:
+	 * the slots are rebuilt, as many as before. If that fails, the old
+	 * ones still find every other namespace (a hole is skipped). */
 	nsctx_free(t->v[t->slots[i] - 1]);
 	t->v[t->slots[i] - 1] = NULL;
-	reindex(t);
+	reindex(t, false);
 }
 
 int nsctx_set_ifindex(struct nsctx *c, const char *ifname, int ifindex)
