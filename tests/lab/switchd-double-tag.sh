@@ -17,12 +17,16 @@ sw_config '{"name":"red-sw"}' '{"name":"green-sw","vlan":20}' \
 check "the switch starts" sw_start
 check "red reaches blue (VLAN 1)" reaches red 10.0.0.2
 
-# Capture everywhere else, then send.
+# Capture everywhere else, from before the first frame to after the last.
+caps=()
 for h in green up blue; do
-	in_node "$h" timeout 4 tcpdump -nli "$h-eth0" -w "$T_DIR/$h.pcap" "ether src $(mac_of red)" \
+	in_node "$h" timeout 60 tcpdump -U -nli "$h-eth0" -w "$T_DIR/$h.pcap" "ether src $(mac_of red)" \
 		>/dev/null 2>"$T_DIR/$h.tcpdump" &
+	caps+=($!)
 done
-sleep 1
+for h in green up blue; do
+	for _ in $(seq 50); do grep -q listening "$T_DIR/$h.tcpdump" && break; sleep 0.1; done
+done
 check "red sends 6 double-tagged frames and 1 tagged (scapy)" in_node red "$PY" -c '
 from scapy.all import Ether, Dot1Q, IP, ICMP, sendp, conf
 conf.verb = 0
@@ -32,7 +36,10 @@ sendp(Ether(src=smac, dst="ff:ff:ff:ff:ff:ff") / hop, iface="red-eth0", count=5)
 sendp(Ether(src=smac, dst="'"$(mac_of green)"'") / hop, iface="red-eth0")
 sendp(Ether(src=smac, dst="'"$(mac_of green)"'") / Dot1Q(vlan=20) / IP(src="10.0.0.1", dst="10.0.0.3") / ICMP(), iface="red-eth0")
 '
-wait
+sleep 0.5
+kill -TERM "${caps[@]}" 2>/dev/null
+wait "${caps[@]}" 2>/dev/null
+check "the captures were running" grep -q listening "$T_DIR/blue.tcpdump"
 count() { tcpdump -nr "$T_DIR/$1.pcap" 2>/dev/null | wc -l; }
 check_eq "green (VLAN 20) saw none of red's frames" 0 "$(count green)"
 check_eq "the trunk saw none" 0 "$(count up)"
