@@ -184,11 +184,12 @@ links: [[g0, g1], [g1, g2]]
 YAML
 )
 	check "$kind: a lab of three linked switches, one with the gateway, comes up" "$NSLAB" up --sandbox "$arp"
-	in_node y2 timeout 3 tcpdump -l -n -i eth0 arp >"$T_DIR/arp" 2>/dev/null &
+	ip netns exec y2 timeout 30 tcpdump --immediate-mode -l -n -i eth0 arp >"$T_DIR/arp" 2>"$T_DIR/arp.err" &
 	tp=$!
-	sleep 0.5    # tcpdump listening (no answer is lost if it is late: the count would fail)
+	for _ in $(seq 50); do grep -q listening "$T_DIR/arp.err" && break; sleep 0.1; done
 	check "  the far host reaches the gateway" pings y2 10.78.0.1
-	wait $tp
+	sleep 0.5    # any later answer too
+	kill -TERM $tp 2>/dev/null; wait $tp
 	check_eq "  and its ARP request got one answer" 1 "$(grep -c 'Reply 10.78.0.1 is-at' "$T_DIR/arp")"
 	check_out "  from the gateway's interface" \
 		"is-at $(ip -n nslab-arp link show g0 | awk '/link.ether/ {print $2}')" cat "$T_DIR/arp"

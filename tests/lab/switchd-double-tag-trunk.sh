@@ -38,7 +38,7 @@ check_eq "  the kernel carries them as a flow" 1 \
 # to start, each time, on a loaded machine), then are stopped.
 caps=()
 for h in green up blue; do
-	in_node "$h" timeout 60 tcpdump -U -nli "$h-eth0" -w "$T_DIR/$h.pcap" "ether src $(mac_of tr)" \
+	ip netns exec "$h" timeout 60 tcpdump --immediate-mode -U -nli "$h-eth0" -w "$T_DIR/$h.pcap" "ether src $(mac_of tr)" \
 		>/dev/null 2>"$T_DIR/$h.tcpdump" &
 	caps+=($!)
 done
@@ -61,7 +61,7 @@ count() { tcpdump -nr "$T_DIR/$1.pcap" "${@:2}" 2>/dev/null | wc -l; }
 check_eq "green (VLAN 20) saw none of tr's frames" 0 "$(count green)"
 check_eq "the trunk up saw none" 0 "$(count up)"
 check_eq "blue saw no frame with a tag" 0 "$(count blue vlan)"
-check_eq "  but the 3 priority-tagged ones, untagged: they are in the native VLAN" 3 "$(count blue)"
+check_eq "  but the 3 priority-tagged ones, untagged: they are in the native VLAN" 3 "$(count blue icmp)"
 check_eq "the switch counted 9 double-tagged frames dropped on tr's port" 9 \
 	"$(swq '{"cmd":"stats"}' 'port(r, "tr-sw")["drop_reasons"].get("double-tagged", 0)')"
 check_eq "  and no priority-tagged one" 0 \

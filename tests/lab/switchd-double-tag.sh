@@ -20,7 +20,7 @@ check "red reaches blue (VLAN 1)" reaches red 10.0.0.2
 # Capture everywhere else, from before the first frame to after the last.
 caps=()
 for h in green up blue; do
-	in_node "$h" timeout 60 tcpdump -U -nli "$h-eth0" -w "$T_DIR/$h.pcap" "ether src $(mac_of red)" \
+	ip netns exec "$h" timeout 60 tcpdump --immediate-mode -U -nli "$h-eth0" -w "$T_DIR/$h.pcap" "ether src $(mac_of red)" \
 		>/dev/null 2>"$T_DIR/$h.tcpdump" &
 	caps+=($!)
 done
