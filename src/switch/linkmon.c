@@ -2,13 +2,13 @@
 #include "switch/linkmon.h"
 
 #include <errno.h>
-#include <libmnl/libmnl.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "common/errmsg.h"
+#include "kernel/nlattr.h"
 
 int linkmon_open(void)
 {
@@ -29,17 +29,18 @@ int linkmon_open(void)
 size_t linkmon_parse(const void *buf, size_t len, void (*fn)(void *arg, int ifindex), void *arg)
 {
 	const struct nlmsghdr *nlh = buf;
-	int left = len > INT32_MAX ? INT32_MAX : (int)len;
 	size_t n = 0;
 
-	for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
+	/* nlattr's walk, not libmnl's: mnl_nlmsg_ok takes a length of 2 GiB
+	 * or more, cast to int, for a short one (found by fuzz_nlparse). */
+	for (; nlattr_msg_ok(nlh, len); nlh = nlattr_msg_next(nlh, &len)) {
 		const struct ifinfomsg *ifi;
 
 		if (nlh->nlmsg_type != RTM_NEWLINK && nlh->nlmsg_type != RTM_DELLINK)
 			continue;
 		if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*ifi)))
 			continue;
-		ifi = mnl_nlmsg_get_payload(nlh);
+		ifi = NLMSG_DATA(nlh);
 		fn(arg, ifi->ifi_index);
 		n++;
 	}

@@ -3,7 +3,8 @@
  * The kernel's answers as outside input: arbitrary bytes, walked as a
  * stream of netlink messages (as a dump datagram is), each handed to every
  * parser behind src/kernel's dump callbacks (links, addresses, routes,
- * neighbours, bridge VLANs) and to the ACK parser. Each message is offered
+ * neighbours, bridge VLANs) and to the ACK parser; the whole stream also to
+ * nslab-switchd's link-event reader. Each message is offered
  * under each parser's own message type too, so that the fuzzer need not
  * guess the type to reach the attribute code.
  */
@@ -20,6 +21,7 @@
 #include "kernel/nl.h"
 #include "kernel/nlattr.h"
 #include "kernel/route.h"
+#include "switch/linkmon.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -30,6 +32,12 @@ static int vlan_cb(const struct bridge_vlan *v, void *arg)
 	(void)arg;
 	sink += v->vid + v->flags;
 	return 0;
+}
+
+static void link_event(void *arg, int ifindex)
+{
+	(void)arg;
+	sink += (unsigned)ifindex;
 }
 
 static void parse_all(const struct nlmsghdr *nlh)
@@ -65,10 +73,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* Aligned, private copy: the parsers read headers in place, as they
 	 * do from a receive buffer. */
-	buf = malloc(len ? len : 1);
+	buf = calloc(1, len ? len : 1); /* zeroed: gcc would call an empty input uninitialized */
 	if (!buf)
 		return 0;
 	memcpy(buf, data, len);
+	linkmon_parse(buf, len, link_event, NULL);
 	for (nlh = (const void *)buf; nlattr_msg_ok(nlh, len); nlh = nlattr_msg_next(nlh, &len)) {
 		struct nlmsghdr *w = (struct nlmsghdr *)nlh;
 		uint16_t orig = w->nlmsg_type;
