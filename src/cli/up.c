@@ -106,13 +106,7 @@ int up_main(int argc, char **argv)
 	rc = lab_up(t, &uo, &res);
 	progress_end(&prog);
 	interrupt_release();
-	if (rc == -EINTR && *interrupt_flag()) {
-		cli_fail(rc);
-		topo_free(t);
-		free(src);
-		interrupt_die();
-		return EXIT_FAIL;
-	} else if (rc) {
+	if (rc) {
 		status = cli_fail(rc);
 	} else {
 		status = EXIT_OK;
@@ -121,5 +115,8 @@ int up_main(int argc, char **argv)
 	}
 	topo_free(t);
 	free(src);
+	/* Stopped by it, or come once the lab was whole: either way up ends
+	 * of the signal, as the shell that started it expects. */
+	interrupt_die();
 	return status;
 }

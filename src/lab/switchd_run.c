@@ -262,6 +262,10 @@ static int spawn_one(const char *lab, const struct switchd_start_req *r, struct 
 	if (sp->child == 0) {
 		int devnull = open("/dev/null", O_RDWR);
 
+		/* Out of the terminal's process group: a Ctrl-C meant for nslab
+		 * must not kill the launcher before its daemon has detached
+		 * (nslab stops and rolls back, and stops the daemon with it). */
+		setpgid(0, 0);
 		if (r->nsfd >= 0 && setns(r->nsfd, 0))
 			_exit(126);
 		dup2(devnull, 0);

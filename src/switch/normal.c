@@ -87,8 +87,9 @@ void normal_process(struct sw *sw, const struct pl_pkt *pkt, uint32_t now)
 
 			if (o == in || o->txfd < 0)
 				continue;
-			/* not in the kernel's list (fp_flood_fill) */
-			if (!port_can_send(o)) {
+			/* not in the kernel's list: fp_flood_fill leaves out the
+			 * ports that are not up (a send error alone does not) */
+			if (o->state != PORT_UP) {
 				o->st.drops[DROP_TX_DOWN]++;
 			} else {
 				o->st.tx_packets++;

@@ -25,6 +25,14 @@ void pl_output_vlan(struct sw *sw, const struct pl_pkt *pkt, struct port *out, u
 
 	if (eo == VLAN_OUT_NONE || out->txfd < 0)
 		return;
+	/* Out of a trunk untagged (its native VLAN), a frame with a tag inside
+	 * would have that tag outermost on the next link: VLAN hopping, from
+	 * a trunk whose VLAN is another trunk's native one. The ingress check
+	 * (vlan_ingress) covers the ingress trunk's native VLAN only. */
+	if (eo == VLAN_OUT_UNTAGGED && f->inner_tags && out->vlan.mode == VLAN_MODE_TRUNK) {
+		pkt->in->st.drops[DROP_DOUBLE_TAGGED]++;
+		return;
+	}
 	if (!port_can_send(out)) {
 		out->st.drops[DROP_TX_DOWN]++;
 		return;

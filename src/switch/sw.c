@@ -150,9 +150,8 @@ int sw_set_snooping(struct sw *sw, int family, bool on)
 	return 0;
 }
 
-void sw_port_state_changed(struct sw *sw, struct port *p)
+void sw_ports_changed(struct sw *sw)
 {
-	(void)p;
 	if (!sw->fastpath)
 		return;
 	/* Flows to or from a port that is not up go back to the switch,

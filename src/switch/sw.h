@@ -87,8 +87,9 @@ void sw_set_fast_path(struct sw *sw, bool on);
 int sw_set_snooping(struct sw *sw, int family, bool on);
 /* fdb_flush, and the fast path's flows that relied on the entries go too. */
 uint32_t sw_fdb_flush(struct sw *sw, uint16_t port, uint16_t vid);
-/* p->state changed (to or from PORT_UP): the fast path follows. */
-void sw_port_state_changed(struct sw *sw, struct port *p);
+/* Ports' states changed (to or from PORT_UP): the fast path follows. Once
+ * for a burst of changes: it looks at every port. */
+void sw_ports_changed(struct sw *sw);
 /* Recompute the per-VLAN member lists (after any port change). */
 int sw_rebuild(struct sw *sw);
 

@@ -82,6 +82,7 @@ struct daemon {
 	struct pidfile *pidfile;
 	int sigfd, timerfd;
 	int linkfd; /* link events (linkmon.h), -1 without */
+	bool ports_changed; /* a port's state changed this round (round_end) */
 	uint64_t spin_ns;
 	uint64_t linger_ns;
 };
@@ -99,8 +100,9 @@ static uint32_t now_s(void)
 }
 
 /* Look at p's interface again (err: what its socket reported, or 0):
- * detach it if it is gone, say so and have the fast path follow if its
- * state changed, forget a send error once it is up. False if detached. */
+ * detach it if it is gone, say so if its state changed (the fast path
+ * follows at the round's end, once for a burst of link events), forget a
+ * send error once it is up. False if detached. */
 static bool port_check(struct sw *sw, struct port *p, int err)
 {
 	enum port_state was = p->state;
@@ -116,7 +118,7 @@ static bool port_check(struct sw *sw, struct port *p, int err)
 	if (p->state != was) {
 		log_info("port %s: %s%s%s", p->name, port_state_name(p->state), err ? ": " : "",
 			 err ? strerror(-err) : "");
-		sw_port_state_changed(sw, p);
+		d.ports_changed = true;
 	}
 	return true;
 }
@@ -192,8 +194,13 @@ static void port_event(struct ev *ev, int fd, uint32_t events, void *arg)
 static void round_end(void *arg)
 {
 	(void)arg;
-	if (d.sw)
-		pl_round_end(d.sw);
+	if (!d.sw)
+		return;
+	if (d.ports_changed) {
+		d.ports_changed = false;
+		sw_ports_changed(d.sw);
+	}
+	pl_round_end(d.sw);
 }
 
 static int port_added(void *arg, struct port *p)
@@ -338,8 +345,9 @@ static int start(const struct opts *o, struct swconf *conf, char *config_abs)
 	 * look at ports that are not up still notices them coming back, but
 	 * not losing their carrier. */
 	d.linkfd = linkmon_open();
-	if (d.linkfd < 0 || ev_add(d.ev, d.linkfd, EPOLLIN, link_event, NULL)) {
-		log_warn("no link events: %s", err_text(d.linkfd < 0 ? d.linkfd : -ENOMEM));
+	rc = d.linkfd < 0 ? d.linkfd : ev_add(d.ev, d.linkfd, EPOLLIN, link_event, NULL);
+	if (rc) {
+		log_warn("no link events: %s", err_text(rc));
 		if (d.linkfd >= 0)
 			close(d.linkfd);
 		d.linkfd = -1;

@@ -299,6 +299,26 @@ static void trunk_double_tag_does_not_hop(void **state)
 	assert_int_equal(r->p[2]->st.drops[DROP_DOUBLE_TAGGED], 3);
 }
 
+/* From the trunk p2, tagged 10 (which p2 carries tagged) with 20 inside,
+ * to a trunk whose native VLAN is 10: out of it untagged, the frame would
+ * be tagged 20 on the next link. Dropped there, counted on p2. */
+static void double_tag_does_not_hop_out_of_a_native_trunk(void **state)
+{
+	struct rig *r = *state;
+	uint16_t vids[] = { 20 };
+	struct sent s;
+
+	vlan_port_trunk(&r->p[3]->vlan, vids, 1, 10);
+	inject_hop(r, 10, BCAST);
+	for (int i = 0; i < NPORTS; i++)
+		assert_false(got(r, i, &s));
+	assert_int_equal(r->p[2]->st.drops[DROP_DOUBLE_TAGGED], 1);
+	/* without a tag inside, the frame leaves p3 untagged as ever */
+	inject(r, 2, BCAST, C, 0, 10, true, NULL, 46);
+	assert_true(got(r, 3, &s));
+	assert_int_equal(r->p[2]->st.drops[DROP_DOUBLE_TAGGED], 1);
+}
+
 /* 802.1Q: a priority tag (VID 0) carries a priority, no VLAN; on a trunk the
  * frame is in the native VLAN. */
 static void priority_tagged_on_trunk(void **state)
@@ -437,6 +457,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(vlans_are_separate, setup, teardown),
 		cmocka_unit_test_setup_teardown(double_tag_does_not_hop, setup, teardown),
 		cmocka_unit_test_setup_teardown(trunk_double_tag_does_not_hop, setup, teardown),
+		cmocka_unit_test_setup_teardown(double_tag_does_not_hop_out_of_a_native_trunk, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(priority_tagged_on_trunk, setup, teardown),
 		cmocka_unit_test_setup_teardown(egress_down_counts_every_frame, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_frames, setup, teardown),
