@@ -71,6 +71,15 @@ struct ifcollect {
 	json_t *byindex;        /* "ifindex" -> the same objects */
 };
 
+/* A string the kernel gave (an alias: any bytes) as JSON: null when empty,
+ * or when it is not UTF-8, which JSON cannot carry. */
+static json_t *str_or_null(const char *s)
+{
+	json_t *j = s && *s ? json_string(s) : NULL;
+
+	return j ? j : json_null();
+}
+
 static int link_cb(const struct link_info *li, void *arg)
 {
 	struct ifcollect *c = arg;
@@ -84,9 +93,8 @@ static int link_cb(const struct link_info *li, void *arg)
 		      "name", li->name, "ifindex", li->ifindex, "state",
 		      oper_str(li->operstate, li->flags), "mac",
 		      li->has_mac ? json_string(mac) : json_null(), "mtu", (int)li->mtu,
-		      "addresses", "link_local", "kind",
-		      li->kind[0] ? json_string(li->kind) : json_null(), "alias",
-		      li->alias[0] ? json_string(li->alias) : json_null(), "rx_packets",
+		      "addresses", "link_local", "kind", str_or_null(li->kind), "alias",
+		      str_or_null(li->alias), "rx_packets",
 		      (json_int_t)li->rx_packets, "tx_packets", (json_int_t)li->tx_packets,
 		      "rx_bytes", (json_int_t)li->rx_bytes, "tx_bytes", (json_int_t)li->tx_bytes);
 	if (!o)

@@ -55,7 +55,35 @@ e=n[\"red\"][\"interfaces\"][0]
 assert e[\"name\"]==\"eth0\" and \"172.16.10.1/24\" in e[\"addresses\"] and e[\"switch\"]==\"v-net-0\" and e[\"vlan\"]==1 and e[\"state\"]==\"UP\", e
 assert d[\"switches\"][0][\"gateways\"]==[\"172.16.10.254/24\"] and d[\"switches\"][0][\"nat\"] is True
 '"
+check "show -j: every interface of every node has every key of IFACE (null when it has no value)" bash -c \
+	"$NSLAB show -j | $PY -c '
+import json,sys
+keys={\"name\",\"ifindex\",\"state\",\"mac\",\"mtu\",\"addresses\",\"link_local\",\"kind\",\"alias\",\"rx_packets\",\"tx_packets\",\"rx_bytes\",\"tx_bytes\",\"connects\"}
+d=json.load(sys.stdin)
+for n in d[\"nodes\"]:
+    for e in n[\"interfaces\"]:
+        assert keys <= set(e), (n[\"name\"], e[\"name\"], keys - set(e))
+        assert e[\"alias\"] is None or isinstance(e[\"alias\"], str), e
+red=[e for n in d[\"nodes\"] if n[\"name\"]==\"red\" for e in n[\"interfaces\"]][0]
+assert red[\"link_local\"].startswith(\"fe80::\") and red[\"kind\"]==\"veth\" and red[\"alias\"] is None, red
+'"
+ip -n green link set eth0 alias "$(printf 'not\xffutf8')"
+check "show -j of an interface whose alias is not UTF-8: null, and the rest shown" bash -c \
+	"$NSLAB show -j green | $PY -c 'import json,sys; e=json.load(sys.stdin)[\"interfaces\"][0]; assert e[\"alias\"] is None and e[\"name\"]==\"eth0\", e'"
+ip -n green link set eth0 alias ""
 pings red 172.16.10.5 >/dev/null
+check "show -j NODE: routes and neighbours, with null where there is no value" bash -c \
+	"$NSLAB show -j red | $PY -c '
+import json,sys
+d=json.load(sys.stdin)
+r={(x[\"family\"],x[\"dst\"]):x for x in d[\"routes\"]}
+assert r[(\"inet\",\"default\")][\"via\"]==\"172.16.10.254\", r
+assert r[(\"inet\",\"172.16.10.0/24\")][\"via\"] is None and r[(\"inet\",\"172.16.10.0/24\")][\"dev\"]==\"eth0\", r
+n={x[\"address\"]:x for x in d[\"neighbours\"]}
+assert n[\"172.16.10.5\"][\"mac\"] and n[\"172.16.10.5\"][\"dev\"]==\"eth0\", n
+assert all(x[\"mac\"] is None or len(x[\"mac\"])==17 for x in d[\"neighbours\"]), n
+'"
+
 check_out "show NODE gives routes" 'default +172\.16\.10\.254 +eth0' "$NSLAB" show red
 check_out "show NODE gives the neighbour table" '172\.16\.10\.5 .*eth0' "$NSLAB" show red
 check_out "show host shows the host side" 'v-net-0 .*172\.16\.10\.254/24' "$NSLAB" show host
