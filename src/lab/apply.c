@@ -397,7 +397,12 @@ static int delete_link(struct apply_ctx *ctx, const struct obj *o)
 	}
 	nsctx_forget_ifindex(c, o->name);
 	snprintf(label, sizeof(label), "%s: deleting %s", ns_label(ctx, o->ns), o->name);
-	return link_del(c->nl, o->name, 0, NL_F_GONE_OK, label);
+	rc = link_del(c->nl, o->name, 0, NL_F_GONE_OK, label);
+	/* The other end too, by its name: if this end was renamed by hand,
+	 * deleting it by name found nothing, and the pair, still there,
+	 * would stand in the way of the one made again. (Otherwise the pair
+	 * is gone already and this finds nothing.) */
+	return rc ? rc : delete_orphan_peer(ctx, o);
 }
 
 /*

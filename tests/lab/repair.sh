@@ -131,6 +131,18 @@ check "c reaches the internet through NAT" pings c 198.51.100.1
 check_eq "d was not recreated" "$id_d" "$(ident d)"
 check_out "the lab is whole" 'up to date' "$NSLAB" up --sandbox "$f"
 
+# A host's interface renamed by hand, and a switch's host-side interface:
+# the pairs are made again under their names (the renamed ends go with them).
+ip -n a link set eth0 name foo
+ip -n nslab-net link set s1 name s1x
+check_out "up remakes a link renamed by hand" '; set right [0-9]+ objects changed or deleted by hand$' \
+	"$NSLAB" up --sandbox "$f"
+check_eq "  a has its eth0 again, and no foo" "eth0" "$(ip -n a -o link show | awk -F': ' '$2 != "lo" {sub(/@.*/, "", $2); print $2}')"
+check_fail "  the renamed host side is gone" ip -n nslab-net link show s1x
+check "  a reaches b" pings a 10.1.0.2
+check "  and its gateway" pings a 10.1.0.254
+check_out "the lab is whole" 'up to date' "$NSLAB" up --sandbox "$f"
+
 # The host side's forwarding turned off, and its NAT table flushed away (as
 # a firewall reload does): set right too.
 ip netns exec nslab-net sysctl -qw net.ipv4.ip_forward=0
