@@ -252,6 +252,30 @@ int nat_table_delete(int nsfd, const char *table)
 	return nft_run(nsfd, cmds, false, NULL, what);
 }
 
+int nat_table_rules(int nsfd, const char *table, size_t *n)
+{
+	char cmds[128], *out = NULL;
+	json_t *root, *it;
+	size_t i;
+	int rc;
+
+	*n = 0;
+	if (!nat_table_exists(nsfd, table))
+		return -ENOENT;
+	snprintf(cmds, sizeof(cmds), "list table inet %s", table);
+	rc = nft_run(nsfd, cmds, true, &out, "listing an nftables table");
+	if (rc)
+		return rc;
+	root = json_loads(out, 0, NULL);
+	free(out);
+	if (!root)
+		return err_msg(-EPROTO, "nftables answered with something that is not JSON");
+	json_array_foreach(json_object_get(root, "nftables"), i, it)
+		*n += json_object_get(it, "rule") != NULL;
+	json_decref(root);
+	return 0;
+}
+
 bool nat_table_exists(int nsfd, const char *table)
 {
 	char cmds[128], *out = NULL;

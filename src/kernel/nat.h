@@ -27,6 +27,8 @@ int nat_table_apply(int nsfd, const char *table, const struct nat_masq *rules, s
 /* Delete table `inet NAME`; an absent one is fine. */
 int nat_table_delete(int nsfd, const char *table);
 bool nat_table_exists(int nsfd, const char *table);
+/* How many rules table `inet NAME` holds in *n; -ENOENT without the table. */
+int nat_table_rules(int nsfd, const char *table, size_t *n);
 
 /* Look, in nsfd's namespace, for base chains of other tables on the forward
  * hook whose policy is drop (Docker's iptables-nft "filter FORWARD"). On

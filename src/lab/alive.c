@@ -4,10 +4,13 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <net/if.h>
+#include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "common/errmsg.h"
 #include "common/util.h"
 #include "kernel/addr.h"
 #include "kernel/link.h"
@@ -24,6 +27,10 @@ struct view_link {
 	char name[IF_NAMESIZE];
 	int ifindex;
 	bool up;
+	int master;
+	unsigned mtu;
+	uint8_t mac[6];
+	bool has_mac;
 };
 
 /* What one namespace holds, read once, when the first of its objects is
@@ -49,6 +56,10 @@ static int link_cb(const struct link_info *li, void *arg)
 	memcpy(v->links[v->n_links].name, li->name, IF_NAMESIZE);
 	v->links[v->n_links].ifindex = li->ifindex;
 	v->links[v->n_links].up = li->flags & IFF_UP;
+	v->links[v->n_links].master = li->master;
+	v->links[v->n_links].mtu = li->mtu;
+	memcpy(v->links[v->n_links].mac, li->mac, 6);
+	v->links[v->n_links].has_mac = li->has_mac;
 	v->n_links++;
 	return 0;
 }
@@ -176,18 +187,46 @@ static const struct view_link *find_link(const struct ns_view *v, const char *na
 	return v->n_links ? bsearch(key, v->links, v->n_links, sizeof(*v->links), name_cmp) : NULL;
 }
 
-/* A link: gone, or there but set down by hand (when it is meant to be up). */
-static int link_health(struct alive *a, const char *ns, const char *name, bool want_up)
+/* What a link should be, beyond being there. */
+struct link_want {
+	bool up;
+	unsigned mtu;           /* 0: any */
+	const char *mac;        /* NULL or "-": any */
+	const char *master;     /* NULL or "-": not checked */
+};
+
+static bool mac_differs(const struct view_link *l, const char *want)
+{
+	unsigned m[6];
+
+	if (!want || !strcmp(want, "-") || !l->has_mac ||
+	    sscanf(want, "%x:%x:%x:%x:%x:%x", &m[0], &m[1], &m[2], &m[3], &m[4], &m[5]) != 6)
+		return false;
+	for (int i = 0; i < 6; i++)
+		if (l->mac[i] != m[i])
+			return true;
+	return false;
+}
+
+/* A link: gone, or there but changed by hand: set down (when it is meant to
+ * be up), another MTU or MAC, out of its bridge. */
+static int link_health(struct alive *a, const char *ns, const char *name,
+		       const struct link_want *w)
 {
 	const struct ns_view *v = view_of(a, ns);
-	const struct view_link *l;
+	const struct view_link *l, *m;
 
 	if (!v || !v->read)
 		return PLAN_ALIVE;
 	l = find_link(v, name);
 	if (!l)
 		return PLAN_GONE;
-	return want_up && !l->up ? PLAN_DRIFTED : PLAN_ALIVE;
+	if ((w->up && !l->up) || (w->mtu && l->mtu != w->mtu) || mac_differs(l, w->mac))
+		return PLAN_DRIFTED;
+	if (w->master && strcmp(w->master, "-") && (m = find_link(v, w->master)) &&
+	    l->master != m->ifindex)
+		return PLAN_DRIFTED;
+	return PLAN_ALIVE;
 }
 
 static int ifindex_in(const struct ns_view *v, const char *dev)
@@ -266,18 +305,28 @@ static int route_health(struct alive *a, const struct obj *o)
 	return PLAN_GONE;
 }
 
-/* The lab's NAT table, gone (nft flush ruleset, a firewall reloading):
- * written again in place. */
+/* The lab's NAT table, gone (nft flush ruleset, a firewall reloading) or
+ * emptied (nft flush table), or with other rules than its own: written
+ * again in place. */
 static int nft_health(const struct obj *o)
 {
-	int fd = -1, h;
+	char masq[4096];
+	size_t want = 0, have = 0;
+	int fd = -1, rc;
 
+	if (obj_get(o->attrs, "masq", masq, sizeof(masq)) && masq[0])
+		for (const char *p = masq; p; p = strchr(p + 1, ','))
+			want++;
 	if (strcmp(o->ns, OBJ_NS_HOST) && netns_open(o->ns, &fd))
 		return PLAN_ALIVE;
-	h = nat_table_exists(fd, o->name) ? PLAN_ALIVE : PLAN_DRIFTED;
+	rc = nat_table_rules(fd, o->name, &have);
 	if (fd >= 0)
 		close(fd);
-	return h;
+	if (rc && rc != -ENOENT) {
+		err_clear();
+		return PLAN_ALIVE; /* cannot tell */
+	}
+	return rc || have != want ? PLAN_DRIFTED : PLAN_ALIVE;
 }
 
 /* A sysctl of a namespace of the lab's own (a router's forwarding) set
@@ -298,7 +347,9 @@ static int sysctl_health(const struct obj *o)
 int alive_obj(const struct obj *o, void *arg)
 {
 	struct alive *a = arg;
-	char peer_ns[256], peer[IF_NAMESIZE];
+	char peer_ns[256], peer[IF_NAMESIZE], mac[24], peer_mac[24], master[IF_NAMESIZE];
+	struct link_want w = { 0 };
+	unsigned mtu = (unsigned)obj_get_long(o->attrs, "mtu", 0);
 	int h;
 
 	switch (o->kind) {
@@ -307,20 +358,30 @@ int alive_obj(const struct obj *o, void *arg)
 	case OBJ_NETNS:
 		return netns_exists(o->name) ? PLAN_ALIVE : PLAN_GONE;
 	case OBJ_BRIDGE:
-		/* Brought up with its ports, and kept up. */
-		return link_health(a, o->ns, o->name, true);
+		/* Brought up with its ports, and kept up, and its MAC. Not
+		 * its MTU: the kernel lowers it to its smallest port's. */
+		w = (struct link_want){ .up = true,
+					.mac = obj_get(o->attrs, "mac", mac, sizeof(mac)) ? mac : NULL };
+		return link_health(a, o->ns, o->name, &w);
 	case OBJ_VETH:
-		/* Ends made down are brought up as ports, and judged as such. */
-		h = link_health(a, o->ns, o->name, !obj_get_long(o->attrs, "down", 0));
+		/* Ends made down are brought up as ports, and judged as such.
+		 * No MTU given is the kernel's 1500. */
+		w = (struct link_want){ .up = !obj_get_long(o->attrs, "down", 0),
+					.mtu = mtu ? mtu : 1500,
+					.mac = obj_get(o->attrs, "mac", mac, sizeof(mac)) ? mac : NULL };
+		h = link_health(a, o->ns, o->name, &w);
 		if (h != PLAN_ALIVE || !obj_get(o->attrs, "peer_ns", peer_ns, sizeof(peer_ns)) ||
 		    !obj_get(o->attrs, "peer", peer, sizeof(peer)))
 			return h;
 		/* Deleting either end deletes both; an end that is a port is
 		 * judged up or down as a port. */
-		return link_health(a, peer_ns, peer,
-				   strcmp(peer_ns, a->host_ns) && !obj_get_long(o->attrs, "down", 0));
+		w.up = strcmp(peer_ns, a->host_ns) && !obj_get_long(o->attrs, "down", 0);
+		w.mac = obj_get(o->attrs, "peer_mac", peer_mac, sizeof(peer_mac)) ? peer_mac : NULL;
+		return link_health(a, peer_ns, peer, &w);
 	case OBJ_PORT:
-		return link_health(a, o->ns, o->name, true);
+		w = (struct link_want){ .up = true, .master = obj_get(o->attrs, "master", master,
+								       sizeof(master)) ? master : NULL };
+		return link_health(a, o->ns, o->name, &w);
 	case OBJ_ADDR:
 		return addr_health(a, o);
 	case OBJ_ROUTE:

@@ -407,13 +407,15 @@ static int delete_link(struct apply_ctx *ctx, const struct obj *o)
 
 /*
  * The changes a plan makes to a link in place: its MTU (0: the default), at
- * both ends of a veth, and its state, up again where someone set it down
- * (an end that is a switch port is brought up as a port).
+ * both ends of a veth, its state, up again where someone set it down (an
+ * end that is a switch port is brought up as a port), and its MAC where the
+ * file gives one (someone changed it).
  */
 static int update_link(struct apply_ctx *ctx, const struct obj *o)
 {
 	unsigned mtu = (unsigned)obj_get_long(o->attrs, "mtu", 0);
-	char peer_ns[256], peer[32], label[LABEL_MAX];
+	char peer_ns[256], peer[32], label[LABEL_MAX], mac_s[24];
+	uint8_t mac[6];
 	struct nsctx *c;
 	int rc;
 
@@ -432,14 +434,17 @@ static int update_link(struct apply_ctx *ctx, const struct obj *o)
 		}
 		bool up = !obj_get_long(o->attrs, "down", 0) &&
 			  (!end || strcmp(ns, ctx->env->host_ns));
+		bool has_mac = obj_get(o->attrs, end ? "peer_mac" : "mac", mac_s, sizeof(mac_s)) &&
+			       !parse_mac(mac_s, mac);
 
 		rc = ns_get(ctx, ns, &c);
 		if (rc)
 			return rc;
-		snprintf(label, sizeof(label), "%s: %s: setting MTU %u%s", ns_label(ctx, ns), name,
-			 mtu, up ? " and the link up" : "");
+		snprintf(label, sizeof(label), "%s: %s: setting MTU %u%s%s", ns_label(ctx, ns), name,
+			 mtu, has_mac ? ", its MAC" : "", up ? " and the link up" : "");
 		rc = link_set(c->nl,
-			      &(struct link_change){ .name = name, .mtu = mtu, .set_up = up, .up = up },
+			      &(struct link_change){ .name = name, .mtu = mtu, .set_up = up, .up = up,
+						     .mac = has_mac ? mac : NULL },
 			      label);
 		if (rc)
 			return rc;

@@ -131,6 +131,16 @@ check "c reaches the internet through NAT" pings c 198.51.100.1
 check_eq "d was not recreated" "$id_d" "$(ident d)"
 check_out "the lab is whole" 'up to date' "$NSLAB" up --sandbox "$f"
 
+# An MTU changed by hand, and a bridge port taken out of its bridge.
+ip -n d link set eth0 mtu 1400
+ip -n nslab-net link set c-eth0 nomaster
+check_fail "with c's port out of the bridge, c does not reach d" pings c 10.2.0.4
+check_out "up sets them right" '; set right 2 objects changed or deleted by hand$' "$NSLAB" up --sandbox "$f"
+check_out "  d's MTU is 1500 again" ' mtu 1500 ' ip -n d link show eth0
+check_out "  c's port is the bridge's again" ' master br ' ip -n nslab-net link show c-eth0
+check "  c reaches d" pings c 10.2.0.4
+check_out "the lab is whole" 'up to date' "$NSLAB" up --sandbox "$f"
+
 # A host's interface renamed by hand, and a switch's host-side interface:
 # the pairs are made again under their names (the renamed ends go with them).
 ip -n a link set eth0 name foo
@@ -156,6 +166,11 @@ check_eq "  forwarding is on" 1 "$(ip netns exec nslab-net cat /proc/sys/net/ipv
 check "  a reaches the internet through NAT again" pings a 198.51.100.1
 check "  and c" pings c 198.51.100.1
 check_out "the lab is whole" 'up to date' "$NSLAB" up --sandbox "$f"
+ip netns exec nslab-net nft flush table inet nslab-net
+check_fail "with the NAT table emptied (nft flush table), a does not reach the internet" pings a 198.51.100.1
+check_out "up sets it right" '; set right 1 object changed or deleted by hand$' "$NSLAB" up --sandbox "$f"
+check "  a reaches the internet through NAT again" pings a 198.51.100.1
+check_out "the lab is whole" 'up to date' "$NSLAB" up --sandbox "$f"
 
 ip netns del nslab-net
 check "with the sandbox's host namespace deleted, up makes it all again" "$NSLAB" up --sandbox "$f"
@@ -164,5 +179,23 @@ check "a reaches the internet through NAT" pings a 198.51.100.1
 check "c reaches the internet through NAT" pings c 198.51.100.1
 
 check "down" "$NSLAB" down net
+
+# A MAC the file gives, changed by hand: set back, in place.
+mac=$(write_topo mac <<'YAML'
+name: mac
+switches: {ms: {}}
+hosts:
+  m1: {switch: ms, ip: 10.3.0.1/24, mac: "02:00:00:00:03:01"}
+  m2: {switch: ms, ip: 10.3.0.2/24}
+YAML
+)
+check "a lab with a MAC in its file comes up" "$NSLAB" up --sandbox "$mac"
+id_m=$(ident m1)
+ip -n m1 link set eth0 address 02:00:00:00:03:99
+check_out "up sets the MAC back" '; set right 1 object changed or deleted by hand$' "$NSLAB" up --sandbox "$mac"
+check_out "  m1 has it" 'link/ether 02:00:00:00:03:01 ' ip -n m1 link show eth0
+check_eq "  on the same link" "$id_m" "$(ident m1)"
+check "  m1 reaches m2" pings m1 10.3.0.2
+check "down" "$NSLAB" down mac
 check_eq "nothing is left" "" "$(ip netns list)"
 finish
