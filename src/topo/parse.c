@@ -261,6 +261,9 @@ static void parse_switch(struct topo_pctx *ctx, const struct topo_ynode *key,
 		topo_report(ctx, key->pos, "switch name 'lo' is the loopback interface's; choose another name");
 	else if (!strcmp(key->str, "eth0"))
 		topo_report(ctx, key->pos, "switch name 'eth0' is the uplink's in a sandbox (and most hosts'); choose another name");
+	else if (!strcmp(key->str, "host") || !strcmp(key->str, "inet"))
+		topo_report(ctx, key->pos, "switch name '%s' is reserved for the lab's %s (nslab show %s); choose another name",
+			    key->str, !strcmp(key->str, "host") ? "host side" : "sandbox internet", key->str);
 	if (val->type == TOPO_YSCALAR && val->null)
 		return;
 	if (val->type != TOPO_YMAP) {
