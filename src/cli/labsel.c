@@ -2,6 +2,7 @@
 #include "cli/labsel.h"
 
 #include <errno.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include "common/errmsg.h"
 #include "common/strbuf.h"
 #include "lab/desired.h"
+#include "lab/reach.h"
 #include "topo/topo.h"
 
 static int only_lab(char **out)
@@ -181,4 +183,41 @@ int labsel_node(const char *spec, const char *lab, struct labsel_node *out)
 	if (n == 0)
 		return err_msg(-ENOENT, "no lab is running; start one with nslab up");
 	return err_msg(-ENOENT, "no running lab has a node called %s", spec);
+}
+
+/* The first gateway address of family among the lab's switches. */
+static const struct topo_cidr *gateway_addr(const struct topo *t, int family)
+{
+	for (size_t s = 0; s < t->n_switches; s++)
+		for (size_t g = 0; g < t->switches[s].n_gateways; g++)
+			if (t->switches[s].gateways[g].family == family)
+				return &t->switches[s].gateways[g];
+	return NULL;
+}
+
+int labsel_addr(const struct labsel *ls, const char *node, int family, bool prefer6, char *buf,
+		size_t len)
+{
+	const int order[2] = { family ? family : prefer6 ? AF_INET6 : AF_INET,
+			       family ? family : prefer6 ? AF_INET : AF_INET6 };
+	const struct topo_host *h = topo_host_find(ls->topo, node);
+	const struct topo_cidr *c = NULL;
+	struct topo_cidr server;
+
+	for (int i = 0; i < 2 && !c; i++) {
+		if (!strcmp(node, "inet") && ls->meta.sandbox) {
+			/* The sandbox's internet answers at its server address. */
+			topo_cidr_parse(order[i] == AF_INET ? SANDBOX_SERVER_V4 : SANDBOX_SERVER_V6,
+					&server);
+			c = &server;
+		} else if (!strcmp(node, "host")) {
+			c = gateway_addr(ls->topo, order[i]);
+		} else if (h) {
+			c = reach_host_addr(h, order[i]);
+		}
+	}
+	if (!c)
+		return -EADDRNOTAVAIL;
+	topo_addr_str(c->family, c->addr, buf, len);
+	return 0;
 }

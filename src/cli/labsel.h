@@ -35,4 +35,10 @@ struct labsel_node {
  * NODE found in several labs is an error that says to write LAB:NODE. */
 int labsel_node(const char *spec, const char *lab, struct labsel_node *out);
 
+/* The address to reach node of ls at (a host, "host": the first gateway,
+ * "inet": a sandbox's server) in family (AF_UNSPEC: IPv4 first, or IPv6
+ * first with prefer6), into buf; -EADDRNOTAVAIL if it has none. */
+int labsel_addr(const struct labsel *ls, const char *node, int family, bool prefer6, char *buf,
+		size_t len);
+
 #endif

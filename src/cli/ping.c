@@ -39,16 +39,6 @@ static void help(void)
 	       "  -h, --help         this help\n");
 }
 
-/* The first gateway address of family among the lab's switches. */
-static const struct topo_cidr *gateway_addr(const struct topo *t, int family)
-{
-	for (size_t s = 0; s < t->n_switches; s++)
-		for (size_t g = 0; g < t->switches[s].n_gateways; g++)
-			if (t->switches[s].gateways[g].family == family)
-				return &t->switches[s].gateways[g];
-	return NULL;
-}
-
 /* Whether node (a host of its lab) has no IPv4 address but an IPv6 one:
  * then, as pingall does, it pings at IPv6 addresses. */
 static bool v6_only(const struct labsel_node *n)
@@ -69,33 +59,14 @@ static bool v6_only(const struct labsel_node *n)
 /* The address of node (as labsel_node found it) to ping, into buf. */
 static int node_addr(const struct labsel_node *n, int family, bool prefer6, char *buf, size_t len)
 {
-	const int order[2] = { family ? family : prefer6 ? AF_INET6 : AF_INET,
-			       family ? family : prefer6 ? AF_INET : AF_INET6 };
-	const struct topo_cidr *c = NULL;
 	struct labsel ls;
 	int rc = labsel_open(n->lab, &ls);
 
 	if (rc)
 		return rc;
-	for (int i = 0; i < 2 && !c; i++) {
-		if (!strcmp(n->node, "inet") && ls.meta.sandbox) {
-			struct topo_cidr tmp;
-
-			/* The sandbox's internet answers at its server address. */
-			topo_cidr_parse(order[i] == AF_INET ? SANDBOX_SERVER_V4 : SANDBOX_SERVER_V6, &tmp);
-			topo_addr_str(tmp.family, tmp.addr, buf, len);
-			labsel_close(&ls);
-			return 0;
-		}
-		if (n->is_host)
-			c = gateway_addr(ls.topo, order[i]);
-		else if (topo_host_find(ls.topo, n->node))
-			c = reach_host_addr(topo_host_find(ls.topo, n->node), order[i]);
-	}
-	if (c)
-		topo_addr_str(c->family, c->addr, buf, len);
-	else
-		rc = err_msg(-EADDRNOTAVAIL, "%s:%s has no %saddress to ping", n->lab, n->node,
+	rc = labsel_addr(&ls, n->is_host ? "host" : n->node, family, prefer6, buf, len);
+	if (rc == -EADDRNOTAVAIL)
+		rc = err_msg(rc, "%s:%s has no %saddress to ping", n->lab, n->node,
 			     family == AF_INET ? "IPv4 " : family == AF_INET6 ? "IPv6 " : "");
 	labsel_close(&ls);
 	return rc;

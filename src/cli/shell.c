@@ -85,7 +85,8 @@ static void help(void)
 	       "An interactive shell on a running lab (default: the only one), with\n"
 	       "history (~/" HISTORY_FILE ") and Tab completion of commands and names:\n"
 	       "  NODE CMD...   run CMD inside NODE (a host, \"host\" or \"inet\"); words that\n"
-	       "                name a host become its first address: red ping -c1 blue\n"
+	       "                name a host, \"host\" or \"inet\" become its first address\n"
+	       "                (IPv6 with -6 in CMD): red ping -c1 blue\n"
 	       "  NODE          an interactive shell inside NODE\n");
 	for (size_t i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++)
 		printf("  %s\n", builtins[i].help);
@@ -220,6 +221,26 @@ static void run_builtin(struct shell *sh, const struct builtin *b, char *rest)
 
 /* NODE CMD: words naming hosts become their first address, the rest of the
  * line is kept as typed (so pipes and quotes work), and sh -c runs it. */
+/* The address family a node's command asks for: -4 or -6 among its words,
+ * or a program whose name ends in 6 (ping6, traceroute6); AF_UNSPEC. */
+static int cmd_family(const char *cmd)
+{
+	size_t first = strcspn(cmd + strspn(cmd, " \t"), " \t");
+	const char *p = cmd + strspn(cmd, " \t");
+
+	if (first && p[first - 1] == '6')
+		return AF_INET6;
+	for (const char *w = p; *w; w += strcspn(w, " \t"), w += strspn(w, " \t")) {
+		size_t n = strcspn(w, " \t");
+
+		if (n == 2 && !strncmp(w, "-6", 2))
+			return AF_INET6;
+		if (n == 2 && !strncmp(w, "-4", 2))
+			return AF_INET;
+	}
+	return AF_UNSPEC;
+}
+
 static void run_in_node(struct shell *sh, const char *node, const char *cmd)
 {
 	struct strbuf line = STRBUF_INIT;
@@ -227,31 +248,30 @@ static void run_in_node(struct shell *sh, const char *node, const char *cmd)
 	char *argv[10];
 	int argc = 0;
 
+	int family = cmd_family(cmd);
+
 	while (*cmd) {
 		size_t blank = strspn(cmd, " \t"), len;
-		const struct topo_host *h;
-		char word[TOPO_HOST_MAX + 2];
+		char word[TOPO_HOST_MAX + 2], addr[TOPO_CIDR_STRLEN];
 
 		sb_append(&line, cmd, blank);
 		cmd += blank;
 		len = strcspn(cmd, " \t");
 		if (!len)
 			break;
-		h = NULL;
+		word[0] = '\0';
 		if (len < sizeof(word) && sh->loaded) {
 			memcpy(word, cmd, len);
 			word[len] = '\0';
-			h = topo_host_find(sh->ls.topo, word);
 		}
-		if (h && (reach_host_addr(h, AF_INET) || reach_host_addr(h, AF_INET6))) {
-			const struct topo_cidr *c = reach_host_addr(h, AF_INET);
-			char addr[TOPO_CIDR_STRLEN];
-
-			c = c ? c : reach_host_addr(h, AF_INET6);
-			sb_puts(&line, topo_addr_str(c->family, c->addr, addr, sizeof(addr)));
-		} else {
+		/* A host, "host" or "inet" becomes its address, in the family
+		 * the command asks for (-4, -6, ping6). */
+		if (word[0] && (topo_host_find(sh->ls.topo, word) || !strcmp(word, "host") ||
+				!strcmp(word, "inet")) &&
+		    labsel_addr(&sh->ls, word, family, false, addr, sizeof(addr)) == 0)
+			sb_puts(&line, addr);
+		else
 			sb_append(&line, cmd, len);
-		}
 		cmd += len;
 	}
 	if (sb_error(&line)) {

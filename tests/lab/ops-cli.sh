@@ -86,5 +86,18 @@ check_out "  with every line" '^blue\\040ping\\040yellow$' cat "$HOME/.nslab_his
 check_out "cli reads commands from a pipe" '^172\.16\.10\.1$' bash -c "printf 'blue echo red\nexit\n' | $NSLAB cli seed"
 check_out "cli -l LAB, as other commands name the lab" '^172\.16\.10\.5$' bash -c "printf 'red echo blue\nexit\n' | $NSLAB cli -l seed"
 check_out "a history that cannot be written is no error" '^172\.16\.10\.5$' bash -c "printf 'red echo blue\n' | HOME=/nonexistent $NSLAB cli"
+check_out "host and inet become the gateway's and the sandbox server's addresses" '^172\.16\.10\.254 198\.51\.100\.1$' \
+	bash -c "printf 'red echo host inet\nexit\n' | $NSLAB cli seed"
+check "  and red pings inet by that name" bash -c "printf 'red ping -c1 -W2 inet\nexit\n' | $NSLAB cli seed | grep -q '1 received'"
 check "nslab down" "$NSLAB" down seed
+
+# -6 (or ping6) in a node's command: names become IPv6 addresses.
+check "a dual-stack lab comes up" "$NSLAB" up --sandbox "$TOP/examples/dualstack.yaml"
+check_out "red echo -6 blue gives blue's IPv6 address" '^-6 2001:db8:20::2$' \
+	bash -c "printf 'red echo -6 blue\nexit\n' | $NSLAB cli dualstack"
+check_out "  and without -6, its IPv4 address" '^172\.16\.20\.2$' \
+	bash -c "printf 'red echo blue\nexit\n' | $NSLAB cli dualstack"
+check "red ping -6 -c1 blue reaches blue over IPv6" \
+	bash -c "printf 'red ping -6 -c1 -W2 blue\nexit\n' | $NSLAB cli dualstack | grep -q '1 received'"
+check "nslab down" "$NSLAB" down dualstack
 finish
