@@ -139,23 +139,34 @@ static int node_in(const char *lab, const char *node, struct labsel_node *out)
 	return rc;
 }
 
-int labsel_node(const char *spec, const char *lab, struct labsel_node *out)
+int labsel_split(const char *spec, char *lab, size_t len, const char **name)
 {
 	const char *colon = strchr(spec, ':');
-	char **labs = NULL, found[64] = "";
+
+	*name = spec;
+	if (!colon)
+		return 0;
+	if ((size_t)(colon - spec) >= len)
+		return err_msg(-EINVAL, "%s: no such lab", spec);
+	memcpy(lab, spec, (size_t)(colon - spec));
+	lab[colon - spec] = '\0';
+	*name = colon + 1;
+	return 1;
+}
+
+int labsel_node(const char *spec, const char *lab, struct labsel_node *out)
+{
+	char **labs = NULL, found[64] = "", l[64];
+	const char *node;
 	size_t n = 0, hits = 0;
 	int rc;
 
-	if (colon) {
-		char l[64];
-
-		if ((size_t)(colon - spec) >= sizeof(l))
-			return err_msg(-EINVAL, "%s: no such lab", spec);
-		memcpy(l, spec, (size_t)(colon - spec));
-		l[colon - spec] = '\0';
-		rc = node_in(l, colon + 1, out);
-		return rc == -ESRCH ? err_msg(-ENOENT, "lab %s has no node called %s", l, colon + 1)
-				    : rc;
+	rc = labsel_split(spec, l, sizeof(l), &node);
+	if (rc < 0)
+		return rc;
+	if (rc) {
+		rc = node_in(l, node, out);
+		return rc == -ESRCH ? err_msg(-ENOENT, "lab %s has no node called %s", l, node) : rc;
 	}
 	if (lab) {
 		rc = node_in(lab, spec, out);

@@ -31,6 +31,10 @@ struct labsel_node {
 	bool is_host;           /* the lab's host side */
 };
 
+/* "LAB:NAME": LAB into lab[len] and *name after the colon, 1; without a
+ * colon *name is spec, 0; -EINVAL (with a message) if LAB is too long. */
+int labsel_split(const char *spec, char *lab, size_t len, const char **name);
+
 /* Resolve "NODE" or "LAB:NODE"; lab, if not NULL, is where to look. A bare
  * NODE found in several labs is an error that says to write LAB:NODE. */
 int labsel_node(const char *spec, const char *lab, struct labsel_node *out);

@@ -635,13 +635,16 @@ int show_main(int argc, char **argv)
 		else
 			what = argv[optind];
 	}
-	if (what && strchr(what, ':')) {
+	if (what) {
 		static char l[64];
 
-		snprintf(l, sizeof(l), "%.*s", (int)(strchr(what, ':') - what), what);
-		lab = l;
-		what = strchr(what, ':') + 1;
+		rc = labsel_split(what, l, sizeof(l), &what);
+		if (rc < 0)
+			return cli_fail(rc);
+		if (rc)
+			lab = l;
 	}
+
 	rc = !lab && what ? labsel_open_having(what, &ls) : labsel_open(lab, &ls);
 	if (rc)
 		return cli_fail(rc);

@@ -145,13 +145,12 @@ int switch_main(int argc, char **argv)
 	}
 	if ((port || vlan) && !do_flush)
 		return cli_usage_error("switch", "--port and --vlan go with fdb flush");
-	name = argv[optind];
-	if (!lab && strchr(name, ':')) {
-		/* LAB:SWITCH, as LAB:NODE elsewhere. */
-		snprintf(lab_buf, sizeof(lab_buf), "%.*s", (int)(strchr(name, ':') - name), name);
+	/* LAB:SWITCH, as LAB:NODE elsewhere. */
+	rc = labsel_split(argv[optind], lab_buf, sizeof(lab_buf), &name);
+	if (rc < 0)
+		return cli_fail(rc);
+	if (rc)
 		lab = lab_buf;
-		name = strchr(name, ':') + 1;
-	}
 	rc = lab ? labsel_open(lab, &ls) : labsel_open_having(name, &ls);
 	if (rc)
 		return cli_fail(rc);

@@ -36,10 +36,9 @@ static void port_owner(const struct topo *t, const struct topo_switch *sw, const
 {
 	struct topo_port_iter it = { 0 };
 	const struct topo_iface *p;
-	char own[TOPO_IFNAMSIZ], who[200];
+	char who[200];
 
-	switch_nslab_port_name(sw->name, own, sizeof(own));
-	if (!strcmp(port, own) || !strcmp(port, sw->name)) {
+	if ((sw->own_port[0] && !strcmp(port, sw->own_port)) || !strcmp(port, sw->name)) {
 		json_object_set_new(row, "host",
 				    json_string(sw->n_gateways ? "(gateway)" : "(host side)"));
 		json_object_set_new(row, "vlan", json_integer(TOPO_VLAN_DEFAULT));

@@ -627,12 +627,11 @@ static int uplinks(struct checks *c, const struct topo *t, struct nl *nl, bool s
 		const struct topo_switch *sw = &t->switches[s];
 
 		if (sandbox) {
+			char why[256];
+
 			/* The same rule as up's: the sandbox has one uplink. */
-			if (sw->uplink && strcmp(sw->uplink, SANDBOX_UPLINK))
-				rc = checks_add(c, "uplink", CHECK_FAIL,
-						"remove 'uplink:' or make it " SANDBOX_UPLINK,
-						"switch %s's uplink %s: a sandbox's only uplink is "
-						SANDBOX_UPLINK ", to its internet", sw->name, sw->uplink);
+			if (desired_sandbox_uplink_problem(sw, why, sizeof(why)))
+				rc = checks_add(c, "uplink", CHECK_FAIL, SANDBOX_UPLINK_FIX, "%s", why);
 			continue;
 		}
 		if (!sw->nat)

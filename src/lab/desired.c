@@ -314,3 +314,12 @@ out:
 	objvec_free(&ov);
 	return rc;
 }
+
+const char *desired_sandbox_uplink_problem(const struct topo_switch *sw, char *buf, size_t len)
+{
+	if (!sw->uplink || !strcmp(sw->uplink, SANDBOX_UPLINK))
+		return NULL;
+	snprintf(buf, len, "switch %s's uplink %s: a sandbox's only uplink is %s, to its internet",
+		 sw->name, sw->uplink, SANDBOX_UPLINK);
+	return buf;
+}

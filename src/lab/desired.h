@@ -47,6 +47,12 @@ struct lab_env {
 };
 
 /* "nslab-LAB" and "nslab-LAB-inet" into buf. */
+/* A sandbox has one uplink, to its internet: NAT out of any other reaches
+ * nothing. NULL if sw's uplink will do there, else what is wrong, in buf;
+ * the fix is SANDBOX_UPLINK_FIX. */
+struct topo_switch;
+#define SANDBOX_UPLINK_FIX "remove 'uplink:' or make it " SANDBOX_UPLINK
+const char *desired_sandbox_uplink_problem(const struct topo_switch *sw, char *buf, size_t len);
 void desired_sandbox_names(const char *lab, char *host, size_t hlen, char *inet, size_t ilen);
 /* The alias marking the lab's links: "nslab:LAB". */
 void desired_alias(const char *lab, char *buf, size_t len);

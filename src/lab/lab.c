@@ -158,14 +158,10 @@ static int default_uplink(struct lab_run *r, const struct topo *t)
 
 	for (size_t i = 0; i < t->n_switches; i++) {
 		const struct topo_switch *sw = &t->switches[i];
+		char why[256];
 
-		/* A sandbox has one uplink, to its internet; NAT out of any
-		 * other interface would silently reach nothing. */
-		if (r->meta.sandbox && sw->uplink && strcmp(sw->uplink, SANDBOX_UPLINK))
-			return err_msg(-EINVAL,
-				       "%s: uplink %s: a sandbox's only uplink is %s, to its "
-				       "internet; remove 'uplink:' or make it %s",
-				       sw->name, sw->uplink, SANDBOX_UPLINK, SANDBOX_UPLINK);
+		if (r->meta.sandbox && desired_sandbox_uplink_problem(sw, why, sizeof(why)))
+			return err_msg(-EINVAL, "%s; %s", why, SANDBOX_UPLINK_FIX);
 		needed |= sw->nat && !sw->uplink;
 	}
 	if (!needed || r->meta.sandbox)

@@ -29,7 +29,4 @@ extern const struct switch_kind switch_kind_nslab;
 
 const struct switch_kind *switch_kind_of(const struct topo_switch *sw);
 
-/* nslab kind: the switch's own port, the far end of its host-side veth. */
-void switch_nslab_port_name(const char *sw, char *buf, size_t len);
-
 #endif

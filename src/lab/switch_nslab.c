@@ -15,14 +15,6 @@
 #include "common/strbuf.h"
 #include "lab/switch_kind.h"
 
-void switch_nslab_port_name(const char *sw, char *buf, size_t len)
-{
-	char name[TOPO_IFNAMSIZ];
-
-	topo_peer_name(sw, "sw", name);
-	snprintf(buf, len, "%s", name);
-}
-
 static void port_spec(struct strbuf *sb, const char *name, const struct topo_iface *ifc)
 {
 	sb_printf(sb, "%s%s:", sb->len && sb->s[sb->len - 1] != '=' ? "," : "", name);
@@ -75,7 +67,7 @@ static int nslab_add_switch(const struct topo *t, const struct topo_switch *sw,
 
 	desired_alias(env->lab, alias, sizeof(alias));
 	desired_switch_mac(env->lab, sw->name, mac, sizeof(mac));
-	switch_nslab_port_name(sw->name, port, sizeof(port));
+	snprintf(port, sizeof(port), "%s", sw->own_port);
 	/* Created down, and brought up by the ports' setup: the switch's end
 	 * up at once would get an IPv6 link-local address first. */
 	snprintf(veth, sizeof(veth),

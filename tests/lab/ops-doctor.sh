@@ -83,7 +83,7 @@ check_out "  saying why and what to write" \
 	"^FAIL +uplink +switch s's uplink eth7: a sandbox's only uplink is eth0, to its internet; fix: remove 'uplink:' or make it eth0$" \
 	cat "$T_DIR/last"
 check_status "up --sandbox refuses it (1)" 1 "$NSLAB" up --sandbox "$up7"
-check_out "  in one line" "^nslab: up7: s: uplink eth7: a sandbox's only uplink is eth0, to its internet; remove 'uplink:' or make it eth0$" \
+check_out "  in one line" "^nslab: up7: switch s's uplink eth7: a sandbox's only uplink is eth0, to its internet; remove 'uplink:' or make it eth0$" \
 	cat "$T_DIR/last"
 check_out "  and makes nothing" '^no lab is running' "$NSLAB" ls
 
