@@ -50,6 +50,18 @@ static int lab_of(const char *arg, char *lab, size_t len)
 	return 0;
 }
 
+/* Testing aid: NSLAB_DOWN_WAIT_MS=N waits that long, signals caught, before
+ * taking the lab down, so that a test's signal surely comes meanwhile. */
+static void down_wait_for_test(void)
+{
+	const char *ms = getenv("NSLAB_DOWN_WAIT_MS");
+
+	if (!ms)
+		return;
+	fprintf(stderr, "nslab: waiting %s ms before taking the lab down (NSLAB_DOWN_WAIT_MS)\n", ms);
+	usleep((useconds_t)atol(ms) * 1000); /* a signal ends it early */
+}
+
 static int down_one(const char *lab)
 {
 	struct progress prog;
@@ -147,6 +159,7 @@ int down_main(int argc, char **argv)
 	/* A lab half taken down helps nobody: an interrupted down finishes
 	 * (it takes a second), then ends of the signal. */
 	interrupt_catch();
+	down_wait_for_test();
 	rc = down_one(lab);
 	interrupt_release();
 	status = rc ? cli_fail(rc) : EXIT_OK;

@@ -59,8 +59,11 @@ assert p[\"red-eth0\"][\"stats\"][\"rx_packets\"] > 0 and p[\"blue-eth0\"][\"sta
 '"
 n_fdb=$("$NSLAB" switch v-net-0 fdb -j | $PY -c 'import json,sys; print(len(json.load(sys.stdin)))')
 check "  the MAC table holds entries" test "$n_fdb" -gt 0
-check_out "fdb flush empties the MAC table, saying how many entries went" \
-	"^v-net-0: $n_fdb MAC entries flushed\$" "$NSLAB" switch v-net-0 fdb flush
+# (at least as many as were there a moment before: a frame meanwhile may
+# have added one)
+flushed=$("$NSLAB" switch v-net-0 fdb flush | sed -n 's/^v-net-0: \([0-9]*\) MAC entries flushed$/\1/p')
+check "fdb flush empties the MAC table, saying how many entries went ($flushed of $n_fdb)" \
+	test "${flushed:-0}" -ge "$n_fdb"
 check "and forwarding goes on (it learns again)" pings red 172.16.10.5
 
 ident() { echo "$(stat -L -c %i /run/netns/red) $(ip -n red -o link show eth0 | cut -d: -f1) $(ip -n nslab-seed -o link show red-eth0 | cut -d: -f1)"; }

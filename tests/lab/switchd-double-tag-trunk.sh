@@ -44,6 +44,7 @@ for h in green up blue; do
 done
 for h in green up blue; do
 	for _ in $(seq 50); do grep -q listening "$T_DIR/$h.tcpdump" && break; sleep 0.1; done
+	check "the capture on $h listens" grep -q listening "$T_DIR/$h.tcpdump"
 done
 check "tr sends 4 double-tagged frames to blue (1 outside, 20 inside)" send 'Dot1Q(vlan=1) / Dot1Q(vlan=20)' 4
 check "  and 2 with a priority tag outside, 20 inside" send 'Dot1Q(vlan=0, prio=5) / Dot1Q(vlan=20)' 2

@@ -26,6 +26,7 @@ for h in green up blue; do
 done
 for h in green up blue; do
 	for _ in $(seq 50); do grep -q listening "$T_DIR/$h.tcpdump" && break; sleep 0.1; done
+	check "the capture on $h listens" grep -q listening "$T_DIR/$h.tcpdump"
 done
 check "red sends 6 double-tagged frames and 1 tagged (scapy)" in_node red "$PY" -c '
 from scapy.all import Ether, Dot1Q, IP, ICMP, sendp, conf
@@ -39,7 +40,6 @@ sendp(Ether(src=smac, dst="'"$(mac_of green)"'") / Dot1Q(vlan=20) / IP(src="10.0
 sleep 0.5
 kill -TERM "${caps[@]}" 2>/dev/null
 wait "${caps[@]}" 2>/dev/null
-check "the captures were running" grep -q listening "$T_DIR/blue.tcpdump"
 count() { tcpdump -nr "$T_DIR/$1.pcap" 2>/dev/null | wc -l; }
 check_eq "green (VLAN 20) saw none of red's frames" 0 "$(count green)"
 check_eq "the trunk saw none" 0 "$(count up)"

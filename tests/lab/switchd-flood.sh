@@ -85,6 +85,7 @@ untagged() { tcpdump -nr "$T_DIR/$1.pcap" "not vlan" 2>/dev/null | wc -l; }
 txb() { swq '{"cmd":"stats"}' "port(r, '$1-sw')['tx_bytes']"; }
 f0=$(floods) b0=$(rx blue) gb0=$(txb green) bb0=$(txb blue)
 capture green; capture yellow
+check "the captures listen" bash -c "grep -q listening '$T_DIR/green.tcpdump' && grep -q listening '$T_DIR/yellow.tcpdump'"
 check "red sends 10 broadcasts" bcast red 10
 stop_captures
 check_eq "the kernel flooded them" 10 $(($(floods) - f0))
@@ -95,6 +96,7 @@ check_eq "the switch counts green-sw's copies with their tags (4 bytes more each
 	$(($(txb green) - gb0 - ($(txb blue) - bb0)))
 f0=$(floods) r0=$(rx red)
 capture green
+check "the capture listens" grep -q listening "$T_DIR/green.tcpdump"
 check "yellow sends 10 untagged broadcasts (its native VLAN 1)" bcast yellow 10
 stop_captures
 check_eq "the kernel flooded them" 10 $(($(floods) - f0))
@@ -103,6 +105,7 @@ check_eq "green received each once, tagged VLAN 1" 10 "$(tagged green 1)"
 drops() { swq '{"cmd":"stats"}' "port(r, '$1-sw')['drop_reasons'].get('$2', 0)"; }
 f0=$(floods) r0=$(rx red) b0=$(rx blue) rt0=$(txs red)
 capture yellow
+check "the capture listens" grep -q listening "$T_DIR/yellow.tcpdump"
 check "green sends 10 broadcasts tagged VLAN 1 (scapy)" tbcast green 1 10
 stop_captures
 check_eq "the kernel flooded them" 10 $(($(floods) - f0))
