@@ -806,9 +806,11 @@ static bool whole_group_goes(struct apply_ctx *ctx, const struct plan *p)
 }
 
 /* Daemons stop together: each waits for the kernel to release its ports. */
-static int delete_switchd_step(struct apply_ctx *ctx, const struct plan_action *a, size_t n)
+static int delete_switchd_step(struct apply_ctx *ctx, const struct plan *p,
+			       const struct plan_action *a, size_t n)
 {
 	const char **names = calloc(n ? n : 1, sizeof(*names));
+	char log[4096];
 	size_t k = 0;
 	int rc;
 
@@ -818,6 +820,12 @@ static int delete_switchd_step(struct apply_ctx *ctx, const struct plan_action *
 		if (!a[i].implicit)
 			names[k++] = a[i].obj->name;
 	rc = switchd_stop_many(ctx->env->lab, names, k);
+	/* A switch that goes for good takes its log along; one started again
+	 * (its daemon died) keeps it. */
+	for (size_t i = 0; !rc && i < n; i++)
+		if (!objset_find(&p->next, a[i].obj) &&
+		    !switchd_path(ctx->env->lab, a[i].obj->name, "log", log, sizeof(log)))
+			unlink(log);
 	free(names);
 	return rc;
 }
@@ -852,7 +860,7 @@ static int delete_step(struct apply_ctx *ctx, const struct plan *p, struct plan_
 	if (a[0].obj->kind == OBJ_NETNS) {
 		rc = delete_netns_step(ctx, a, n); /* namespaces are never implicit */
 	} else if (a[0].obj->kind == OBJ_SWITCHD) {
-		rc = delete_switchd_step(ctx, a, n);
+		rc = delete_switchd_step(ctx, p, a, n);
 	} else {
 		for (size_t i = 0; !rc && i < n; i++) {
 			if (a[i].implicit || (*group_done && is_group_member(ctx, a[i].obj) &&

@@ -150,4 +150,31 @@ check "blue reaches the internet on the bridge" pings blue 198.51.100.1
 check_out "switch fdb shows the bridge's learnt MACs" 'red-eth0' "$NSLAB" switch v-net-0 fdb
 check_out "switch mdb on a bridge says it floods multicast" 'Linux bridge, its multicast snooping off' "$NSLAB" switch v-net-0 mdb
 check "down" "$NSLAB" down seed
+
+# A switch taken out of the file goes with its daemon's files, log included;
+# one whose daemon died and is started again keeps its log.
+two=$(write_topo two <<'YAML'
+name: two
+switches: {s1: {}, s2: {}}
+hosts:
+  h1: {switch: s1, ip: 10.4.0.1/24}
+  h2: {switch: s2, ip: 10.4.1.1/24}
+YAML
+)
+check "a lab of two switches comes up" "$NSLAB" up --sandbox "$two"
+kill -9 "$(cat /run/nslab/two/s1.pid)"
+check "s1's daemon, killed, is started again" "$NSLAB" up --sandbox "$two"
+check "  its log goes on (two starts in it)" bash -c "test \$(grep -c '^.* switch s1: ' /run/nslab/two/s1.log) -ge 2"
+one=$(write_topo one <<'YAML'
+name: two
+switches: {s1: {}}
+hosts:
+  h1: {switch: s1, ip: 10.4.0.1/24}
+YAML
+)
+check "s2 taken out of the file" "$NSLAB" up --sandbox "$one"
+check_fail "  its log is gone" test -e /run/nslab/two/s2.log
+check_fail "  and its socket" test -e /run/nslab/two/s2.sock
+check "  s1's is still there" test -s /run/nslab/two/s1.log
+check "down" "$NSLAB" down two
 finish
