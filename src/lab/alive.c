@@ -247,6 +247,23 @@ static bool same_prefix(int family, const uint8_t *a, const uint8_t *b, unsigned
 	return !bits || ((a[bytes] ^ b[bytes]) & (0xff << (8 - bits))) == 0;
 }
 
+/* The route to an address's subnet the kernel makes with it (on the link,
+ * no via): someone who deleted it cut the subnet off, and the address made
+ * again brings it back. A /32 or /128 has none. */
+static bool has_prefix_route(const struct ns_view *v, const struct topo_cidr *c, int ifindex)
+{
+	if (c->plen >= (c->family == AF_INET ? 32 : 128))
+		return true;
+	for (size_t i = 0; i < v->n_routes; i++) {
+		const struct route_info *r = &v->routes[i];
+
+		if (r->family == c->family && r->plen == c->plen && r->ifindex == ifindex &&
+		    !r->has_via && same_prefix(c->family, r->dst, c->addr, c->plen))
+			return true;
+	}
+	return false;
+}
+
 static int addr_health(struct alive *a, const struct obj *o)
 {
 	const struct ns_view *v = view_of(a, o->ns);
@@ -266,7 +283,7 @@ static int addr_health(struct alive *a, const struct obj *o)
 
 		if (x->ifindex == ifindex && x->family == c.family && x->plen == c.plen &&
 		    !memcmp(x->addr, c.addr, c.family == AF_INET ? 4 : 16))
-			return PLAN_ALIVE;
+			return has_prefix_route(v, &c, ifindex) ? PLAN_ALIVE : PLAN_DRIFTED;
 	}
 	return PLAN_GONE;
 }

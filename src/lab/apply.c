@@ -102,11 +102,17 @@ static bool owned_link(struct apply_ctx *ctx, struct nsctx *c, const struct obj 
 {
 	struct link_info li = { 0 };
 	char alias[64], peer[32];
+	int rc;
 
 	if (strcmp(c->name, OBJ_NS_HOST))
 		return true; /* a namespace of the lab's own */
 	desired_alias(ctx->env->lab, alias, sizeof(alias));
-	if (link_get(c->nl, o->name, &li) == 0 &&
+	rc = link_get(c->nl, o->name, &li);
+	if (rc == -ENODEV) {
+		err_clear();
+		return true; /* nothing there: deleting it finds nothing */
+	}
+	if (rc == 0 &&
 	    ((ctx->env->group && li.group == ctx->env->group) || !strcmp(li.alias, alias)))
 		return true;
 	if (o->kind == OBJ_VETH && obj_get(o->attrs, "peer", peer, sizeof(peer)) &&

@@ -16,6 +16,7 @@
 #include "common/log.h"
 #include "common/util.h"
 #include "kernel/link.h"
+#include "kernel/nat.h"
 #include "kernel/netns.h"
 #include "kernel/nl.h"
 #include "kernel/route.h"
@@ -153,26 +154,44 @@ static int check_bridge_vlans(const struct plan *p)
 static int default_uplink(struct lab_run *r, const struct topo *t)
 {
 	struct nl *nl;
-	int rc, ifindex;
+	int rc = 0, ifindex;
 	bool needed = false;
 
-	for (size_t i = 0; i < t->n_switches; i++) {
+	if (!r->meta.sandbox && (rc = nl_open(&nl)))
+		return rc;
+	for (size_t i = 0; !rc && i < t->n_switches; i++) {
 		const struct topo_switch *sw = &t->switches[i];
+		struct link_info li = { 0 };
 		char why[256];
 
 		if (r->meta.sandbox && desired_sandbox_uplink_problem(sw, why, sizeof(why)))
 			return err_msg(-EINVAL, "%s; %s", why, SANDBOX_UPLINK_FIX);
+		/* NAT out of an interface the machine lacks would reach nothing. */
+		if (!r->meta.sandbox && sw->nat && sw->uplink && link_get(nl, sw->uplink, &li))
+			rc = err_msg(-ENODEV,
+				     "%s: uplink %s: this machine has no such interface; name one "
+				     "that exists (ip link), or leave uplink: out to use the default "
+				     "route's",
+				     sw->name, sw->uplink);
 		needed |= sw->nat && !sw->uplink;
 	}
-	if (!needed || r->meta.sandbox)
-		return 0;
-	rc = nl_open(&nl);
-	if (rc)
+	if (rc || !needed || r->meta.sandbox) {
+		if (!r->meta.sandbox)
+			nl_close(nl);
 		return rc;
+	}
 	rc = route_default_dev(nl, AF_INET, &ifindex);
 	if (rc == -ENOENT)
 		rc = route_default_dev(nl, AF_INET6, &ifindex);
 	nl_close(nl);
+	if (rc == -ENOENT && r->meta.uplink) {
+		/* A running lab keeps the uplink it was built with while the
+		 * machine has no default route (a link down): it can still be
+		 * repaired, or changed. */
+		snprintf(r->uplink, sizeof(r->uplink), "%s", r->meta.uplink);
+		r->env.default_uplink = r->uplink;
+		return 0;
+	}
 	if (rc == -ENOENT)
 		return 0; /* desired_build names the switch that needs one */
 	if (rc)
@@ -328,6 +347,14 @@ static int preflight(struct lab_run *r, const struct plan *p)
 			continue;
 		if (o->kind == OBJ_NETNS && !objset_find(&r->current, o) && netns_exists(o->name))
 			rc = netns_taken(r, o->name);
+		/* The lab's nftables table, on the machine: one of that name
+		 * that is not the lab's would be rewritten, then deleted. */
+		if (o->kind == OBJ_NFT && !strcmp(o->ns, OBJ_NS_HOST) && !objset_find(&r->current, o) &&
+		    nat_table_exists(-1, o->name))
+			rc = err_msg(-EEXIST,
+				     "this machine has an nftables table inet %s already, which is not "
+				     "lab %s's; remove it (nft delete table inet %s) or rename the lab",
+				     o->name, r->meta.name, o->name);
 		if (r->meta.sandbox || (o->kind != OBJ_BRIDGE && o->kind != OBJ_VETH))
 			continue;
 		/* On the real host: the names the lab gives its links there. */

@@ -42,6 +42,45 @@ check_fail "no nslab table is left" bash -c "nft list tables | grep -q nslab"
 check_eq "only the machine's own links remain" "lo wan0" "$(ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | sort | paste -sd' ')"
 check_out "the default route is untouched" 'default via 192.0.2.1 dev wan0' ip route
 
+# uplink: naming an interface the machine lacks: refused, nothing made.
+missing=$(write_topo missing <<'YAML'
+switches:
+  lan3: {gateway: 10.8.0.254/24, nat: true, uplink: nosuch0}
+hosts:
+  d: {switch: lan3, ip: 10.8.0.1/24}
+YAML
+)
+check_status "an uplink the machine lacks is refused (1)" 1 "$NSLAB" up "$missing"
+check_out "  saying so" '^nslab: missing: lan3: uplink nosuch0: this machine has no such interface; ' cat "$T_DIR/last"
+check_fail "  and nothing was made" ip link show lan3
+check_out "  nor kept on record" '^no lab is running' "$NSLAB" ls
+
+# An nftables table of the lab's name that someone else made: refused and
+# left as it was.
+nft add table inet nslab-seed
+nft add chain inet nslab-seed mine '{ type filter hook input priority 0; }'
+nft add rule inet nslab-seed mine counter accept
+check_status "a table inet nslab-LAB that is not the lab's is refused (1)" 1 "$NSLAB" up
+check_out "  saying so" 'this machine has an nftables table inet nslab-seed already, which is not lab seed.s' cat "$T_DIR/last"
+check_out "  and it keeps its chain" 'chain mine' nft list table inet nslab-seed
+check_fail "  and nothing was made" ip link show v-net-0
+nft delete table inet nslab-seed
+
+# The machine losing its default route (a link down) does not stop up from
+# repairing a running lab: it keeps the uplink it was built with.
+check "the seed comes up" "$NSLAB" up
+ip route del default via 192.0.2.1
+ip link set v-net-0 down
+check_out "without a default route, up repairs it with the uplink it had" 'set right' "$NSLAB" up
+check_out "  NAT still goes out of wan0" 'oifname "wan0" masquerade' nft list table inet nslab-seed
+ip route add default via 192.0.2.1
+# The host side's route to the lab's subnet, deleted by hand: put back.
+ip route del 172.16.10.0/24 dev v-net-0
+check_fail "with the host's route to the subnet gone, red cannot reach the world" pings red 198.51.100.1
+check_out "up puts it back" '; set right 1 object changed or deleted by hand$' "$NSLAB" up
+check "  red reaches the world again" pings red 198.51.100.1
+check "down" "$NSLAB" down seed
+
 # A FORWARD policy of drop (as Docker sets) gets a warning naming the fix.
 nft add table ip filter
 nft add chain ip filter FORWARD '{ type filter hook forward priority 0; policy drop; }'
