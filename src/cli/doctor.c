@@ -22,7 +22,8 @@ static void help(void)
 	       "IPv6; each tried in a throwaway namespace), /run/netns, a firewall that\n"
 	       "drops forwarded traffic, sysctls in the way, nslab-switchd and ping.\n"
 	       "With FILE, also the topology: is it valid, and are the namespaces and\n"
-	       "interfaces it would make free (with --sandbox: as a sandbox lab);\n"
+	       "interfaces it would make free (with --sandbox: as a sandbox lab), and\n"
+	       "on the machine, do its subnets overlap the machine's routes;\n"
 	       "FILE - reads standard input.\n"
 	       "One line per check, OK, WARN or FAIL, with how to fix what is wrong.\n\n"
 	       "  -j, --json     JSON: {checks: [{name, level, detail, fix}], summary}\n"
@@ -43,6 +44,8 @@ static int run_checks(struct checks *c, const struct topo *t, bool sandbox)
 	rc = rc ? rc : checks_tools(c);
 	if (!rc && t)
 		rc = checks_names(c, t, sandbox);
+	if (!rc && t && !sandbox)
+		rc = checks_overlap(c, t);
 	return rc;
 }
 

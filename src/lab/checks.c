@@ -7,6 +7,8 @@
 #include <fcntl.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -20,6 +22,7 @@
 
 #include "common/errmsg.h"
 #include "common/strbuf.h"
+#include "common/util.h"
 #include "kernel/link.h"
 #include "kernel/nat.h"
 #include "kernel/netns.h"
@@ -754,5 +757,98 @@ out:
 	objset_clear(&want);
 	objset_clear(&own);
 	sb_free(&cl.list);
+	return rc;
+}
+
+/* ---- subnets against the machine's routes ---- */
+
+struct route_list {
+	struct route_info *v;
+	size_t n, cap;
+};
+
+static int collect_route(const struct route_info *r, void *arg)
+{
+	struct route_list *l = arg;
+	int rc = array_reserve(&l->v, &l->cap, l->n + 1, sizeof(*l->v));
+
+	if (!rc)
+		l->v[l->n++] = *r;
+	return rc;
+}
+
+/* Whether two prefixes of a family share addresses: the shorter holds the
+ * other's start. */
+static bool prefixes_overlap(int family, const uint8_t *a, unsigned alen, const uint8_t *b,
+			     unsigned blen)
+{
+	struct topo_cidr shorter = { .family = family, .plen = (uint8_t)(alen < blen ? alen : blen) };
+
+	memcpy(shorter.addr, alen < blen ? a : b, 16);
+	return topo_cidr_contains(&shorter, family, alen < blen ? b : a);
+}
+
+static bool lab_dev(const struct topo *t, const char *dev)
+{
+	for (size_t s = 0; s < t->n_switches; s++)
+		if (!strcmp(t->switches[s].name, dev))
+			return true;
+	return false;
+}
+
+int checks_overlap(struct checks *c, const struct topo *t)
+{
+	struct route_list l = { 0 };
+	struct nl *nl = NULL;
+	size_t warned = 0, nets = 0;
+	int rc = nl_open(&nl);
+
+	if (!rc)
+		rc = route_dump(nl, AF_UNSPEC, collect_route, &l);
+	nl_close(nl);
+	if (rc) {
+		rc = checks_add(c, "subnets", CHECK_WARN, "run nslab as root",
+				"cannot read this machine's routes: %s", err_text(rc));
+		err_clear();
+		free(l.v);
+		return rc;
+	}
+	for (size_t s = 0; !rc && s < t->n_switches; s++) {
+		const struct topo_switch *sw = &t->switches[s];
+
+		for (size_t g = 0; !rc && g < sw->n_gateways; g++) {
+			struct topo_cidr net;
+			char a[TOPO_CIDR_STRLEN], b[TOPO_CIDR_STRLEN], dev[IF_NAMESIZE] = "?";
+
+			topo_cidr_network(&sw->gateways[g], &net);
+			nets++;
+			for (size_t i = 0; !rc && i < l.n; i++) {
+				const struct route_info *r = &l.v[i];
+				struct topo_cidr rn = { .family = r->family, .plen = r->plen };
+
+				if (r->family != net.family || !r->plen || r->type != RTN_UNICAST)
+					continue;
+				if (r->ifindex && !if_indextoname((unsigned)r->ifindex, dev))
+					snprintf(dev, sizeof(dev), "?");
+				if (lab_dev(t, dev))
+					continue; /* the lab's own, from a run before */
+				if (!prefixes_overlap(net.family, net.addr, net.plen, r->dst, r->plen))
+					continue;
+				memcpy(rn.addr, r->dst, 16);
+				warned++;
+				rc = checks_add(c, "subnets", CHECK_WARN,
+						"give the switch a gateway in a subnet this machine does not use",
+						"switch %s's subnet %s overlaps this machine's route to %s (dev "
+						"%s): traffic between them would go the wrong way",
+						sw->name, topo_cidr_str(&net, a, sizeof(a)),
+						topo_cidr_str(&rn, b, sizeof(b)), dev);
+			}
+		}
+	}
+	if (!rc && !warned && nets)
+		rc = checks_add(c, "subnets", CHECK_OK, NULL,
+				"the lab's %zu subnet%s overlap%s none of this machine's routes", nets,
+				nets == 1 ? "" : "s", nets == 1 ? "s" : "");
+	free(l.v);
 	return rc;
 }

@@ -73,5 +73,9 @@ int checks_tools(struct checks *c);
  * interfaces it makes there and the uplinks it needs. A name that belongs
  * to the running lab of the same name is its own, not a clash. */
 int checks_names(struct checks *c, const struct topo *t, bool sandbox);
+/* Whether the lab's gateway subnets overlap routes this machine has (not the
+ * lab's own, nor default routes): its traffic to them, or theirs to the
+ * lab, would go the wrong way. WARN per overlap, else one OK. */
+int checks_overlap(struct checks *c, const struct topo *t);
 
 #endif

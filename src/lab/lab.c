@@ -394,10 +394,11 @@ static void warn_host(struct lab_run *r, const struct topo *t, const struct plan
 	/* The same check as `nslab doctor`; here it warns and changes nothing. */
 	checks_init(&c);
 	if (gw && checks_forward_drop(&c, -1, t) == 0)
-		for (size_t i = 0; i < c.n; i++)
-			if (c.v[i].level != CHECK_OK)
-				log_warn("%s: %s; %s", r->meta.name, c.v[i].detail,
-					 c.v[i].fix ? c.v[i].fix : "");
+		checks_overlap(&c, t);
+	for (size_t i = 0; i < c.n; i++)
+		if (c.v[i].level != CHECK_OK)
+			log_warn("%s: %s; %s", r->meta.name, c.v[i].detail,
+				 c.v[i].fix ? c.v[i].fix : "");
 	checks_free(&c);
 	if (v6fwd)
 		log_warn("%s: turning on IPv6 forwarding on the host; interfaces that take their "

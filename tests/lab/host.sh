@@ -81,6 +81,22 @@ check_out "up puts it back" '; set right 1 object changed or deleted by hand$' "
 check "  red reaches the world again" pings red 198.51.100.1
 check "down" "$NSLAB" down seed
 
+# A lab subnet that overlaps the machine's own: a warning from up and doctor.
+clash=$(write_topo clash <<'YAML'
+switches:
+  lan4: {gateway: 192.0.2.129/25}
+hosts:
+  e: {switch: lan4, ip: 192.0.2.130/25}
+YAML
+)
+check_out "doctor warns of a subnet that overlaps the machine's route" \
+	"^WARN +subnets +switch lan4's subnet 192\.0\.2\.128/25 overlaps this machine's route to 192\.0\.2\.0/24 \(dev wan0\)" \
+	"$NSLAB" doctor "$clash"
+check_out "  up too" "warning: clash: switch lan4's subnet 192\.0\.2\.128/25 overlaps this machine's route to 192\.0\.2\.0/24" \
+	"$NSLAB" up "$clash"
+check "down" "$NSLAB" down clash
+check_out "doctor finds no overlap for the seed" '^OK +subnets +the lab.s 1 subnet overlaps none' "$NSLAB" doctor "$TOP/examples/seed.yaml"
+
 # A FORWARD policy of drop (as Docker sets) gets a warning naming the fix.
 nft add table ip filter
 nft add chain ip filter FORWARD '{ type filter hook forward priority 0; policy drop; }'
