@@ -463,10 +463,24 @@ int checks_forward_drop(struct checks *c, int nsfd, const struct topo *t)
 			sb_printf(&nets, "%s%s", nets.len ? ", " : "", topo_cidr_str(&net, cidr, sizeof(cidr)));
 		}
 	}
-	sb_printf(&fix, "nslab never changes another's firewall; let each lab subnet through: "
-			"iptables -I FORWARD -s SUBNET -j ACCEPT and iptables -I FORWARD -d SUBNET -j ACCEPT "
-			"(ip6tables for IPv6) with SUBNET %s, or build labs with --sandbox",
-		  nets.len ? sb_str(&nets) : "each gateway's subnet");
+	char fam[16], table[64], chain[64];
+
+	/* iptables' own chain takes an iptables rule; any other base chain
+	 * drops what it drops whatever iptables accepts, and needs its own. */
+	if (sscanf(what, "%15s %63s %63s", fam, table, chain) == 3 &&
+	    !(!strcmp(table, "filter") && !strcmp(chain, "FORWARD") &&
+	      (!strcmp(fam, "ip") || !strcmp(fam, "ip6"))))
+		sb_printf(&fix, "nslab never changes another's firewall; let each lab subnet through "
+				"that chain: nft insert rule %s %s %s ip saddr SUBNET accept and nft "
+				"insert rule %s %s %s ip daddr SUBNET accept (ip6 for IPv6) with SUBNET "
+				"%s, or build labs with --sandbox",
+			  fam, table, chain, fam, table, chain,
+			  nets.len ? sb_str(&nets) : "each gateway's subnet");
+	else
+		sb_printf(&fix, "nslab never changes another's firewall; let each lab subnet through: "
+				"iptables -I FORWARD -s SUBNET -j ACCEPT and iptables -I FORWARD -d SUBNET -j ACCEPT "
+				"(ip6tables for IPv6) with SUBNET %s, or build labs with --sandbox",
+			  nets.len ? sb_str(&nets) : "each gateway's subnet");
 	rc = sb_error(&fix);
 	if (!rc)
 		rc = checks_add(c, "forward-policy", CHECK_FAIL, sb_str(&fix),

@@ -44,6 +44,13 @@ assert c[\"level\"] == \"fail\" and \"FORWARD\" in c[\"detail\"] and c[\"fix\"],
 assert d[\"summary\"][\"fail\"] >= 1
 '"
 nft delete table ip filter
+# A chain of nftables' own (not iptables'): the fix is a rule in it.
+nft add table inet fw
+nft add chain inet fw forwarding '{ type filter hook forward priority 0; policy drop; }'
+check_status "with an nftables forward chain of policy drop, doctor fails (1)" 1 "$NSLAB" doctor "$TOP/examples/seed.yaml"
+check_out "  and the fix is a rule in that chain" \
+	'fix: .*nft insert rule inet fw forwarding ip saddr SUBNET accept .* with SUBNET 172\.16\.10\.0/24' cat "$T_DIR/last"
+nft delete table inet fw
 check_status "without it, doctor passes again (0)" 0 "$NSLAB" doctor
 
 # Strict reverse-path filtering is a warning.
