@@ -217,7 +217,10 @@ static int gateway_objects(const struct topo *t, const struct lab_env *env, stru
 		for (size_t g = 0; !rc && g < sw->n_gateways; g++) {
 			const struct topo_cidr *gw = &sw->gateways[g];
 			struct topo_cidr net;
-			const char *uplink = sw->uplink ? sw->uplink : env->default_uplink;
+			const char *uplink = sw->uplink ? sw->uplink
+					   : gw->family == AF_INET6 && env->default_uplink6
+						   ? env->default_uplink6
+						   : env->default_uplink;
 
 			rc = add_addr(ov, env->host_ns, dev, topo_cidr_str(gw, cidr, sizeof(cidr)));
 			if (gw->family == AF_INET)

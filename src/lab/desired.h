@@ -43,6 +43,7 @@ struct lab_env {
 	const char *inet_ns;        /* the sandbox's internet; NULL on the real host */
 	uint32_t group;             /* link group of the lab's links in host_ns */
 	const char *default_uplink; /* NAT uplink when a switch names none; NULL: none */
+	const char *default_uplink6; /* the same for IPv6, if another (NULL: default_uplink) */
 	const char *run_dir;        /* the lab's state directory (switch daemon files) */
 };
 

@@ -32,7 +32,7 @@
 struct lab_run {
 	struct lab_meta meta;
 	struct lab_env env;
-	char host_ns[96], inet_ns[96], run_dir[4096], uplink[IF_NAMESIZE];
+	char host_ns[96], inet_ns[96], run_dir[4096], uplink[IF_NAMESIZE], uplink6[IF_NAMESIZE];
 	struct objset current;
 	struct journal *journal;
 	int lockfd;
@@ -154,7 +154,7 @@ static int check_bridge_vlans(const struct plan *p)
 static int default_uplink(struct lab_run *r, const struct topo *t)
 {
 	struct nl *nl;
-	int rc = 0, ifindex;
+	int rc = 0, ifindex, ifindex6;
 	bool needed = false;
 
 	if (!r->meta.sandbox && (rc = nl_open(&nl)))
@@ -183,6 +183,12 @@ static int default_uplink(struct lab_run *r, const struct topo *t)
 	rc = route_default_dev(nl, AF_INET, &ifindex);
 	if (rc == -ENOENT)
 		rc = route_default_dev(nl, AF_INET6, &ifindex);
+	/* IPv6 leaves by the IPv6 default route, which may be another link:
+	 * its NAT must go out there, or the lab's addresses leak out. */
+	if (!rc && route_default_dev(nl, AF_INET6, &ifindex6) == 0 && ifindex6 != ifindex &&
+	    if_indextoname((unsigned)ifindex6, r->uplink6))
+		r->env.default_uplink6 = r->uplink6;
+	err_clear();
 	nl_close(nl);
 	if (rc == -ENOENT && r->meta.uplink) {
 		/* A running lab keeps the uplink it was built with while the

@@ -81,6 +81,24 @@ check_out "up puts it back" '; set right 1 object changed or deleted by hand$' "
 check "  red reaches the world again" pings red 198.51.100.1
 check "down" "$NSLAB" down seed
 
+# IPv6 by another link than IPv4: each family's NAT goes out of the link its
+# default route takes.
+ip link add wan6 type veth peer name wan6peer
+ip -6 addr add 2001:db8:6::2/64 dev wan6 nodad; ip link set wan6 up; ip link set wan6peer up
+ip -6 route add default via 2001:db8:6::1 dev wan6
+ds=$(write_topo ds <<'YAML'
+switches:
+  lan5: {gateway: [10.7.0.254/24, "2001:db8:70::fe/64"], nat: true}
+hosts:
+  f: {switch: lan5, ip: [10.7.0.1/24, "2001:db8:70::1/64"]}
+YAML
+)
+check "a dual-stack lab comes up" "$NSLAB" up "$ds"
+check_out "  IPv4 is masqueraded out of wan0 (the IPv4 default route's)" 'ip saddr 10\.7\.0\.0/24 oifname "wan0" masquerade' nft list table inet nslab-ds
+check_out "  IPv6 out of wan6 (the IPv6 default route's)" 'ip6 saddr 2001:db8:70::/64 oifname "wan6" masquerade' nft list table inet nslab-ds
+check "down" "$NSLAB" down ds
+ip link del wan6
+
 # A lab subnet that overlaps the machine's own: a warning from up and doctor.
 clash=$(write_topo clash <<'YAML'
 switches:
