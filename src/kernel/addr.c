@@ -17,6 +17,7 @@
 #include <linux/rtnetlink.h>
 
 #include "common/errmsg.h"
+#include "common/util.h"
 #include "kernel/nl.h"
 #include "kernel/nlattr.h"
 
@@ -140,4 +141,28 @@ int addr_dump(struct nl *nl, int family, int (*cb)(const struct addr_info *a, vo
 	ifa->ifa_family = (uint8_t)family;
 	rc = nl_query_label(nl, nlh, "listing addresses", dump_cb, &d);
 	return rc ? rc : d.rc < 0 ? d.rc : 0;
+}
+
+struct addr_acc {
+	struct addr_info **v;
+	size_t *n, cap;
+};
+
+static int addr_acc_cb(const struct addr_info *x, void *arg)
+{
+	struct addr_acc *a = arg;
+	int rc = array_reserve(a->v, &a->cap, *a->n + 1, sizeof(**a->v));
+
+	if (!rc)
+		(*a->v)[(*a->n)++] = *x;
+	return rc;
+}
+
+int addr_list(struct nl *nl, int family, struct addr_info **v, size_t *n)
+{
+	struct addr_acc a = { v, n, 0 };
+
+	*v = NULL;
+	*n = 0;
+	return addr_dump(nl, family, addr_acc_cb, &a);
 }

@@ -4,6 +4,7 @@
 #define NSLAB_ADDR_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct nl;
@@ -26,6 +27,8 @@ struct addr_info {
 /* family AF_UNSPEC for both. cb returns 0 to go on. */
 int addr_dump(struct nl *nl, int family, int (*cb)(const struct addr_info *a, void *arg),
 	      void *arg);
+/* The same, into an array (*v, *n; free(*v) after, also on error). */
+int addr_list(struct nl *nl, int family, struct addr_info **v, size_t *n);
 
 /* Parse one answer message into *out, validating every attribute it reads:
  * 0, 1 for an entry of another kind that a dump skips (another family or

@@ -15,6 +15,7 @@
 #include <linux/rtnetlink.h>
 
 #include "common/errmsg.h"
+#include "common/util.h"
 #include "kernel/nl.h"
 #include "kernel/nlattr.h"
 
@@ -250,4 +251,28 @@ int route_default_dev(struct nl *nl, int family, int *ifindex)
 		return err_set(-ENOENT, "no default route");
 	*ifindex = c.ifindex;
 	return 0;
+}
+
+struct route_acc {
+	struct route_info **v;
+	size_t *n, cap;
+};
+
+static int route_acc_cb(const struct route_info *r, void *arg)
+{
+	struct route_acc *a = arg;
+	int rc = array_reserve(a->v, &a->cap, *a->n + 1, sizeof(**a->v));
+
+	if (!rc)
+		(*a->v)[(*a->n)++] = *r;
+	return rc;
+}
+
+int route_list(struct nl *nl, int family, struct route_info **v, size_t *n)
+{
+	struct route_acc a = { v, n, 0 };
+
+	*v = NULL;
+	*n = 0;
+	return route_dump(nl, family, route_acc_cb, &a);
 }

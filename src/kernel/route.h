@@ -4,6 +4,7 @@
 #define NSLAB_ROUTE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct nl;
@@ -39,6 +40,8 @@ struct route_info {
 /* Main-table routes of family (AF_UNSPEC for both). cb returns 0 to go on. */
 int route_dump(struct nl *nl, int family, int (*cb)(const struct route_info *r, void *arg),
 	       void *arg);
+/* The same, into an array (*v, *n; free(*v) after, also on error). */
+int route_list(struct nl *nl, int family, struct route_info **v, size_t *n);
 /* The device of the main table's default route for family (lowest metric);
  * -ENOENT if there is none. */
 int route_default_dev(struct nl *nl, int family, int *ifindex);

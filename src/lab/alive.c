@@ -41,9 +41,9 @@ struct ns_view {
 	struct view_link *links; /* sorted by name */
 	size_t n_links, cap_links;
 	struct addr_info *addrs;
-	size_t n_addrs, cap_addrs;
+	size_t n_addrs;
 	struct route_info *routes;
-	size_t n_routes, cap_routes;
+	size_t n_routes;
 };
 
 static int link_cb(const struct link_info *li, void *arg)
@@ -62,26 +62,6 @@ static int link_cb(const struct link_info *li, void *arg)
 	v->links[v->n_links].has_mac = li->has_mac;
 	v->n_links++;
 	return 0;
-}
-
-static int addr_cb(const struct addr_info *a, void *arg)
-{
-	struct ns_view *v = arg;
-	int rc = array_reserve(&v->addrs, &v->cap_addrs, v->n_addrs + 1, sizeof(*v->addrs));
-
-	if (!rc)
-		v->addrs[v->n_addrs++] = *a;
-	return rc;
-}
-
-static int route_cb(const struct route_info *r, void *arg)
-{
-	struct ns_view *v = arg;
-	int rc = array_reserve(&v->routes, &v->cap_routes, v->n_routes + 1, sizeof(*v->routes));
-
-	if (!rc)
-		v->routes[v->n_routes++] = *r;
-	return rc;
 }
 
 static int name_cmp(const void *a, const void *b)
@@ -108,9 +88,9 @@ static int view_read(struct ns_view *v)
 	if (!rc)
 		rc = link_dump(nl, link_cb, v);
 	if (!rc)
-		rc = addr_dump(nl, AF_UNSPEC, addr_cb, v);
+		rc = addr_list(nl, AF_UNSPEC, &v->addrs, &v->n_addrs);
 	if (!rc)
-		rc = route_dump(nl, AF_UNSPEC, route_cb, v);
+		rc = route_list(nl, AF_UNSPEC, &v->routes, &v->n_routes);
 	nl_close(nl);
 	if (rc)
 		return rc;

@@ -22,7 +22,6 @@
 
 #include "common/errmsg.h"
 #include "common/strbuf.h"
-#include "common/util.h"
 #include "kernel/link.h"
 #include "kernel/nat.h"
 #include "kernel/netns.h"
@@ -776,21 +775,6 @@ out:
 
 /* ---- subnets against the machine's routes ---- */
 
-struct route_list {
-	struct route_info *v;
-	size_t n, cap;
-};
-
-static int collect_route(const struct route_info *r, void *arg)
-{
-	struct route_list *l = arg;
-	int rc = array_reserve(&l->v, &l->cap, l->n + 1, sizeof(*l->v));
-
-	if (!rc)
-		l->v[l->n++] = *r;
-	return rc;
-}
-
 /* Whether two prefixes of a family share addresses: the shorter holds the
  * other's start. */
 static bool prefixes_overlap(int family, const uint8_t *a, unsigned alen, const uint8_t *b,
@@ -812,19 +796,19 @@ static bool lab_dev(const struct topo *t, const char *dev)
 
 int checks_overlap(struct checks *c, const struct topo *t)
 {
-	struct route_list l = { 0 };
+	struct route_info *routes = NULL;
 	struct nl *nl = NULL;
-	size_t warned = 0, nets = 0;
+	size_t n = 0, warned = 0, nets = 0;
 	int rc = nl_open(&nl);
 
 	if (!rc)
-		rc = route_dump(nl, AF_UNSPEC, collect_route, &l);
+		rc = route_list(nl, AF_UNSPEC, &routes, &n);
 	nl_close(nl);
 	if (rc) {
 		rc = checks_add(c, "subnets", CHECK_WARN, "run nslab as root",
 				"cannot read this machine's routes: %s", err_text(rc));
 		err_clear();
-		free(l.v);
+		free(routes);
 		return rc;
 	}
 	for (size_t s = 0; !rc && s < t->n_switches; s++) {
@@ -836,8 +820,8 @@ int checks_overlap(struct checks *c, const struct topo *t)
 
 			topo_cidr_network(&sw->gateways[g], &net);
 			nets++;
-			for (size_t i = 0; !rc && i < l.n; i++) {
-				const struct route_info *r = &l.v[i];
+			for (size_t i = 0; !rc && i < n; i++) {
+				const struct route_info *r = &routes[i];
 				struct topo_cidr rn = { .family = r->family, .plen = r->plen };
 
 				if (r->family != net.family || !r->plen || r->type != RTN_UNICAST)
@@ -863,6 +847,6 @@ int checks_overlap(struct checks *c, const struct topo *t)
 		rc = checks_add(c, "subnets", CHECK_OK, NULL,
 				"the lab's %zu subnet%s overlap%s none of this machine's routes", nets,
 				nets == 1 ? "" : "s", nets == 1 ? "s" : "");
-	free(l.v);
+	free(routes);
 	return rc;
 }

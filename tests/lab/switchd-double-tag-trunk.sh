@@ -36,14 +36,8 @@ check_eq "  the kernel carries them as a flow" 1 \
 
 # The captures run until every frame is sent (scapy takes a second or more
 # to start, each time, on a loaded machine), then are stopped.
-caps=()
 for h in green up blue; do
-	ip netns exec "$h" timeout 60 tcpdump --immediate-mode -U -nli "$h-eth0" -w "$T_DIR/$h.pcap" "ether src $(mac_of tr)" \
-		>/dev/null 2>"$T_DIR/$h.tcpdump" &
-	caps+=($!)
-done
-for h in green up blue; do
-	for _ in $(seq 50); do grep -q listening "$T_DIR/$h.tcpdump" && break; sleep 0.1; done
+	capture "$h" "ether src $(mac_of tr)"
 	check "the capture on $h listens" grep -q listening "$T_DIR/$h.tcpdump"
 done
 check "tr sends 4 double-tagged frames to blue (1 outside, 20 inside)" send 'Dot1Q(vlan=1) / Dot1Q(vlan=20)' 4
@@ -55,9 +49,7 @@ smac = open("/sys/class/net/tr-eth0/address").read().strip()
 sendp(Ether(src=smac, dst="ff:ff:ff:ff:ff:ff") / Dot1Q(vlan=1) / Dot1Q(vlan=20) / IP(dst="10.0.0.3") / ICMP(),
       iface="tr-eth0", count=3)'
 check "  and 3 priority-tagged frames (VID 0) to blue" send 'Dot1Q(vlan=0, prio=3)' 3
-sleep 0.5
-kill -TERM "${caps[@]}" 2>/dev/null
-wait "${caps[@]}" 2>/dev/null
+stop_captures
 count() { tcpdump -nr "$T_DIR/$1.pcap" "${@:2}" 2>/dev/null | wc -l; }
 check_eq "green (VLAN 20) saw none of tr's frames" 0 "$(count green)"
 check_eq "the trunk up saw none" 0 "$(count up)"

@@ -18,14 +18,8 @@ check "the switch starts" sw_start
 check "red reaches blue (VLAN 1)" reaches red 10.0.0.2
 
 # Capture everywhere else, from before the first frame to after the last.
-caps=()
 for h in green up blue; do
-	ip netns exec "$h" timeout 60 tcpdump --immediate-mode -U -nli "$h-eth0" -w "$T_DIR/$h.pcap" "ether src $(mac_of red)" \
-		>/dev/null 2>"$T_DIR/$h.tcpdump" &
-	caps+=($!)
-done
-for h in green up blue; do
-	for _ in $(seq 50); do grep -q listening "$T_DIR/$h.tcpdump" && break; sleep 0.1; done
+	capture "$h" "ether src $(mac_of red)"
 	check "the capture on $h listens" grep -q listening "$T_DIR/$h.tcpdump"
 done
 check "red sends 6 double-tagged frames and 1 tagged (scapy)" in_node red "$PY" -c '
@@ -37,9 +31,7 @@ sendp(Ether(src=smac, dst="ff:ff:ff:ff:ff:ff") / hop, iface="red-eth0", count=5)
 sendp(Ether(src=smac, dst="'"$(mac_of green)"'") / hop, iface="red-eth0")
 sendp(Ether(src=smac, dst="'"$(mac_of green)"'") / Dot1Q(vlan=20) / IP(src="10.0.0.1", dst="10.0.0.3") / ICMP(), iface="red-eth0")
 '
-sleep 0.5
-kill -TERM "${caps[@]}" 2>/dev/null
-wait "${caps[@]}" 2>/dev/null
+stop_captures
 count() { tcpdump -nr "$T_DIR/$1.pcap" 2>/dev/null | wc -l; }
 check_eq "green (VLAN 20) saw none of red's frames" 0 "$(count green)"
 check_eq "the trunk saw none" 0 "$(count up)"

@@ -60,31 +60,11 @@ check "the switch counts them as bad-source drops" test \
 sw_config '{"name":"red-sw"}' '{"name":"blue-sw"}' '{"name":"green-sw","trunk":[1],"native":0}' \
 	'{"name":"yellow-sw","trunk":[2],"native":1}'
 check "reload makes green and yellow trunks" swctl '{"cmd":"reload"}'
-# capture HOST: its broadcasts into HOST.pcap, from when it returns (tcpdump
-# listens) until stop_captures (scapy's start-up can take seconds on a
-# loaded machine: no capture of a fixed length). Not through in_node: $!
-# must be the capture itself (ip netns exec execs timeout), for kill to stop it;
-# --immediate-mode, for no frame to wait in libpcap's ring (up to a second)
-# when it is stopped.
-caps=()
-capture() {
-	: >"$T_DIR/$1.tcpdump"
-	ip netns exec "$1" timeout 60 tcpdump --immediate-mode -U -nli "$1-eth0" -w "$T_DIR/$1.pcap" "ether broadcast" \
-		>/dev/null 2>"$T_DIR/$1.tcpdump" &
-	caps+=($!)
-	for _ in $(seq 50); do grep -q listening "$T_DIR/$1.tcpdump" && break; sleep 0.1; done
-}
-stop_captures() {
-	sleep 0.5
-	kill -TERM "${caps[@]}" 2>/dev/null
-	wait "${caps[@]}" 2>/dev/null
-	caps=()
-}
 tagged() { tcpdump -nr "$T_DIR/$1.pcap" "vlan $2" 2>/dev/null | wc -l; }
 untagged() { tcpdump -nr "$T_DIR/$1.pcap" "not vlan" 2>/dev/null | wc -l; }
 txb() { swq '{"cmd":"stats"}' "port(r, '$1-sw')['tx_bytes']"; }
 f0=$(floods) b0=$(rx blue) gb0=$(txb green) bb0=$(txb blue)
-capture green; capture yellow
+capture green "ether broadcast"; capture yellow "ether broadcast"
 check "the captures listen" bash -c "grep -q listening '$T_DIR/green.tcpdump' && grep -q listening '$T_DIR/yellow.tcpdump'"
 check "red sends 10 broadcasts" bcast red 10
 stop_captures
@@ -95,7 +75,7 @@ check_eq "yellow received each once, untagged (its native VLAN)" "0 10" "$(tagge
 check_eq "the switch counts green-sw's copies with their tags (4 bytes more each)" 40 \
 	$(($(txb green) - gb0 - ($(txb blue) - bb0)))
 f0=$(floods) r0=$(rx red)
-capture green
+capture green "ether broadcast"
 check "the capture listens" grep -q listening "$T_DIR/green.tcpdump"
 check "yellow sends 10 untagged broadcasts (its native VLAN 1)" bcast yellow 10
 stop_captures
@@ -104,7 +84,7 @@ check_eq "red received each once" 10 $(($(rx red) - r0))
 check_eq "green received each once, tagged VLAN 1" 10 "$(tagged green 1)"
 drops() { swq '{"cmd":"stats"}' "port(r, '$1-sw')['drop_reasons'].get('$2', 0)"; }
 f0=$(floods) r0=$(rx red) b0=$(rx blue) rt0=$(txs red)
-capture yellow
+capture yellow "ether broadcast"
 check "the capture listens" grep -q listening "$T_DIR/yellow.tcpdump"
 check "green sends 10 broadcasts tagged VLAN 1 (scapy)" tbcast green 1 10
 stop_captures

@@ -91,6 +91,28 @@ PY
 
 mac_of() { ip netns exec "$1" cat "/sys/class/net/$1-eth0/address"; }
 
+# capture HOST FILTER: what HOST's eth0 sees matching FILTER, into
+# HOST.pcap, from when it returns (tcpdump listens; HOST.tcpdump says so)
+# until stop_captures: scapy's start-up can take seconds on a loaded
+# machine, so no capture of a fixed length. Not through in_node: $! must be
+# the capture itself (ip netns exec execs timeout) for kill to stop it;
+# --immediate-mode, so that no frame waits in libpcap's ring (up to a
+# second) when it is stopped.
+caps=()
+capture() {
+	: >"$T_DIR/$1.tcpdump"
+	ip netns exec "$1" timeout 60 tcpdump --immediate-mode -U -nli "$1-eth0" -w "$T_DIR/$1.pcap" "$2" \
+		>/dev/null 2>"$T_DIR/$1.tcpdump" &
+	caps+=($!)
+	for _ in $(seq 50); do grep -q listening "$T_DIR/$1.tcpdump" && break; sleep 0.1; done
+}
+stop_captures() {
+	sleep 0.5 # what is still on its way
+	kill -TERM "${caps[@]}" 2>/dev/null
+	wait "${caps[@]}" 2>/dev/null
+	caps=()
+}
+
 # sw_config PORT-JSON...: write the configuration, e.g.
 #   sw_config '{"name":"red-sw"}' '{"name":"blue-sw","vlan":10}'
 sw_config() {
