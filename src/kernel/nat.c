@@ -311,7 +311,22 @@ bool nat_table_exists(int nsfd, const char *table)
 
 /* --- forward-drop policies of others ---------------------------------- */
 
-int nat_forward_drop_json(const char *json, bool *found, char *what, size_t len)
+/* Whether a chain of nft family fam sees traffic of a kind in fams: an inet
+ * chain both IP families, bridge the frames bridges forward. */
+static bool family_matters(const char *fam, unsigned int fams)
+{
+	if (!strcmp(fam, "ip"))
+		return fams & NAT_FWD_IP4;
+	if (!strcmp(fam, "ip6"))
+		return fams & NAT_FWD_IP6;
+	if (!strcmp(fam, "inet"))
+		return fams & (NAT_FWD_IP4 | NAT_FWD_IP6);
+	if (!strcmp(fam, "bridge"))
+		return fams & NAT_FWD_BRIDGE;
+	return false;
+}
+
+int nat_forward_drop_json(const char *json, unsigned int fams, bool *found, char *what, size_t len)
 {
 	json_t *root, *arr, *it;
 	size_t i;
@@ -331,7 +346,8 @@ int nat_forward_drop_json(const char *json, bool *found, char *what, size_t len)
 
 		if (!fam || !table || !name || !hook || !policy)
 			continue;       /* not a base chain */
-		if (strcmp(hook, "forward") != 0 || strcmp(policy, "drop") != 0)
+		if (strcmp(hook, "forward") != 0 || strcmp(policy, "drop") != 0 ||
+		    !family_matters(fam, fams))
 			continue;
 		if (!strncmp(table, NAT_OWN_PREFIX, strlen(NAT_OWN_PREFIX)))
 			continue;
@@ -461,7 +477,7 @@ static bool legacy_forward_drop(int family, char *what, size_t len)
 	return true;
 }
 
-int nat_forward_drop(int nsfd, bool *found, char *what, size_t len)
+int nat_forward_drop(int nsfd, unsigned int fams, bool *found, char *what, size_t len)
 {
 	char *out = NULL;
 	int saved = -1, rc;
@@ -472,7 +488,7 @@ int nat_forward_drop(int nsfd, bool *found, char *what, size_t len)
 	rc = nft_run(nsfd, "list chains", true, &out, "listing nftables chains");
 	if (rc)
 		return rc;
-	rc = nat_forward_drop_json(out, found, what, len);
+	rc = nat_forward_drop_json(out, fams, found, what, len);
 	free(out);
 	if (rc)
 		return err_set(rc, "reading nft's list of chains");
@@ -485,6 +501,7 @@ int nat_forward_drop(int nsfd, bool *found, char *what, size_t len)
 		if (rc)
 			return rc;
 	}
-	*found = legacy_forward_drop(AF_INET, what, len) || legacy_forward_drop(AF_INET6, what, len);
+	*found = ((fams & NAT_FWD_IP4) && legacy_forward_drop(AF_INET, what, len)) ||
+		 ((fams & NAT_FWD_IP6) && legacy_forward_drop(AF_INET6, what, len));
 	return netns_leave(saved);
 }

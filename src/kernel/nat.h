@@ -30,13 +30,20 @@ bool nat_table_exists(int nsfd, const char *table);
 /* How many rules table `inet NAME` holds in *n; -ENOENT without the table. */
 int nat_table_rules(int nsfd, const char *table, size_t *n);
 
+/* The traffic whose forward hooks matter to nat_forward_drop: routed IPv4,
+ * routed IPv6, frames a Linux bridge forwards. */
+#define NAT_FWD_IP4    1u
+#define NAT_FWD_IP6    2u
+#define NAT_FWD_BRIDGE 4u
+#define NAT_FWD_ALL    (NAT_FWD_IP4 | NAT_FWD_IP6 | NAT_FWD_BRIDGE)
+
 /* Look, in nsfd's namespace, for base chains of other tables on the forward
- * hook whose policy is drop (Docker's iptables-nft "filter FORWARD"). On
- * return *found says whether any does, and what (if not NULL, len > 0) names
- * the first one ("ip filter FORWARD"). */
-int nat_forward_drop(int nsfd, bool *found, char *what, size_t len);
+ * hook of a family in fams whose policy is drop (Docker's iptables-nft
+ * "filter FORWARD"). On return *found says whether any does, and what (if
+ * not NULL, len > 0) names the first one ("ip filter FORWARD"). */
+int nat_forward_drop(int nsfd, unsigned int fams, bool *found, char *what, size_t len);
 /* The nftables half of nat_forward_drop, on the JSON of `nft -j list
  * chains`; -EPROTO if it is not JSON. */
-int nat_forward_drop_json(const char *json, bool *found, char *what, size_t len);
+int nat_forward_drop_json(const char *json, unsigned int fams, bool *found, char *what, size_t len);
 
 #endif

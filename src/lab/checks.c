@@ -437,14 +437,38 @@ int checks_dirs(struct checks *c)
 
 /* ---- the firewall ---- */
 
+/* The traffic of t that crosses the machine's forward hooks: each family
+ * its gateways route, and the frames its Linux bridges forward. */
+static unsigned int forward_families(const struct topo *t)
+{
+	unsigned int fams = 0;
+
+	if (!t)
+		return NAT_FWD_ALL;
+	for (size_t s = 0; s < t->n_switches; s++) {
+		const struct topo_switch *sw = &t->switches[s];
+
+		if (sw->kind == TOPO_SWITCH_BRIDGE)
+			fams |= NAT_FWD_BRIDGE;
+		for (size_t g = 0; g < sw->n_gateways; g++)
+			fams |= sw->gateways[g].family == AF_INET6 ? NAT_FWD_IP6 : NAT_FWD_IP4;
+	}
+	return fams;
+}
+
 int checks_forward_drop(struct checks *c, int nsfd, const struct topo *t)
 {
 	struct strbuf fix = STRBUF_INIT, nets = STRBUF_INIT;
 	char what[128], cidr[TOPO_CIDR_STRLEN];
+	char fam[16] = "", table[64] = "", chain[64] = "";
+	unsigned int fams = forward_families(t);
 	bool found = false;
 	int rc;
 
-	rc = nat_forward_drop(nsfd, &found, what, sizeof(what));
+	if (!fams)
+		return checks_add(c, "forward-policy", CHECK_OK, NULL,
+				  "the lab routes nothing through the machine and has no Linux bridge");
+	rc = nat_forward_drop(nsfd, fams, &found, what, sizeof(what));
 	if (rc) {
 		rc = checks_add(c, "forward-policy", CHECK_WARN, "run nslab as root",
 				"could not read the firewall's forward chains: %s", err_text(rc));
@@ -454,6 +478,20 @@ int checks_forward_drop(struct checks *c, int nsfd, const struct topo *t)
 	if (!found)
 		return checks_add(c, "forward-policy", CHECK_OK, NULL,
 				  "no firewall chain drops forwarded traffic by policy");
+	(void)sscanf(what, "%15s %63s %63s", fam, table, chain);
+	if (!strcmp(fam, "bridge")) {
+		/* Frames a bridge forwards between its ports: the lab's hosts
+		 * on a kind bridge switch, not its routed traffic. */
+		sb_printf(&fix, "nslab never changes another's firewall; let the lab's bridges through "
+				"that chain: nft insert rule bridge %s %s meta ibrname SWITCH accept for each "
+				"kind: bridge switch, or use kind: nslab, or build labs with --sandbox",
+			  table, chain);
+		if (!sb_error(&fix))
+			rc = checks_add(c, "forward-policy", CHECK_FAIL, sb_str(&fix),
+					"%s drops bridged frames by policy: hosts on a kind: bridge switch "
+					"cannot reach each other", what);
+		goto out;
+	}
 	for (size_t s = 0; t && s < t->n_switches; s++) {
 		for (size_t g = 0; g < t->switches[s].n_gateways; g++) {
 			struct topo_cidr net;
@@ -462,13 +500,10 @@ int checks_forward_drop(struct checks *c, int nsfd, const struct topo *t)
 			sb_printf(&nets, "%s%s", nets.len ? ", " : "", topo_cidr_str(&net, cidr, sizeof(cidr)));
 		}
 	}
-	char fam[16], table[64], chain[64];
-
 	/* iptables' own chain takes an iptables rule; any other base chain
 	 * drops what it drops whatever iptables accepts, and needs its own. */
-	if (sscanf(what, "%15s %63s %63s", fam, table, chain) == 3 &&
-	    !(!strcmp(table, "filter") && !strcmp(chain, "FORWARD") &&
-	      (!strcmp(fam, "ip") || !strcmp(fam, "ip6"))))
+	if (table[0] && !(!strcmp(table, "filter") && !strcmp(chain, "FORWARD") &&
+			  (!strcmp(fam, "ip") || !strcmp(fam, "ip6"))))
 		sb_printf(&fix, "nslab never changes another's firewall; let each lab subnet through "
 				"that chain: nft insert rule %s %s %s ip saddr SUBNET accept and nft "
 				"insert rule %s %s %s ip daddr SUBNET accept (ip6 for IPv6) with SUBNET "
@@ -480,12 +515,14 @@ int checks_forward_drop(struct checks *c, int nsfd, const struct topo *t)
 				"iptables -I FORWARD -s SUBNET -j ACCEPT and iptables -I FORWARD -d SUBNET -j ACCEPT "
 				"(ip6tables for IPv6) with SUBNET %s, or build labs with --sandbox",
 			  nets.len ? sb_str(&nets) : "each gateway's subnet");
-	rc = sb_error(&fix);
-	if (!rc)
+	if (!sb_error(&fix))
 		rc = checks_add(c, "forward-policy", CHECK_FAIL, sb_str(&fix),
 				"%s drops forwarded traffic by policy (as Docker sets it): hosts of a "
 				"lab on the host cannot get past their gateway",
 				what[0] ? what : "a forward chain");
+out:
+	if (!rc)
+		rc = sb_error(&fix);
 	sb_free(&fix);
 	sb_free(&nets);
 	return rc;

@@ -388,18 +388,16 @@ static int preflight(struct lab_run *r, const struct plan *p)
 static void warn_host(struct lab_run *r, const struct topo *t, const struct plan *p)
 {
 	struct checks c;
-	bool gw = false, v6fwd = false;
+	bool v6fwd = false;
 
 	if (r->meta.sandbox)
 		return;
-	for (size_t i = 0; i < t->n_switches; i++)
-		gw |= t->switches[i].n_gateways > 0;
 	for (size_t i = 0; i < p->n; i++)
 		v6fwd |= p->v[i].op == PLAN_CREATE && p->v[i].obj->kind == OBJ_SYSCTL &&
 			 !strcmp(p->v[i].obj->name, "net.ipv6.conf.all.forwarding");
 	/* The same check as `nslab doctor`; here it warns and changes nothing. */
 	checks_init(&c);
-	if (gw && checks_forward_drop(&c, -1, t) == 0)
+	if (checks_forward_drop(&c, -1, t) == 0)
 		checks_overlap(&c, t);
 	for (size_t i = 0; i < c.n; i++)
 		if (c.v[i].level != CHECK_OK)

@@ -93,6 +93,31 @@ static void test_forward_drop(void **state)
 	assert_non_null(strstr(k->fix, "10.7.0.0/24"));
 	checks_free(&c);
 	assert_int_equal(system("nft delete table ip filter"), 0);
+
+	/* An IPv6 chain dropping does not stop this IPv4-only lab, nor a bridge
+	 * family chain its nslab switch; the latter stops a kind: bridge lab's
+	 * hosts reaching each other, gateway or not. */
+	assert_int_equal(system("nft add table ip6 f6 && nft add chain ip6 f6 fw6 "
+				"'{ type filter hook forward priority 0; policy drop; }' && "
+				"nft add table bridge fb && nft add chain bridge fb fwb "
+				"'{ type filter hook forward priority 0; policy drop; }'"), 0);
+	checks_init(&c);
+	assert_int_equal(checks_forward_drop(&c, -1, t), 0);
+	k = find(&c, "forward-policy");
+	assert_non_null(k);
+	assert_int_equal(k->level, CHECK_OK);
+	checks_free(&c);
+	topo_free(t);
+	t = parse("name: fb\nswitches: {sw: {kind: bridge}}\nhosts: {a: {switch: sw, ip: 10.7.0.1/24}}\n");
+	checks_init(&c);
+	assert_int_equal(checks_forward_drop(&c, -1, t), 0);
+	k = find(&c, "forward-policy");
+	assert_non_null(k);
+	assert_int_equal(k->level, CHECK_FAIL);
+	assert_non_null(strstr(k->detail, "bridge fb fwb"));
+	assert_non_null(strstr(k->fix, "meta ibrname"));
+	checks_free(&c);
+	assert_int_equal(system("nft delete table ip6 f6 && nft delete table bridge fb"), 0);
 	topo_free(t);
 }
 

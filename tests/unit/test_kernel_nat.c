@@ -136,7 +136,7 @@ static void test_many_descriptors(void **state)
 	assert_true(fds[n - 1] >= 1024);
 	assert_int_equal(nat_table_apply(nsfd, "nslab-many", &r, 1), 0);
 	assert_true(nat_table_exists(nsfd, "nslab-many"));
-	assert_int_equal(nat_forward_drop(nsfd, &found, NULL, 0), 0);
+	assert_int_equal(nat_forward_drop(nsfd, NAT_FWD_ALL, &found, NULL, 0), 0);
 	assert_int_equal(nat_table_delete(nsfd, "nslab-many"), 0);
 	assert_false(nat_table_exists(nsfd, "nslab-many"));
 	/* The caller's descriptors are all still its own. */
@@ -183,22 +183,27 @@ static void test_forward_drop(void **state)
 	bool found = true;
 
 	(void)state;
-	assert_int_equal(nat_forward_drop(nsfd, &found, what, sizeof(what)), 0);
+	assert_int_equal(nat_forward_drop(nsfd, NAT_FWD_ALL, &found, what, sizeof(what)), 0);
 	assert_false(found);
 
 	/* A forward chain that accepts, and one of ours that drops: neither. */
 	plant("table inet other {\n chain fwdchain { type filter hook forward priority 0; policy accept; }\n}\n"
 	      "table inet nslab-lab {\n chain fwdchain { type filter hook forward priority 0; policy drop; }\n}\n");
-	assert_int_equal(nat_forward_drop(nsfd, &found, what, sizeof(what)), 0);
+	assert_int_equal(nat_forward_drop(nsfd, NAT_FWD_ALL, &found, what, sizeof(what)), 0);
 	assert_false(found);
 
 	/* Docker's iptables-nft FORWARD. */
 	plant("table ip filter {\n chain FORWARD { type filter hook forward priority 0; policy drop; }\n}\n");
-	assert_int_equal(nat_forward_drop(nsfd, &found, what, sizeof(what)), 0);
+	assert_int_equal(nat_forward_drop(nsfd, NAT_FWD_ALL, &found, what, sizeof(what)), 0);
 	assert_true(found);
 	assert_string_equal(what, "ip filter FORWARD");
+	/* Only the families asked about count. */
+	assert_int_equal(nat_forward_drop(nsfd, NAT_FWD_IP6 | NAT_FWD_BRIDGE, &found, what, sizeof(what)), 0);
+	assert_false(found);
+	assert_int_equal(nat_forward_drop(nsfd, NAT_FWD_IP4, &found, what, sizeof(what)), 0);
+	assert_true(found);
 	/* Not in the caller's namespace. */
-	assert_int_equal(nat_forward_drop(-1, &found, NULL, 0), 0);
+	assert_int_equal(nat_forward_drop(-1, NAT_FWD_ALL, &found, NULL, 0), 0);
 	assert_false(found);
 	plant("delete table ip filter\ndelete table inet other\ndelete table inet nslab-lab\n");
 }
@@ -213,16 +218,16 @@ static void test_forward_drop_legacy(void **state)
 		skip();
 	/* The legacy filter table with FORWARD accepting: nothing to report. */
 	assert_int_equal(system("ip netns exec natns iptables-legacy -P FORWARD ACCEPT"), 0);
-	assert_int_equal(nat_forward_drop(nsfd, &found, what, sizeof(what)), 0);
+	assert_int_equal(nat_forward_drop(nsfd, NAT_FWD_ALL, &found, what, sizeof(what)), 0);
 	assert_false(found);
 	assert_int_equal(system("ip netns exec natns iptables-legacy -P FORWARD DROP"), 0);
-	assert_int_equal(nat_forward_drop(nsfd, &found, what, sizeof(what)), 0);
+	assert_int_equal(nat_forward_drop(nsfd, NAT_FWD_ALL, &found, what, sizeof(what)), 0);
 	assert_true(found);
 	assert_string_equal(what, "iptables-legacy filter FORWARD");
 	assert_int_equal(system("ip netns exec natns iptables-legacy -P FORWARD ACCEPT"), 0);
 	if (system("command -v ip6tables-legacy >/dev/null") == 0) {
 		assert_int_equal(system("ip netns exec natns ip6tables-legacy -P FORWARD DROP"), 0);
-		assert_int_equal(nat_forward_drop(nsfd, &found, what, sizeof(what)), 0);
+		assert_int_equal(nat_forward_drop(nsfd, NAT_FWD_ALL, &found, what, sizeof(what)), 0);
 		assert_true(found);
 		assert_string_equal(what, "ip6tables-legacy filter FORWARD");
 	}
@@ -234,21 +239,44 @@ static void test_json_parser(void **state)
 	bool found;
 
 	(void)state;
-	assert_int_equal(nat_forward_drop_json("not json", &found, what, sizeof(what)), -EPROTO);
-	assert_int_equal(nat_forward_drop_json("{\"nftables\": 3}", &found, what, sizeof(what)), 0);
+	assert_int_equal(nat_forward_drop_json("not json", NAT_FWD_ALL, &found, what, sizeof(what)), -EPROTO);
+	assert_int_equal(nat_forward_drop_json("{\"nftables\": 3}", NAT_FWD_ALL, &found, what, sizeof(what)), 0);
 	assert_false(found);
 	assert_int_equal(nat_forward_drop_json(
 				 "{\"nftables\":[{\"chain\":{\"family\":\"ip6\",\"table\":\"t\","
 				 "\"name\":\"c\",\"hook\":\"forward\",\"policy\":\"drop\"}}]}",
-				 &found, what, sizeof(what)),
+				 NAT_FWD_ALL, &found, what, sizeof(what)),
 			 0);
 	assert_true(found);
 	assert_string_equal(what, "ip6 t c");
+	/* An ip6 chain does not stop IPv4, a bridge chain routed traffic; an
+	 * inet chain stops both families. */
+	assert_int_equal(nat_forward_drop_json(
+				 "{\"nftables\":[{\"chain\":{\"family\":\"ip6\",\"table\":\"t\","
+				 "\"name\":\"c\",\"hook\":\"forward\",\"policy\":\"drop\"}},"
+				 "{\"chain\":{\"family\":\"bridge\",\"table\":\"b\","
+				 "\"name\":\"c\",\"hook\":\"forward\",\"policy\":\"drop\"}}]}",
+				 NAT_FWD_IP4, &found, what, sizeof(what)),
+			 0);
+	assert_false(found);
+	assert_int_equal(nat_forward_drop_json(
+				 "{\"nftables\":[{\"chain\":{\"family\":\"bridge\",\"table\":\"b\","
+				 "\"name\":\"c\",\"hook\":\"forward\",\"policy\":\"drop\"}}]}",
+				 NAT_FWD_BRIDGE, &found, what, sizeof(what)),
+			 0);
+	assert_true(found);
+	assert_string_equal(what, "bridge b c");
+	assert_int_equal(nat_forward_drop_json(
+				 "{\"nftables\":[{\"chain\":{\"family\":\"inet\",\"table\":\"i\","
+				 "\"name\":\"c\",\"hook\":\"forward\",\"policy\":\"drop\"}}]}",
+				 NAT_FWD_IP6, &found, what, sizeof(what)),
+			 0);
+	assert_true(found);
 	/* Policy missing or of another type: not a drop. */
 	assert_int_equal(nat_forward_drop_json(
 				 "{\"nftables\":[{\"chain\":{\"family\":\"ip\",\"table\":\"t\","
 				 "\"name\":\"c\",\"hook\":\"forward\",\"policy\":1}}]}",
-				 &found, what, sizeof(what)),
+				 NAT_FWD_ALL, &found, what, sizeof(what)),
 			 0);
 	assert_false(found);
 }
