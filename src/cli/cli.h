@@ -32,6 +32,10 @@ extern int cli_verbose;
 
 /* Print a usage error ("nslab CMD: WHAT; see nslab CMD --help") and return EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* After getopt_long returned '?' for optstring (opterr is off, so getopt
+ * said nothing): a usage error naming the option that is unknown or lacks
+ * its value. */
+int cli_bad_option(const char *cmd, char **argv, const char *optstring);
 /* Report rc with its errmsg context and return EXIT_FAIL. */
 int cli_fail(int rc);
 

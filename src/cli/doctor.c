@@ -127,7 +127,7 @@ int doctor_main(int argc, char **argv)
 			help();
 			return EXIT_OK;
 		default:
-			return cli_usage_error("doctor", "unknown option");
+			return cli_bad_option("doctor", argv, "jh");
 		}
 	}
 	if (argc - optind > 1)

@@ -104,7 +104,7 @@ int down_main(int argc, char **argv)
 			help();
 			return EXIT_OK;
 		default:
-			return cli_usage_error("down", "unknown option");
+			return cli_bad_option("down", argv, "al:h");
 		}
 	}
 	if (argc - optind > 1 || ((all || lab_opt) && optind < argc) || (all && lab_opt))

@@ -110,7 +110,7 @@ int exec_main(int argc, char **argv)
 			help();
 			return EXIT_OK;
 		default:
-			return cli_usage_error("exec", "unknown option");
+			return cli_bad_option("exec", argv, "+l:h");
 		}
 	}
 	if (optind >= argc)

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -427,13 +428,14 @@ static int run_dot(const char *text, size_t len, int outfd)
 	return 0;
 }
 
+/* A format name, or a file extension in any case (G.SVG). */
 static int parse_fmt(const char *s, enum graph_fmt *f)
 {
-	if (!strcmp(s, "dot") || !strcmp(s, "gv"))
+	if (!strcasecmp(s, "dot") || !strcasecmp(s, "gv"))
 		*f = FMT_DOT;
-	else if (!strcmp(s, "mermaid") || !strcmp(s, "mmd"))
+	else if (!strcasecmp(s, "mermaid") || !strcasecmp(s, "mmd"))
 		*f = FMT_MERMAID;
-	else if (!strcmp(s, "svg"))
+	else if (!strcasecmp(s, "svg"))
 		*f = FMT_SVG;
 	else
 		return -EINVAL;
@@ -486,6 +488,14 @@ out:
 	return rc;
 }
 
+/* A word that can only be a topology file, never a lab's name. */
+static bool has_yaml_ext(const char *s)
+{
+	const char *dot = strrchr(s, '.');
+
+	return dot && (!strcasecmp(dot, ".yaml") || !strcasecmp(dot, ".yml"));
+}
+
 int graph_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -515,13 +525,14 @@ int graph_main(int argc, char **argv)
 			fmt_given = true;
 			break;
 		case 'o':
-			output = optarg;
+			/* "-" is standard output, as FILE "-" is standard input. */
+			output = strcmp(optarg, "-") ? optarg : NULL;
 			break;
 		case 'h':
 			help();
 			return EXIT_OK;
 		default:
-			return cli_usage_error("graph", "unknown option");
+			return cli_bad_option("graph", argv, "l:f:o:h");
 		}
 	}
 	if (argc - optind > 1)
@@ -530,7 +541,8 @@ int graph_main(int argc, char **argv)
 		/* A path to a file, or else the name of a running lab. */
 		if (lab)
 			return cli_usage_error("graph", "a lab (-l) or a file, not both");
-		if (!strcmp(argv[optind], "-") || stat(argv[optind], &st) == 0 || strchr(argv[optind], '/'))
+		if (!strcmp(argv[optind], "-") || stat(argv[optind], &st) == 0 || strchr(argv[optind], '/') ||
+		    has_yaml_ext(argv[optind]))
 			file = argv[optind];
 		else
 			lab = argv[optind];

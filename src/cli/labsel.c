@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "cli/labsel.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <sys/socket.h>
 #include <stdio.h>
@@ -60,8 +61,10 @@ int labsel_open(const char *name, struct labsel *ls)
 	return rc;
 }
 
-int labsel_open_having(const char *what, struct labsel *ls)
+int labsel_open_having(const char *what, unsigned int kinds, struct labsel *ls)
 {
+	const char *kind = kinds == LABSEL_SWITCH ? "switch" : kinds == LABSEL_HOST ? "node"
+											  : "node or switch";
 	struct strbuf found = STRBUF_INIT, all = STRBUF_INIT;
 	char **labs = NULL;
 	size_t n = 0, hits = 0;
@@ -81,7 +84,8 @@ int labsel_open_having(const char *what, struct labsel *ls)
 			err_clear();
 			continue;
 		}
-		if (!topo_host_find(one.topo, what) && !topo_switch_find(one.topo, what)) {
+		if (!((kinds & LABSEL_HOST) && topo_host_find(one.topo, what)) &&
+		    !((kinds & LABSEL_SWITCH) && topo_switch_find(one.topo, what))) {
 			labsel_close(&one);
 			continue;
 		}
@@ -92,7 +96,7 @@ int labsel_open_having(const char *what, struct labsel *ls)
 			*ls = one;
 	}
 	if (hits == 0)
-		rc = err_msg(-ENOENT, "no running lab has a node or switch called %s (labs: %s)", what,
+		rc = err_msg(-ENOENT, "no running lab has a %s called %s (labs: %s)", kind, what,
 			     sb_str(&all));
 	else if (hits > 1)
 		rc = err_msg(-EINVAL, "%s is in labs %s; say which (-l LAB)", what, sb_str(&found));
@@ -164,6 +168,8 @@ int labsel_node(const char *spec, const char *lab, struct labsel_node *out)
 	rc = labsel_split(spec, l, sizeof(l), &node);
 	if (rc < 0)
 		return rc;
+	if (rc && lab && strcmp(lab, l))
+		return err_msg(-EINVAL, "%s names lab %s, not %s", spec, l, lab);
 	if (rc) {
 		rc = node_in(l, node, out);
 		return rc == -ESRCH ? err_msg(-ENOENT, "lab %s has no node called %s", l, node) : rc;
@@ -231,4 +237,16 @@ int labsel_addr(const struct labsel *ls, const char *node, int family, bool pref
 		return -EADDRNOTAVAIL;
 	topo_addr_str(c->family, c->addr, buf, len);
 	return 0;
+}
+
+unsigned int labsel_families(const struct labsel *ls, const char *node)
+{
+	char buf[INET6_ADDRSTRLEN];
+	unsigned int fams = 0;
+
+	if (!labsel_addr(ls, node, AF_INET, false, buf, sizeof(buf)))
+		fams |= LABSEL_V4;
+	if (!labsel_addr(ls, node, AF_INET6, false, buf, sizeof(buf)))
+		fams |= LABSEL_V6;
+	return fams;
 }

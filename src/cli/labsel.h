@@ -18,9 +18,14 @@ struct labsel {
 /* The lab named (if name is not NULL), else the only running one. Errors
  * (no lab, several) come with a message saying what to type. */
 int labsel_open(const char *name, struct labsel *ls);
+/* What labsel_open_having looks for. */
+#define LABSEL_HOST   1u
+#define LABSEL_SWITCH 2u
+
 /* With no lab named: the only running one, or of several the one that has a
- * host or switch called what (an error naming them if none or several do). */
-int labsel_open_having(const char *what, struct labsel *ls);
+ * host or switch (as kinds says) called what (an error naming them if none
+ * or several do). */
+int labsel_open_having(const char *what, unsigned int kinds, struct labsel *ls);
 void labsel_close(struct labsel *ls);
 
 /* A node: a host of a lab, or the lab's "host" side, or its sandbox "inet". */
@@ -44,5 +49,10 @@ int labsel_node(const char *spec, const char *lab, struct labsel_node *out);
  * first with prefer6), into buf; -EADDRNOTAVAIL if it has none. */
 int labsel_addr(const struct labsel *ls, const char *node, int family, bool prefer6, char *buf,
 		size_t len);
+
+#define LABSEL_V4 1u
+#define LABSEL_V6 2u
+/* The families node of ls (as for labsel_addr) has an address of. */
+unsigned int labsel_families(const struct labsel *ls, const char *node);
 
 #endif

@@ -107,7 +107,7 @@ int ls_main(int argc, char **argv)
 			help();
 			return EXIT_OK;
 		default:
-			return cli_usage_error("ls", "unknown option");
+			return cli_bad_option("ls", argv, "jh");
 		}
 	}
 	if (optind < argc)

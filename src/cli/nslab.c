@@ -61,6 +61,23 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+int cli_bad_option(const char *cmd, char **argv, const char *optstring)
+{
+	const char *word = optind > 0 ? argv[optind - 1] : "";
+
+	/* getopt leaves optopt the option's letter (a long option's value)
+	 * when it lacks its value, has one it does not take (--opt=x), or is
+	 * an unknown letter; 0 for an unknown long option. */
+	if (!strncmp(word, "--", 2) && optopt)
+		return cli_usage_error(cmd, "%s %s", word,
+				       strchr(word, '=') ? "takes no value" : "needs a value");
+	if (optopt && optopt != ':' && strchr(optstring, optopt))
+		return cli_usage_error(cmd, "%s needs a value", word);
+	if (optopt)
+		return cli_usage_error(cmd, "unknown option -%c", optopt);
+	return cli_usage_error(cmd, "unknown option %s", word);
+}
+
 int cli_fail(int rc)
 {
 	/* Most of what nslab does needs root; say so rather than leave a bare
@@ -132,6 +149,7 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	argc = i + strip_global_options(argc - i, argv + i);
+	opterr = 0; /* each command says what is wrong with its options itself */
 	log_setup("nslab", cli_quiet ? LOG_LVL_ERR : cli_verbose ? LOG_LVL_DEBUG : LOG_LVL_INFO);
 	if (!strcmp(argv[i], "help")) {
 		if (i + 1 < argc) {

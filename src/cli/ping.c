@@ -17,7 +17,6 @@
 #include "common/errmsg.h"
 #include "kernel/netns.h"
 #include "lab/desired.h"
-#include "lab/reach.h"
 #include "topo/topo.h"
 
 #define PING_COUNT_DEFAULT "3"
@@ -27,7 +26,8 @@ static void help(void)
 	printf("Usage: nslab ping [-l LAB] [-c COUNT] [-4|-6] FROM TO [-- PING-OPTIONS...]\n\n"
 	       "Run ping(8) inside node FROM towards TO, and exit with ping's status.\n"
 	       "TO is a node of the same lab, pinged at its first IPv4 address (its\n"
-	       "first IPv6 address with -6, or when FROM or TO has no IPv4), LAB:NODE,\n"
+	       "first IPv6 address with -6, or when IPv6 is the only family FROM and\n"
+	       "TO both have; an error when they have none in common), LAB:NODE,\n"
 	       "\"host\" (the first gateway address of the lab's switches), \"inet\" (a\n"
 	       "sandbox's internet server) or an address. FROM is a node, LAB:NODE,\n"
 	       "\"host\" or \"inet\". The options below may also follow FROM and TO;\n"
@@ -39,21 +39,37 @@ static void help(void)
 	       "  -h, --help         this help\n");
 }
 
-/* Whether node (a host of its lab) has no IPv4 address but an IPv6 one:
- * then, as pingall does, it pings at IPv6 addresses. */
-static bool v6_only(const struct labsel_node *n)
+/* The families node (as labsel_node found it) has addresses of; 0 if
+ * none, or its lab cannot be read. */
+static unsigned int node_families(const struct labsel_node *n)
 {
-	const struct topo_host *h;
 	struct labsel ls;
-	bool v6 = false;
+	unsigned int fams;
 
-	if (n->is_host || labsel_open(n->lab, &ls))
-		return false;
-	h = topo_host_find(ls.topo, n->node);
-	if (h)
-		v6 = !reach_host_addr(h, AF_INET) && reach_host_addr(h, AF_INET6);
+	if (labsel_open(n->lab, &ls)) {
+		err_clear();
+		return 0;
+	}
+	fams = labsel_families(&ls, n->is_host ? "host" : n->node);
 	labsel_close(&ls);
-	return v6;
+	return fams;
+}
+
+/* The family to ping to in when none was asked for: as pingall, the one
+ * both ends have, IPv4 when both; 0 (either) when an end has none.
+ * -EADDRNOTAVAIL when they have none in common. */
+static int common_family(const struct labsel_node *from, const struct labsel_node *to)
+{
+	unsigned int a = node_families(from), b = node_families(to);
+
+	if (!a || !b)
+		return AF_UNSPEC;
+	if (!(a & b))
+		return err_msg(-EADDRNOTAVAIL, "%s:%s has only %s addresses and %s:%s only %s: "
+				  "they have no address family in common to ping in",
+			       from->lab, from->node, a == LABSEL_V4 ? "IPv4" : "IPv6", to->lab,
+			       to->node, b == LABSEL_V4 ? "IPv4" : "IPv6");
+	return (a & b) & LABSEL_V4 ? AF_INET : AF_INET6;
 }
 
 /* The address of node (as labsel_node found it) to ping, into buf. */
@@ -101,16 +117,16 @@ int ping_main(int argc, char **argv)
 			count = optarg;
 			break;
 		case '4':
-			family = AF_INET;
-			break;
 		case '6':
-			family = AF_INET6;
+			if (family && family != (c == '4' ? AF_INET : AF_INET6))
+				return cli_usage_error("ping", "-4 or -6, not both");
+			family = c == '4' ? AF_INET : AF_INET6;
 			break;
 		case 'h':
 			help();
 			return EXIT_OK;
 		default:
-			return cli_usage_error("ping", "unknown option");
+			return cli_bad_option("ping", argv, "l:c:46h");
 		}
 	}
 	if (dd - optind < 2)
@@ -124,8 +140,12 @@ int ping_main(int argc, char **argv)
 		snprintf(addr, sizeof(addr), "%s", argv[optind + 1]);
 	} else {
 		rc = labsel_node(argv[optind + 1], strchr(argv[optind + 1], ':') ? NULL : from.lab, &to);
+		if (!rc && !family) {
+			family = common_family(&from, &to);
+			rc = family < 0 ? family : 0;
+		}
 		if (!rc)
-			rc = node_addr(&to, family, !family && v6_only(&from), addr, sizeof(addr));
+			rc = node_addr(&to, family, false, addr, sizeof(addr));
 		if (rc)
 			return cli_fail(rc);
 	}

@@ -332,10 +332,10 @@ int pingall_main(int argc, char **argv)
 			json = true;
 			break;
 		case '4':
-			family = AF_INET;
-			break;
 		case '6':
-			family = AF_INET6;
+			if (family != AF_UNSPEC && family != (c == '4' ? AF_INET : AF_INET6))
+				return cli_usage_error("pingall", "-4 or -6, not both");
+			family = c == '4' ? AF_INET : AF_INET6;
 			break;
 		case 't':
 			if (parse_timeout(optarg, &timeout_ms))
@@ -346,7 +346,7 @@ int pingall_main(int argc, char **argv)
 			help();
 			return EXIT_OK;
 		default:
-			return cli_usage_error("pingall", "unknown option");
+			return cli_bad_option("pingall", argv, "l:j46t:h");
 		}
 	}
 	if (optind < argc && !lab)

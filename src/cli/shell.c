@@ -249,6 +249,9 @@ static void run_in_node(struct shell *sh, const char *node, const char *cmd)
 	int argc = 0;
 
 	int family = cmd_family(cmd);
+	/* A node with IPv6 addresses only reaches others at theirs, as
+	 * nslab ping and pingall choose. */
+	bool prefer6 = !family && sh->loaded && labsel_families(&sh->ls, node) == LABSEL_V6;
 
 	while (*cmd) {
 		size_t blank = strspn(cmd, " \t"), len;
@@ -268,7 +271,7 @@ static void run_in_node(struct shell *sh, const char *node, const char *cmd)
 		 * the command asks for (-4, -6, ping6). */
 		if (word[0] && (topo_host_find(sh->ls.topo, word) || !strcmp(word, "host") ||
 				!strcmp(word, "inet")) &&
-		    labsel_addr(&sh->ls, word, family, false, addr, sizeof(addr)) == 0)
+		    labsel_addr(&sh->ls, word, family, prefer6, addr, sizeof(addr)) == 0)
 			sb_puts(&line, addr);
 		else
 			sb_append(&line, cmd, len);

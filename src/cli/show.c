@@ -28,6 +28,7 @@
 #include "kernel/route.h"
 #include "lab/desired.h"
 #include "lab/switch_kind.h"
+#include "lab/switchd_run.h"
 #include "topo/topo.h"
 
 static void help(void)
@@ -212,10 +213,16 @@ static const char *connects(json_t *ifo, char *buf, size_t len)
 	/* The port is named so that `tcpdump -i PORT` on the host side is
 	 * one look away; VLAN 1 untagged, the common case, goes unsaid. */
 	if (sw && json_is_array(trunk)) {
-		char vids[200];
+		json_int_t native = json_integer_value(json_object_get(ifo, "native_vlan"));
+		char vids[200], nat[32] = "";
 
 		out_cell(ifo, "trunk", vids, sizeof(vids));
-		snprintf(buf, len, "%s port %s trunk %s", sw, port ? port : "?", vids);
+		/* The native VLAN said when it is not the default 1. */
+		if (native == 0)
+			snprintf(nat, sizeof(nat), " native none");
+		else if (native != 1)
+			snprintf(nat, sizeof(nat), " native %lld", (long long)native);
+		snprintf(buf, len, "%s port %s trunk %s%s", sw, port ? port : "?", vids, nat);
 	} else if (sw && json_integer_value(vlan) > 1) {
 		snprintf(buf, len, "%s port %s vlan %lld", sw, port ? port : "?",
 			 (long long)json_integer_value(vlan));
@@ -231,8 +238,39 @@ static const char *connects(json_t *ifo, char *buf, size_t len)
 	return buf;
 }
 
+/* An interface the topology gives a host that its namespace does not have
+ * (deleted by hand, or the whole namespace gone): every IFACE key, with
+ * state MISSING. */
+static json_t *missing_iface(const struct topo *t, const struct topo_host *h, const char *name)
+{
+	json_t *o = json_pack("{s:s, s:n, s:s, s:n, s:n, s:[], s:n, s:n, s:n, s:n, s:n, s:n, s:n}",
+			      "name", name, "ifindex", "state", "MISSING", "mac", "mtu", "addresses",
+			      "link_local", "kind", "alias", "rx_packets", "tx_packets", "rx_bytes",
+			      "tx_bytes");
+	char buf[512];
+
+	if (!o)
+		return NULL;
+	annotate_host_iface(t, h, o);
+	connects(o, buf, sizeof(buf));
+	json_object_set_new(o, "connects", buf[0] ? json_string(buf) : json_null());
+	return o;
+}
+
+static bool has_iface(json_t *ifs, const char *name)
+{
+	json_t *ifo;
+	size_t i;
+
+	json_array_foreach(ifs, i, ifo)
+		if (!strcmp(json_string_value(json_object_get(ifo, "name")), name))
+			return true;
+	return false;
+}
+
 /* Interfaces of a node as rows, with the role roles gives each (NULL: none);
- * only those roles names if only, else all but lo. */
+ * only those roles names if only, else all but lo. A host's interfaces the
+ * topology names and the kernel lacks come last, MISSING. */
 static int node_ifaces(const struct labsel *ls, const char *node, const char *netns,
 		       json_t *roles, bool only, json_t **out)
 {
@@ -265,6 +303,9 @@ static int node_ifaces(const struct labsel *ls, const char *node, const char *ne
 		json_array_append(keep, ifo);
 	}
 	json_decref(all);
+	for (size_t k = 0; h && k < h->n_ifaces; k++)
+		if (!has_iface(keep, h->ifaces[k].name))
+			json_array_append_new(keep, missing_iface(ls->topo, h, h->ifaces[k].name));
 	*out = keep;
 	return 0;
 }
@@ -302,7 +343,9 @@ static json_t *host_side_names(const struct labsel *ls, bool ports)
 				sb_puts(&r, " trunk ");
 				for (size_t v = 0; v < p->n_trunk; v++)
 					sb_printf(&r, "%s%u", v ? "," : "", p->trunk[v]);
-				if (p->native_vlan != TOPO_VLAN_DEFAULT)
+				if (p->native_vlan == 0)
+					sb_puts(&r, " native none");
+				else if (p->native_vlan != TOPO_VLAN_DEFAULT)
 					sb_printf(&r, " native %u", p->native_vlan);
 			} else if (p->vlan != TOPO_VLAN_DEFAULT) {
 				sb_printf(&r, " vlan %u", p->vlan);
@@ -361,7 +404,8 @@ static const char *default_uplink(const struct labsel *ls, const struct topo_swi
 	return ls->meta.uplink ? ls->meta.uplink : "(default route)";
 }
 
-static json_t *switches_json(const struct labsel *ls)
+/* The switches, with notes for those whose daemon is gone. */
+static json_t *switches_json(const struct labsel *ls, struct strbuf *notes)
 {
 	json_t *arr = json_array();
 
@@ -373,10 +417,21 @@ static json_t *switches_json(const struct labsel *ls)
 		for (size_t g = 0; g < sw->n_gateways; g++)
 			json_array_append_new(gws, json_string(topo_cidr_str(&sw->gateways[g], cidr,
 									     sizeof(cidr))));
-		json_array_append_new(arr, json_pack("{s:s, s:s, s:o, s:b, s:s?}", "name", sw->name,
-						     "kind", switch_kind_of(sw)->name, "gateways", gws,
-						     "nat", sw->nat, "uplink",
-						     sw->nat ? default_uplink(ls, sw) : NULL));
+		json_t *running = json_null();
+
+		if (sw->kind == TOPO_SWITCH_NSLAB) {
+			bool alive = switchd_alive(ls->meta.name, sw->name);
+
+			running = json_boolean(alive);
+			if (!alive)
+				sb_printf(notes, "%s: nslab-switchd is not running; nslab up starts it "
+						 "again\n", sw->name);
+		}
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:o, s:b, s:s?, s:o}", "name",
+						     sw->name, "kind", switch_kind_of(sw)->name,
+						     "gateways", gws, "nat", sw->nat, "uplink",
+						     sw->nat ? default_uplink(ls, sw) : NULL, "running",
+						     running));
 	}
 	return arr;
 }
@@ -393,6 +448,7 @@ static int show_overview(const struct labsel *ls, bool json)
 		{ "GATEWAY", "gateways", false }, { "NAT", "nat", false }, { "UPLINK", "uplink", false },
 	};
 	json_t *root, *nodes = json_array(), *rows = json_array(), *ifs, *ifo;
+	struct strbuf notes = STRBUF_INIT;
 	char netns[128];
 	size_t i;
 	int rc = 0;
@@ -400,6 +456,7 @@ static int show_overview(const struct labsel *ls, bool json)
 	for (size_t h = 0; !rc && h <= ls->topo->n_hosts + 1; h++) {
 		const char *node, *role = "host";
 		json_t *want = NULL;
+		bool gone;
 
 		if (h == 0) {
 			node = "host";
@@ -414,7 +471,20 @@ static int show_overview(const struct labsel *ls, bool json)
 			break;
 		}
 		show_node_netns(ls, node, netns, sizeof(netns));
-		rc = node_ifaces(ls, node, netns, want, want != NULL, &ifs);
+		/* A namespace deleted by hand: the node is still the lab's, with
+		 * what it should have, until `up` makes it again. */
+		gone = netns[0] && !netns_exists(netns);
+		if (gone) {
+			const struct topo_host *th = topo_host_find(ls->topo, node);
+
+			ifs = json_array();
+			for (size_t k = 0; th && k < th->n_ifaces; k++)
+				json_array_append_new(ifs, missing_iface(ls->topo, th, th->ifaces[k].name));
+			sb_printf(&notes, "%s: its namespace %s is gone; nslab up makes it again\n", node,
+				  netns);
+		} else {
+			rc = node_ifaces(ls, node, netns, want, want != NULL, &ifs);
+		}
 		json_decref(want);
 		if (rc)
 			break;
@@ -424,18 +494,20 @@ static int show_overview(const struct labsel *ls, bool json)
 			json_object_set_new(row, "node", json_string(node));
 			json_array_append_new(rows, row);
 		}
-		json_array_append_new(nodes, json_pack("{s:s, s:s, s:s, s:o}", "name", node, "role",
-						       role, "netns", netns[0] ? netns : "(host)",
+		json_array_append_new(nodes, json_pack("{s:s, s:s, s:s, s:b, s:o}", "name", node,
+						       "role", role, "netns",
+						       netns[0] ? netns : "(host)", "missing", gone,
 						       "interfaces", ifs));
 	}
 	if (rc) {
 		json_decref(nodes);
 		json_decref(rows);
+		sb_free(&notes);
 		return rc;
 	}
 	root = json_pack("{s:s, s:s, s:o, s:o}", "lab", ls->meta.name, "mode",
-			 ls->meta.sandbox ? "sandbox" : "host", "switches", switches_json(ls), "nodes",
-			 nodes);
+			 ls->meta.sandbox ? "sandbox" : "host", "switches",
+			 switches_json(ls, &notes), "nodes", nodes);
 	if (json) {
 		out_json(stdout, root);
 	} else {
@@ -447,43 +519,130 @@ static int show_overview(const struct labsel *ls, bool json)
 			printf("\n");
 			out_table(stdout, sw, scols, sizeof(scols) / sizeof(scols[0]));
 		}
+		if (notes.len)
+			printf("\n%s", sb_str(&notes));
 	}
 	json_decref(rows);
 	json_decref(root);
+	sb_free(&notes);
 	return 0;
 }
 
 /* ---- one node: interfaces, routes, neighbours ---- */
 
+/* Route protocols by the names iproute2 gives them (rt_protos), so a
+ * route reads as in `ip route`; others by number. */
+static const char *route_proto_str(uint8_t proto, char *buf, size_t len)
+{
+	static const struct { uint8_t id; const char *name; } names[] = {
+		{ RTPROT_REDIRECT, "redirect" }, { RTPROT_KERNEL, "kernel" },
+		{ RTPROT_BOOT, "boot" },         { RTPROT_STATIC, "static" },
+		{ RTPROT_GATED, "gated" },       { RTPROT_RA, "ra" },
+		{ RTPROT_MRT, "mrt" },           { RTPROT_ZEBRA, "zebra" },
+		{ RTPROT_BIRD, "bird" },         { RTPROT_DNROUTED, "dnrouted" },
+		{ RTPROT_XORP, "xorp" },         { RTPROT_NTK, "ntk" },
+		{ RTPROT_DHCP, "dhcp" },         { RTPROT_KEEPALIVED, "keepalived" },
+		{ RTPROT_BABEL, "babel" },       { RTPROT_OPENR, "openr" },
+		{ RTPROT_BGP, "bgp" },           { RTPROT_ISIS, "isis" },
+		{ RTPROT_OSPF, "ospf" },         { RTPROT_RIP, "rip" },
+		{ RTPROT_EIGRP, "eigrp" },
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].id == proto)
+			return names[i].name;
+	snprintf(buf, len, "%u", proto);
+	return buf;
+}
+
+/* Route types a main table holds besides unicast, as `ip route` names
+ * them; NULL for the types show leaves out. */
+static const char *route_type_str(uint8_t type)
+{
+	switch (type) {
+	case RTN_UNICAST: return "unicast";
+	case RTN_BLACKHOLE: return "blackhole";
+	case RTN_UNREACHABLE: return "unreachable";
+	case RTN_PROHIBIT: return "prohibit";
+	case RTN_THROW: return "throw";
+	default: return NULL;
+	}
+}
+
+static json_t *hop_json(int family, bool has_via, const uint8_t *via, int ifindex, json_t *names)
+{
+	char a[INET6_ADDRSTRLEN], key[16];
+	json_t *dev;
+
+	if (has_via)
+		inet_ntop(family, via, a, sizeof(a));
+	snprintf(key, sizeof(key), "%d", ifindex);
+	dev = ifindex ? json_object_get(names, key) : NULL;
+	return json_pack("{s:o, s:O}", "via", has_via ? json_string(a) : json_null(), "dev",
+			 dev ? dev : json_null());
+}
+
+/* A column of the human table: each hop's field, joined by ','. */
+static json_t *hops_cell(json_t *hops, const char *field)
+{
+	struct strbuf sb = STRBUF_INIT;
+	json_t *h, *cell;
+	size_t i;
+
+	json_array_foreach(hops, i, h) {
+		const char *v = json_string_value(json_object_get(h, field));
+
+		sb_printf(&sb, "%s%s", i ? "," : "", v ? v : "-");
+	}
+	cell = sb_error(&sb) || !sb.len ? json_null() : json_string(sb_str(&sb));
+	sb_free(&sb);
+	return cell;
+}
+
 static int route_cb(const struct route_info *r, void *arg)
 {
 	struct { json_t *arr; json_t *names; } *c = arg;
-	char dst[INET6_ADDRSTRLEN + 8], via[INET6_ADDRSTRLEN], key[16];
-	const char *proto = r->protocol == RTPROT_KERNEL ? "kernel"
-			    : r->protocol == RTPROT_BOOT ? "static"
-			    : r->protocol == RTPROT_STATIC ? "static"
-			    : r->protocol == RTPROT_RA ? "ra" : "other";
-	json_t *dev;
+	char dst[INET6_ADDRSTRLEN + 8], a[INET6_ADDRSTRLEN], pbuf[8], label[INET6_ADDRSTRLEN + 24];
+	const char *type = route_type_str(r->type);
+	json_t *hops = json_array(), *first;
 
-	if (r->type != RTN_UNICAST)
+	if (!type) {
+		json_decref(hops);
 		return 0;
+	}
 	if (r->plen == 0) {
 		snprintf(dst, sizeof(dst), "default");
 	} else {
-		inet_ntop(r->family, r->dst, via, sizeof(via));
-		snprintf(dst, sizeof(dst), "%s/%u", via, r->plen);
+		inet_ntop(r->family, r->dst, a, sizeof(a));
+		snprintf(dst, sizeof(dst), "%s/%u", a, r->plen);
 	}
-	if (r->family == AF_INET6 && r->plen == 64 && r->dst[0] == 0xfe && (r->dst[1] & 0xc0) == 0x80)
+	if (r->family == AF_INET6 && r->plen == 64 && r->dst[0] == 0xfe && (r->dst[1] & 0xc0) == 0x80) {
+		json_decref(hops);
 		return 0; /* every interface's link-local route: noise */
-	if (r->has_via)
-		inet_ntop(r->family, r->via, via, sizeof(via));
-	snprintf(key, sizeof(key), "%d", r->ifindex);
-	dev = json_object_get(c->names, key);
-	json_array_append_new(c->arr, json_pack("{s:s, s:s, s:o, s:O, s:s, s:i}", "family",
-						r->family == AF_INET ? "inet" : "inet6", "dst", dst,
-						"via", r->has_via ? json_string(via) : json_null(),
-						"dev", dev ? dev : json_null(), "protocol", proto,
-						"metric", (int)r->metric));
+	}
+	if (r->n_hops) {
+		for (uint8_t i = 0; i < r->n_hops; i++)
+			json_array_append_new(hops, hop_json(r->family, r->hops[i].has_via,
+							     r->hops[i].via, r->hops[i].ifindex, c->names));
+	} else if (r->type == RTN_UNICAST) {
+		json_array_append_new(hops, hop_json(r->family, r->has_via, r->via, r->ifindex, c->names));
+	}
+	/* via and dev: the first hop's, as before multipath was shown. */
+	first = json_array_get(hops, 0);
+	snprintf(label, sizeof(label), "%s%s%s", r->type == RTN_UNICAST ? "" : type,
+		 r->type == RTN_UNICAST ? "" : " ", dst);
+	json_array_append_new(c->arr,
+			      json_pack("{s:s, s:s, s:s, s:O, s:O, s:o, s:s, s:i, s:s, s:o, s:o}",
+					"family", r->family == AF_INET ? "inet" : "inet6", "dst", dst,
+					"type", type,
+					"via", first ? json_object_get(first, "via") : json_null(),
+					"dev", first ? json_object_get(first, "dev") : json_null(),
+					"nexthops", hops, "protocol",
+					route_proto_str(r->protocol, pbuf, sizeof(pbuf)), "metric",
+					(int)r->metric,
+					/* for the human table only; dropped from the JSON */
+					"route", label, "vias", hops_cell(hops, "via"), "devs",
+					hops_cell(hops, "dev")));
 	return 0;
 }
 
@@ -493,7 +652,9 @@ static int neigh_cb(const struct neigh_info *n, void *arg)
 	char ip[INET6_ADDRSTRLEN], mac[24], key[16];
 	json_t *dev;
 
-	if (n->family != AF_INET && n->family != AF_INET6)
+	/* As `ip neigh`: NOARP entries (multicast addresses mapped, not
+	 * learnt) and NONE ones are not neighbours anyone looked up. */
+	if ((n->family != AF_INET && n->family != AF_INET6) || !n->state || (n->state & NUD_NOARP))
 		return 0;
 	inet_ntop(n->family, n->addr, ip, sizeof(ip));
 	mac_str(n->mac, mac, sizeof(mac));
@@ -513,7 +674,7 @@ static int show_node(const struct labsel *ls, const char *node, bool json)
 		{ "ADDRESSES", "addresses", false }, { "CONNECTS", "connects", false },
 	};
 	static const struct out_col rcols[] = {
-		{ "ROUTE", "dst", false }, { "VIA", "via", false }, { "DEV", "dev", false },
+		{ "ROUTE", "route", false }, { "VIA", "vias", false }, { "DEV", "devs", false },
 		{ "PROTO", "protocol", false },
 	};
 	static const struct out_col ncols[] = {
@@ -528,6 +689,11 @@ static int show_node(const struct labsel *ls, const char *node, bool json)
 	int rc;
 
 	show_node_netns(ls, node, netns, sizeof(netns));
+	if (netns[0] && !netns_exists(netns)) {
+		json_decref(names);
+		return err_msg(-ENOENT, "%s: its namespace %s is gone; nslab up makes it again", node,
+			       netns);
+	}
 	/* The host side's interfaces with their roles, as in the overview; on
 	 * the real host, only the lab's (a sandbox's are all the lab's). */
 	if (!strcmp(node, "host"))
@@ -570,6 +736,13 @@ static int show_node(const struct labsel *ls, const char *node, bool json)
 		return err_ctx(rc, "%s", node);
 	}
 	if (json) {
+		json_t *r;
+
+		json_array_foreach(rc_ctx.arr, i, r) {
+			json_object_del(r, "route");
+			json_object_del(r, "vias");
+			json_object_del(r, "devs");
+		}
 		out_json(stdout, root);
 	} else {
 		printf("%s (lab %s, namespace %s)\n\n", node, ls->meta.name,
@@ -615,7 +788,7 @@ int show_main(int argc, char **argv)
 			help();
 			return EXIT_OK;
 		default:
-			return cli_usage_error("show", "unknown option");
+			return cli_bad_option("show", argv, "jl:h");
 		}
 	}
 	if (argc - optind > (lab_opt ? 1 : 2))
@@ -641,11 +814,13 @@ int show_main(int argc, char **argv)
 		rc = labsel_split(what, l, sizeof(l), &what);
 		if (rc < 0)
 			return cli_fail(rc);
+		if (rc && lab && strcmp(lab, l))
+			return cli_usage_error("show", "%s and %s:%s name different labs", lab, l, what);
 		if (rc)
 			lab = l;
 	}
 
-	rc = !lab && what ? labsel_open_having(what, &ls) : labsel_open(lab, &ls);
+	rc = !lab && what ? labsel_open_having(what, LABSEL_HOST | LABSEL_SWITCH, &ls) : labsel_open(lab, &ls);
 	if (rc)
 		return cli_fail(rc);
 	if (!what)

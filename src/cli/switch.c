@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "cli/labsel.h"
+#include "cli/out.h"
 #include "cli/switch_view.h"
 #include "common/errmsg.h"
 #include "kernel/bridge_fdb.h"
@@ -37,7 +38,27 @@ static void help(void)
 	       "  -h, --help      this help\n");
 }
 
-static int flush(const struct labsel *ls, const struct topo_switch *sw, const char *port, int vlan)
+/* What a flush did, as the other views print: a line, or with json
+ * {switch, removed} (removed null for a bridge, which does not say). */
+static void flush_print(const char *sw, long long removed, bool json)
+{
+	if (json) {
+		json_t *o = json_pack("{s:s, s:o}", "switch", sw, "removed",
+				      removed < 0 ? json_null() : json_integer(removed));
+
+		out_json(stdout, o);
+		json_decref(o);
+	} else if (cli_quiet) {
+		return;
+	} else if (removed < 0) {
+		printf("%s: MAC table flushed\n", sw);
+	} else {
+		printf("%s: %lld MAC entries flushed\n", sw, removed);
+	}
+}
+
+static int flush(const struct labsel *ls, const struct topo_switch *sw, const char *port, int vlan,
+		 bool json)
 {
 	char sock[4096];
 	json_t *req, *reply;
@@ -58,7 +79,7 @@ static int flush(const struct labsel *ls, const struct topo_switch *sw, const ch
 			rc = nl_flush(nl);
 		nl_close(nl);
 		if (!rc)
-			printf("%s: MAC table flushed\n", sw->name);
+			flush_print(sw->name, -1, json);
 		return rc;
 	}
 	rc = switchd_path(ls->meta.name, sw->name, "sock", sock, sizeof(sock));
@@ -73,8 +94,7 @@ static int flush(const struct labsel *ls, const struct topo_switch *sw, const ch
 	json_decref(req);
 	if (rc)
 		return rc;
-	printf("%s: %lld MAC entries flushed\n", sw->name,
-	       (long long)json_integer_value(json_object_get(reply, "removed")));
+	flush_print(sw->name, (long long)json_integer_value(json_object_get(reply, "removed")), json);
 	json_decref(reply);
 	return 0;
 }
@@ -116,7 +136,7 @@ int switch_main(int argc, char **argv)
 			help();
 			return EXIT_OK;
 		default:
-			return cli_usage_error("switch", "unknown option");
+			return cli_bad_option("switch", argv, "jl:h");
 		}
 	}
 	if (optind >= argc)
@@ -149,16 +169,18 @@ int switch_main(int argc, char **argv)
 	rc = labsel_split(argv[optind], lab_buf, sizeof(lab_buf), &name);
 	if (rc < 0)
 		return cli_fail(rc);
+	if (rc && lab && strcmp(lab, lab_buf))
+		return cli_usage_error("switch", "-l %s and %s name different labs", lab, argv[optind]);
 	if (rc)
 		lab = lab_buf;
-	rc = lab ? labsel_open(lab, &ls) : labsel_open_having(name, &ls);
+	rc = lab ? labsel_open(lab, &ls) : labsel_open_having(name, LABSEL_SWITCH, &ls);
 	if (rc)
 		return cli_fail(rc);
 	sw = topo_switch_find(ls.topo, name);
 	if (!sw) {
 		rc = err_msg(-ENOENT, "lab %s has no switch called %s", ls.meta.name, name);
 	} else if (do_flush) {
-		rc = flush(&ls, sw, port, vlan);
+		rc = flush(&ls, sw, port, vlan, json);
 	} else {
 		rc = switch_state(&ls, sw, v, &st);
 		if (!rc) {

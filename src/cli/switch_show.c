@@ -250,8 +250,35 @@ int switch_state(const struct labsel *ls, const struct topo_switch *sw, enum swi
 
 static const struct out_col port_cols[] = {
 	{ "PORT", "name", false }, { "STATE", "state", false }, { "VLAN", "vlan", true },
-	{ "TRUNK", "trunk", false }, { "HOST", "host", false }, { "MAC", "mac", false },
+	{ "TRUNK", "trunk_cell", false }, { "HOST", "host", false }, { "MAC", "mac", false },
 };
+
+/* The ports as the table shows them: a trunk's VLANs with its native VLAN
+ * when that is not the default 1 ("none": untagged frames dropped). */
+static json_t *port_rows(json_t *ports)
+{
+	json_t *rows = json_array(), *p;
+	size_t i;
+
+	json_array_foreach(ports, i, p) {
+		json_t *row = json_deep_copy(p), *native = json_object_get(p, "native_vlan");
+		char vids[200], cell[240];
+
+		if (json_is_array(json_object_get(p, "trunk"))) {
+			out_cell(p, "trunk", vids, sizeof(vids));
+			if (json_is_integer(native) && json_integer_value(native) == 0)
+				snprintf(cell, sizeof(cell), "%s native none", vids);
+			else if (json_is_integer(native) && json_integer_value(native) != 1)
+				snprintf(cell, sizeof(cell), "%s native %lld", vids,
+					 (long long)json_integer_value(native));
+			else
+				snprintf(cell, sizeof(cell), "%s", vids);
+			json_object_set_new(row, "trunk_cell", json_string(cell));
+		}
+		json_array_append_new(rows, row);
+	}
+	return rows;
+}
 static const struct out_col fdb_cols[] = {
 	{ "MAC", "mac", false }, { "VLAN", "vlan", true }, { "PORT", "port", false },
 	{ "AGE", "age", true },
@@ -352,8 +379,12 @@ void switch_print(json_t *st, enum switch_view view, bool json)
 	if (view == SWITCH_VIEW_ALL)
 		printf("switch %s (%s)\n\n", json_string_value(json_object_get(st, "switch")),
 		       json_string_value(json_object_get(st, "kind")));
-	if (view == SWITCH_VIEW_ALL || view == SWITCH_VIEW_PORTS)
-		out_table(stdout, ports, port_cols, sizeof(port_cols) / sizeof(port_cols[0]));
+	if (view == SWITCH_VIEW_ALL || view == SWITCH_VIEW_PORTS) {
+		json_t *rows = port_rows(ports);
+
+		out_table(stdout, rows, port_cols, sizeof(port_cols) / sizeof(port_cols[0]));
+		json_decref(rows);
+	}
 	if (view == SWITCH_VIEW_ALL)
 		printf("\n");
 	if (view == SWITCH_VIEW_ALL || view == SWITCH_VIEW_FDB) {

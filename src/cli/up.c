@@ -64,7 +64,7 @@ int up_main(int argc, char **argv)
 			help();
 			return EXIT_OK;
 		default:
-			return cli_usage_error("up", "unknown option");
+			return cli_bad_option("up", argv, "nh");
 		}
 	}
 	if (argc - optind > 1)

@@ -77,32 +77,53 @@ int route_del(struct nl *nl, const struct route_spec *r, unsigned nl_flags, cons
 	return route_req(nl, RTM_DELROUTE, 0, r, nl_flags, label);
 }
 
-/* The first hop of RTA_MULTIPATH: struct rtnexthop, then its attributes. */
-static int parse_multipath(const struct nlattr *mp, size_t alen, struct route_info *ri)
+/* One hop of RTA_MULTIPATH: struct rtnexthop, then its attributes, which
+ * fill rtnh_len after the header; walked by hand, each length checked
+ * against what is left. */
+static int parse_hop(const struct rtnexthop *nh, size_t alen, struct route_hop *hop)
 {
-	const struct rtnexthop *nh = mnl_attr_get_payload(mp);
-	size_t len = mnl_attr_get_payload_len(mp);
-	const uint8_t *p;
+	const uint8_t *p = (const uint8_t *)nh;
 	size_t off;
 
-	if (len < sizeof(*nh) || nh->rtnh_len < sizeof(*nh) || nh->rtnh_len > len)
-		return -EPROTO;
-	ri->ifindex = nh->rtnh_ifindex;
-	/* The hop's attributes fill rtnh_len after the header; walk them
-	 * by hand, checking each length against what is left. */
-	p = (const uint8_t *)nh;
+	hop->ifindex = nh->rtnh_ifindex;
 	for (off = MNL_ALIGN(sizeof(*nh)); off + sizeof(struct nlattr) <= nh->rtnh_len;) {
 		const struct nlattr *a = (const struct nlattr *)(p + off);
 
 		if (a->nla_len < sizeof(struct nlattr) || off + a->nla_len > nh->rtnh_len)
 			return -EPROTO;
 		if ((a->nla_type & NLA_TYPE_MASK) == RTA_GATEWAY) {
-			if (nlattr_bin(a, ri->via, alen))
+			if (nlattr_bin(a, hop->via, alen))
 				return -EPROTO;
-			ri->has_via = true;
+			hop->has_via = true;
 		}
 		off += MNL_ALIGN(a->nla_len);
 	}
+	return 0;
+}
+
+/* Every hop of RTA_MULTIPATH; the first also as the route's own. */
+static int parse_multipath(const struct nlattr *mp, size_t alen, struct route_info *ri)
+{
+	const uint8_t *p = mnl_attr_get_payload(mp);
+	size_t len = mnl_attr_get_payload_len(mp), off = 0;
+
+	while (off + sizeof(struct rtnexthop) <= len) {
+		const struct rtnexthop *nh = (const struct rtnexthop *)(p + off);
+		struct route_hop hop = { 0 };
+
+		if (nh->rtnh_len < sizeof(*nh) || nh->rtnh_len > len - off)
+			return -EPROTO;
+		if (parse_hop(nh, alen, &hop))
+			return -EPROTO;
+		if (ri->n_hops < ROUTE_MAX_HOPS)
+			ri->hops[ri->n_hops++] = hop;
+		off += MNL_ALIGN(nh->rtnh_len);
+	}
+	if (!ri->n_hops)
+		return -EPROTO;
+	ri->ifindex = ri->hops[0].ifindex;
+	ri->has_via = ri->hops[0].has_via;
+	memcpy(ri->via, ri->hops[0].via, sizeof(ri->via));
 	return 0;
 }
 

@@ -23,6 +23,15 @@ int route_add(struct nl *nl, const struct route_spec *r, unsigned nl_flags, cons
 int route_replace(struct nl *nl, const struct route_spec *r, unsigned nl_flags, const char *label);
 int route_del(struct nl *nl, const struct route_spec *r, unsigned nl_flags, const char *label);
 
+/* A multipath route's hops beyond this many are not reported. */
+#define ROUTE_MAX_HOPS 16
+
+struct route_hop {
+	bool has_via;
+	uint8_t via[16];
+	int ifindex;
+};
+
 struct route_info {
 	int family;
 	uint8_t dst[16];
@@ -36,6 +45,10 @@ struct route_info {
 	uint8_t type;           /* RTN_* */
 	bool has_prefsrc;
 	uint8_t prefsrc[16];
+	/* Every next hop of a multipath route (the first is also in has_via,
+	 * via and ifindex); 0 for a route with a single hop. */
+	uint8_t n_hops;
+	struct route_hop hops[ROUTE_MAX_HOPS];
 };
 /* Main-table routes of family (AF_UNSPEC for both). cb returns 0 to go on. */
 int route_dump(struct nl *nl, int family, int (*cb)(const struct route_info *r, void *arg),

@@ -85,6 +85,40 @@ assert all(x[\"mac\"] is None or len(x[\"mac\"])==17 for x in d[\"neighbours\"])
 '"
 
 check_out "show NODE gives routes" 'default +172\.16\.10\.254 +eth0' "$NSLAB" show red
+# Routes people add by hand show as ip route has them.
+check "routes of other types, multipath and protocols are added to red" bash -c "
+ip -n red route add blackhole 10.99.0.0/16 &&
+ip -n red route add unreachable 10.96.0.0/16 &&
+ip -n red route add 10.97.0.0/16 nexthop via 172.16.10.5 nexthop via 172.16.10.254 &&
+ip -n red route add 10.98.0.0/16 via 172.16.10.5 proto bird"
+check_out "show NODE gives a blackhole route" '^blackhole 10\.99\.0\.0/16 +- +- +boot$' "$NSLAB" show red
+check_out "  an unreachable one" '^unreachable 10\.96\.0\.0/16 ' cat "$T_DIR/last"
+check_out "  every hop of a multipath route" '^10\.97\.0\.0/16 +172\.16\.10\.5,172\.16\.10\.254 +eth0,eth0 +boot$' cat "$T_DIR/last"
+check_out "  the protocol by its name" '^10\.98\.0\.0/16 +172\.16\.10\.5 +eth0 +bird$' cat "$T_DIR/last"
+check_out "  and the kernel's subnet route as kernel" '^172\.16\.10\.0/24 +- +eth0 +kernel$' cat "$T_DIR/last"
+check "show -j NODE: type, nexthops and protocol of each route" bash -c \
+	"$NSLAB show -j red | $PY -c '
+import json,sys
+r={x[\"dst\"]:x for x in json.load(sys.stdin)[\"routes\"] if x[\"family\"]==\"inet\"}
+assert r[\"10.99.0.0/16\"][\"type\"]==\"blackhole\" and r[\"10.99.0.0/16\"][\"nexthops\"]==[], r
+assert r[\"10.96.0.0/16\"][\"type\"]==\"unreachable\", r
+m=r[\"10.97.0.0/16\"]
+assert m[\"type\"]==\"unicast\" and [h[\"via\"] for h in m[\"nexthops\"]]==[\"172.16.10.5\",\"172.16.10.254\"], m
+assert m[\"via\"]==\"172.16.10.5\" and m[\"dev\"]==\"eth0\", m
+assert r[\"10.98.0.0/16\"][\"protocol\"]==\"bird\", r
+assert r[\"default\"][\"protocol\"]==\"boot\" and r[\"default\"][\"nexthops\"]==[{\"via\":\"172.16.10.254\",\"dev\":\"eth0\"}], r
+assert not any(k in x for x in r.values() for k in (\"route\",\"vias\",\"devs\")), r
+'"
+check "a NOARP and a permanent neighbour are added to red" bash -c "
+ip -n red neigh add 172.16.10.98 lladdr 02:00:00:00:00:98 dev eth0 nud noarp &&
+ip -n red neigh add 172.16.10.97 lladdr 02:00:00:00:00:97 dev eth0 nud permanent"
+check "show NODE leaves out NOARP neighbours, as ip neigh does, and keeps the others" bash -c \
+	"$NSLAB show -j red | $PY -c '
+import json,sys
+n={x[\"address\"]:x for x in json.load(sys.stdin)[\"neighbours\"]}
+assert \"172.16.10.98\" not in n and all(x[\"state\"]!=\"NOARP\" for x in n.values()), n
+assert n[\"172.16.10.97\"][\"state\"]==\"PERMANENT\", n
+'"
 check_out "show NODE gives the neighbour table" '172\.16\.10\.5 .*eth0' "$NSLAB" show red
 check_out "show host shows the host side" 'v-net-0 .*172\.16\.10\.254/24' "$NSLAB" show host
 check_out "  with each interface's role, as the overview has it" '^v-net-0 .*172\.16\.10\.254/24 +gateway of v-net-0$' "$NSLAB" show host
@@ -107,6 +141,36 @@ check_out "show -l LAB NODE, as other commands name the lab" '^red \(lab seed, '
 check_out "  and show -l LAB the lab" '^lab seed ' "$NSLAB" show -l seed
 check_status "  with no more than a node after it (2)" 2 "$NSLAB" show -l seed red blue
 check_out "switch SW fdb shows learnt MACs" '[0-9a-f:]{17} +1 +(red|blue)-eth0' "$NSLAB" switch v-net-0 fdb
+check_out "switch -j SW fdb flush says what it flushed in JSON" '"removed": [1-9]' "$NSLAB" switch -j v-net-0 fdb flush
+check "  parsed: the switch and a count" bash -c "$PY -c '
+import json; d=json.load(open(\"$T_DIR/last\")); assert d[\"switch\"]==\"v-net-0\" and isinstance(d[\"removed\"], int), d'"
+check_eq "-q switch SW fdb flush prints nothing" "" "$("$NSLAB" -q switch v-net-0 fdb flush 2>&1)"
+
+# What a lab lacks shows, and up makes it again.
+check "yellow's interface and green's namespace are deleted, the switch daemon killed" bash -c "
+ip -n yellow link del eth0 && ip netns del green &&
+pkill -9 -f 'nslab-switchd .*/run/nslab/seed/v-net-0'"
+check_out "show marks yellow's interface MISSING" '^yellow +eth0 +MISSING +- +- +v-net-0 port yellow-eth0$' "$NSLAB" show
+check_out "  and green's" '^green +eth0 +MISSING ' cat "$T_DIR/last"
+check_out "  naming green's namespace gone" '^green: its namespace green is gone; nslab up makes it again$' cat "$T_DIR/last"
+check_out "  and the switch daemon not running" '^v-net-0: nslab-switchd is not running; nslab up starts it again$' cat "$T_DIR/last"
+check_out "  while the others show as ever" '^red +eth0 +UP ' cat "$T_DIR/last"
+check "show -j: missing, running and the MISSING interface" bash -c \
+	"$NSLAB show -j | $PY -c '
+import json,sys
+d=json.load(sys.stdin)
+n={x[\"name\"]:x for x in d[\"nodes\"]}
+assert n[\"green\"][\"missing\"] is True and n[\"red\"][\"missing\"] is False, n
+y=n[\"yellow\"][\"interfaces\"]
+assert len(y)==1 and y[0][\"state\"]==\"MISSING\" and y[0][\"mac\"] is None and y[0][\"switch\"]==\"v-net-0\", y
+assert d[\"switches\"][0][\"running\"] is False, d[\"switches\"]
+'"
+check_status "show NODE of a gone namespace fails (1)" 1 "$NSLAB" show green
+check_out "  saying up makes it again" 'green: its namespace green is gone; nslab up makes it again' cat "$T_DIR/last"
+check "up repairs the lab" "$NSLAB" up --sandbox
+check_fail "  and show has nothing missing" grep -q 'MISSING\|is gone\|not running' <("$NSLAB" show)
+check "  the switch daemon runs" bash -c "$NSLAB show -j | $PY -c '
+import json,sys; assert json.load(sys.stdin)[\"switches\"][0][\"running\"] is True'"
 
 check "down by file name" "$NSLAB" down "$TOP/examples/seed.yaml"
 check_eq "nothing is left" "" "$(ip netns list)"
@@ -127,6 +191,16 @@ check_out "show p1 finds p1's lab" '^p1 \(lab piped, namespace p1\)$' "$NSLAB" s
 check_out "show v-net-0 finds the seed's switch" '^switch v-net-0 \(nslab\)$' "$NSLAB" show v-net-0
 check_out "switch s ports finds piped's" '^s-sw ' "$NSLAB" switch s ports
 check_out "switch LAB:SWITCH names both" '^v-net-0-sw ' "$NSLAB" switch seed:v-net-0 ports
+check_status "-l LAB and another LAB:SWITCH are a usage error (2)" 2 "$NSLAB" switch -l seed piped:s ports
+check_status "  for show too (2)" 2 "$NSLAB" show -l seed piped:p1
+check_status "  and exec fails (1)" 1 "$NSLAB" exec -l seed piped:p1 true
+check_out "  naming both labs" 'piped:p1 names lab piped, not seed' cat "$T_DIR/last"
+hosty='name: hosty\nswitches: {hs: {}}\nhosts:\n  s: {switch: hs, ip: 10.45.0.1/24}\n'
+check "a third lab has a host called s, as piped has a switch" bash -c "printf '$hosty' | $NSLAB up --sandbox -"
+check_out "switch s finds piped's switch: the host s is no switch" '^s-sw ' "$NSLAB" switch s ports
+check_status "show s asks which (1)" 1 "$NSLAB" show s
+check_out "  naming both labs" 's is in labs (hosty and piped|piped and hosty)' cat "$T_DIR/last"
+check "down hosty" "$NSLAB" down hosty
 check_status "show of a name no lab has fails (1)" 1 "$NSLAB" show nosuch
 check_out "  naming the labs" '^nslab: no running lab has a node or switch called nosuch \(labs: piped, seed\)$' cat "$T_DIR/last"
 check_status "show host, which every lab has, asks which (1)" 1 "$NSLAB" show host

@@ -41,6 +41,15 @@ check_status "-o FILE.png is refused: nslab cannot tell what to write there (2)"
 check_out "  saying which extensions it knows" 'use \.svg, \.mmd, \.dot or \.gv, or say which with -f' cat "$T_DIR/last"
 check_fail "  and writes nothing" test -e "$T_DIR/v.png"
 check "-o FILE.mmd writes Mermaid there" "$NSLAB" graph -o "$T_DIR/v.mmd" "$TOP/examples/vlans.yaml"
+check "-o FILE.MMD too: extensions in either case" "$NSLAB" graph -o "$T_DIR/V.MMD" "$TOP/examples/vlans.yaml"
+check_out "  (Mermaid)" '^flowchart LR$' cat "$T_DIR/V.MMD"
+check_out "-o - is standard output" '^graph "vlans" \{' bash -c "cd $T_DIR && $NSLAB graph -o - $TOP/examples/vlans.yaml"
+check_fail "  and no file called -" test -e "$T_DIR/-"
+check_status "a missing FILE.yaml is a missing file, not a lab (2)" 2 bash -c "cd $T_DIR && $NSLAB graph nosuch.yaml"
+check_out "  saying so" 'nosuch\.yaml: No such file or directory' cat "$T_DIR/last"
+check_status "-f without its value is a usage error (2)" 2 "$NSLAB" graph -f
+check_out "  saying once what is wrong" '^nslab graph: -f needs a value; see nslab graph --help$' cat "$T_DIR/last"
+check_eq "  in one line" 1 "$(wc -l <"$T_DIR/last")"
 check_out "  (by its extension)" '^  h5 ===\|"eth0 trunk 10,20 native 1"\| s0$' cat "$T_DIR/v.mmd"
 
 if command -v dot >/dev/null; then

@@ -46,5 +46,22 @@ d = json.load(sys.stdin)
 assert d[\"family\"] == \"inet6\" and d[\"summary\"][\"reached\"] == 6, d[\"summary\"]
 assert all(p[\"address\"].startswith(\"2001:db8:20::\") for p in d[\"pairs\"])
 '"
+check_status "-4 and -6 together are a usage error (2)" 2 "$NSLAB" ping -4 -6 -c1 red blue
+check_status "  for pingall too (2)" 2 "$NSLAB" pingall -4 -6
 check "nslab down" "$NSLAB" down dualstack
+
+f=$(write_topo fams <<'EOF'
+name: fams
+switches: {s: {gateway: [10.46.0.254/24, "fd46::fe/64"]}}
+hosts:
+  f4: {switch: s, ip: 10.46.0.1/24}
+  f6: {switch: s, ip: "fd46::6/64"}
+EOF
+)
+check "a lab of an IPv4-only and an IPv6-only host comes up" "$NSLAB" up --sandbox "$f"
+check_status "ping between them fails (1)" 1 "$NSLAB" ping -c1 f6 f4
+check_out "  saying they have no family in common, before running ping" \
+	'fams:f6 has only IPv6 addresses and fams:f4 only IPv4: they have no address family in common' cat "$T_DIR/last"
+check_out "the IPv6-only host pings the gateway at its IPv6 address" 'from fd46::fe' "$NSLAB" ping -c1 f6 host
+check "nslab down" "$NSLAB" down fams
 finish
