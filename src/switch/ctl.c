@@ -21,6 +21,7 @@ struct ctl_client {
 	char *in; /* CTL_MAX_REQUEST + 1 bytes */
 	size_t in_len;
 	bool discarding; /* inside a too-long line: skip to its newline */
+	bool eof;        /* the client shut down its side: answer what is left, close */
 	struct strbuf out;
 	size_t out_off;
 };
@@ -51,7 +52,8 @@ static void client_close(struct ctl_client *c)
 	free(c);
 }
 
-/* Write what is pending; returns false if the client was closed. */
+/* Write what is pending; returns false if the client was closed. Left
+ * with replies the socket cannot take yet, it waits for EPOLLOUT only. */
 static bool client_flush(struct ctl_client *c)
 {
 	while (c->out_off < c->out.len) {
@@ -76,32 +78,47 @@ static bool client_flush(struct ctl_client *c)
 	}
 	sb_reset(&c->out);
 	c->out_off = 0;
-	ev_mod(c->ctl->ev, c->fd, EPOLLIN);
 	return true;
 }
 
-/* Answer every complete line in the input buffer. */
+static bool has_line(const struct ctl_client *c)
+{
+	return memchr(c->in, '\n', c->in_len) != NULL;
+}
+
+static void answer(struct ctl_client *c, size_t start, size_t n)
+{
+	if (n && c->in[start + n - 1] == '\r')
+		n--;
+	/* an empty line too: one reply per line */
+	ctl_cmd_handle(c->ctl->sw, c->in + start, n, &c->out);
+}
+
+/* Answer up to CTL_LINES_PER_ROUND complete lines of the input buffer
+ * (after the client's EOF, also a last one without its newline). */
 static void client_lines(struct ctl_client *c)
 {
 	size_t start = 0;
+	unsigned done = 0;
 
-	for (size_t i = 0; i < c->in_len; i++) {
+	for (size_t i = 0; i < c->in_len && done < CTL_LINES_PER_ROUND; i++) {
 		if (c->in[i] != '\n')
 			continue;
 		if (c->discarding) {
 			c->discarding = false;
 		} else {
-			size_t n = i - start;
-
-			if (n && c->in[start + n - 1] == '\r')
-				n--;
-			/* an empty line too: one reply per line */
-			ctl_cmd_handle(c->ctl->sw, c->in + start, n, &c->out);
+			answer(c, start, i - start);
+			done++;
 		}
 		start = i + 1;
 	}
 	memmove(c->in, c->in + start, c->in_len - start);
 	c->in_len -= start;
+	if (c->eof && !has_line(c) && c->in_len) {
+		if (!c->discarding)
+			answer(c, 0, c->in_len);
+		c->in_len = 0;
+	}
 	if (c->in_len > CTL_MAX_REQUEST) {
 		if (!c->discarding)
 			ctl_cmd_error(&c->out, "request longer than 65536 bytes");
@@ -124,26 +141,43 @@ static void client_event(struct ev *ev, int fd, uint32_t events, void *arg)
 		if (c->out.len)
 			return;
 	}
-	if (!(events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
-		return;
-	/* One read per event: a client that writes without end still lets
-	 * the data path run between its reads. */
-	ssize_t n = recv(c->fd, c->in + c->in_len, CTL_MAX_REQUEST + 1 - c->in_len, MSG_DONTWAIT);
+	/* One read per event, and only once the lines read before are all
+	 * answered: a client that writes without end still lets the data
+	 * path run between its reads. */
+	if (!has_line(c) && !c->eof) {
+		ssize_t n;
 
-	if (n < 0 && (errno == EAGAIN || errno == EINTR))
-		return;
-	if (n <= 0) {
-		client_close(c);
-		return;
+		if (!(events & (EPOLLIN | EPOLLHUP | EPOLLERR))) {
+			/* replies written, nothing left to answer */
+			ev_mod(c->ctl->ev, c->fd, EPOLLIN);
+			return;
+		}
+		n = recv(c->fd, c->in + c->in_len, CTL_MAX_REQUEST + 1 - c->in_len, MSG_DONTWAIT);
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return;
+		if (n < 0) {
+			client_close(c);
+			return;
+		}
+		if (n == 0)
+			c->eof = true;
+		c->in_len += (size_t)n;
 	}
-	c->in_len += (size_t)n;
 	client_lines(c);
 	if (sb_error(&c->out)) {
 		client_close(c);
 		return;
 	}
+	if (c->out.len && !client_flush(c))
+		return;
 	if (c->out.len)
-		client_flush(c);
+		return; /* waiting for EPOLLOUT */
+	if (c->eof && !c->in_len) {
+		client_close(c);
+		return;
+	}
+	/* Lines left for the next round: a writable socket wakes it at once. */
+	ev_mod(c->ctl->ev, c->fd, has_line(c) || c->eof ? EPOLLOUT : EPOLLIN);
 }
 
 static void refuse(int fd)

@@ -10,7 +10,14 @@
  * - a request line longer than CTL_MAX_REQUEST gets an error reply and the
  *   rest of that line is discarded;
  * - at most CTL_MAX_CLIENTS at once; one more is told so and closed;
- * - a client whose unread replies pass CTL_MAX_OUT is disconnected.
+ * - a client whose unread replies pass CTL_MAX_OUT is disconnected;
+ * - at most CTL_LINES_PER_ROUND of a client's requests are answered per
+ *   round of the event loop: one that pipelines thousands waits between
+ *   batches while the ports are served (its socket, writable, brings it
+ *   back next round), and one that has gone is dropped at its first reply.
+ *
+ * A last request without its newline is answered when the client shuts
+ * down its side, as if the newline were there.
  *
  * A stale socket file left by a killed daemon is replaced; a live one (a
  * daemon answers on it) is an error.
@@ -22,6 +29,7 @@
 
 #define CTL_MAX_CLIENTS 32
 #define CTL_MAX_OUT (32u << 20)
+#define CTL_LINES_PER_ROUND 4
 
 struct sw;
 struct ctl;

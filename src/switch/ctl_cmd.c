@@ -80,6 +80,9 @@ static json_t *cmd_status(struct sw *sw)
 		uint64_t packets, bytes, floods;
 
 		fp_totals(sw->fastpath, &packets, &bytes, &floods);
+		packets += sw->fp_past_packets;
+		bytes += sw->fp_past_bytes;
+		floods += sw->fp_past_floods;
 		json_object_set_new(r, "fast_path",
 				    json_pack("{s:I,s:I,s:I,s:I,s:I}", "flows",
 					      (json_int_t)fp_count(sw->fastpath), "multicast_flows",

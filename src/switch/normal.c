@@ -18,12 +18,19 @@ static const enum drop_reason vlan_drop[] = {
 	[VLAN_DROP_DOUBLE_TAGGED] = DROP_DOUBLE_TAGGED,
 };
 
-/* Whether the kernel flooded this broadcast already (fp_floods_sync). */
+/* Whether the kernel flooded this broadcast already (fp_floods_sync). Its
+ * program floods exactly what it can key (fastpath_bpf.c, emit_tag_key):
+ * no tag, or an 802.1Q tag the kernel took out of band, and no tag left in
+ * the bytes; everything else (a double-tagged frame, an 802.1ad outer tag)
+ * it passes up for the switch to flood. */
 static bool kernel_flooded(const struct port *in, const struct frame *f, uint16_t vid)
 {
+	if (f->inner_tags)
+		return false;
 	if (!frame_is_tagged(f))
 		return in->kflood;
-	return !f->outer_in_data && in->kflood_tagged && ((in->kflood_tagged[vid >> 6] >> (vid & 63)) & 1);
+	return !f->outer_in_data && f->outer_tpid == ETHERTYPE_VLAN && in->kflood_tagged &&
+	       ((in->kflood_tagged[vid >> 6] >> (vid & 63)) & 1);
 }
 
 void normal_process(struct sw *sw, const struct pl_pkt *pkt, uint32_t now)

@@ -97,6 +97,14 @@ void sw_set_fast_path(struct sw *sw, bool on)
 			if (sw->ports[i])
 				port_fast_off(sw, sw->ports[i]);
 		fp_commit(sw->fastpath);
+		{
+			uint64_t packets, bytes, floods;
+
+			fp_totals(sw->fastpath, &packets, &bytes, &floods);
+			sw->fp_past_packets += packets;
+			sw->fp_past_bytes += bytes;
+			sw->fp_past_floods += floods;
+		}
 		fp_free(sw->fastpath);
 		sw->fastpath = NULL;
 		log_info("fast path off: every frame through the switch");

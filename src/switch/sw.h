@@ -53,6 +53,9 @@ struct sw {
 	struct fastpath *fastpath; /* kernel-forwarded flows; NULL: none */
 	bool fast_path_off;        /* never (the daemon's --no-fast-path) */
 	uint32_t fp_flows;         /* the fast path's table size, 0: its default */
+	/* What fast paths turned off by a reload had counted (fp_totals), so
+	 * that the status's totals stay totals since the start. */
+	uint64_t fp_past_packets, fp_past_bytes, fp_past_floods;
 	uint32_t ring_ports;       /* rings sized for at least this many ports */
 	struct snoop *snoop;       /* MLD snooping (snoop.h); NULL: off */
 	struct snoop *snoop4;      /* IGMP snooping; NULL: off */

@@ -352,10 +352,13 @@ static int start(const struct opts *o, struct swconf *conf, char *config_abs)
 			close(d.linkfd);
 		d.linkfd = -1;
 	}
+	/* The socket before the ports: a second daemon started on a socket a
+	 * live one answers on must stop before it touches a port, since its
+	 * exit would take the running daemon's fast path hooks with it. */
+	if (o->control && (rc = ctl_open(&d.ctl, o->control, d.ev, d.sw)))
+		return rc;
 	rc = sw_apply(d.sw, conf, NULL, NULL, NULL);
 	if (rc)
-		return rc;
-	if (o->control && (rc = ctl_open(&d.ctl, o->control, d.ev, d.sw)))
 		return rc;
 	d.timerfd = ev_timer(d.ev, TICK_MS, tick, NULL);
 	if (d.timerfd < 0)

@@ -82,4 +82,39 @@ wait $pinger
 check "red's 400 pings meanwhile: none lost" no_loss "$T_DIR/ping" "$drops"
 check "the daemon still answers" sw_alive
 check "and still forwards" reaches blue 10.0.0.1
+
+check "pipelined requests: every one answered, in order, then the last one without its newline at shutdown" "$PY" - "$SW_SOCK" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.settimeout(5)
+s.connect(sys.argv[1])
+n = 500
+s.sendall(b''.join(b'{"cmd":"status"}\n' if i % 2 else b'{"cmd":"nope%d"}\n' % i for i in range(n)))
+s.sendall(b'{"cmd":"status"}')
+s.shutdown(socket.SHUT_WR)
+buf = b""
+while True:
+    d = s.recv(65536)
+    if not d:
+        break
+    buf += d
+lines = buf.decode().splitlines()
+assert len(lines) == n + 1, len(lines)
+for i, l in enumerate(lines[:n]):
+    if i % 2:
+        assert '"ok":true' in l and '"pid"' in l, (i, l)
+    else:
+        assert 'unknown command \\"nope%d\\"' % i in l, (i, l)
+assert '"ok":true' in lines[n] and '"pid"' in lines[n], lines[n]
+PY
+
+# A second daemon on the same socket must stop before it touches a port:
+# on its way out it would take the running daemon's kernel hooks along.
+check_status "a second daemon on the running one's socket is refused (1)" 1 \
+	"$NSLAB_SWITCHD" --config "$SW_CONF" --control "$SW_SOCK" --pidfile "$T_DIR/other.pid"
+check_out "  saying another daemon listens there" 'another daemon is listening there' cat "$T_DIR/last"
+check_fail "  before attaching any port" grep -q 'attached' "$T_DIR/last"
+check_out "  the running daemon's hooks are still on its ports" 'clsact' tc qdisc show dev red-sw
+check "  and it still forwards" reaches red 10.0.0.2
+check "  and answers" sw_alive
 finish

@@ -108,6 +108,27 @@ refused() {
 	check_eq "  the switch counts them as $2" 5 $(($(drops green "$2") - d0))
 }
 refused 3 vlan-not-allowed "which its trunk does not carry"
+
+# A double-tagged broadcast in a VLAN the trunk carries (not its native
+# one): the inner tag is payload, and the frame floods in VLAN 1. The
+# kernel's program leaves a frame with a tag in its bytes to the switch,
+# which must then flood it itself, not count copies the kernel never made.
+f0=$(floods) r0=$(rx red) b0=$(rx blue) rt0=$(txs red)
+capture yellow "ether broadcast"
+check "the capture listens" grep -q listening "$T_DIR/yellow.tcpdump"
+check "green sends 5 broadcasts tagged VLAN 1 outside, 20 inside (scapy)" in_node green "$PY" -c '
+from scapy.all import Ether, Dot1Q, IP, UDP, sendp, conf
+conf.verb = 0
+smac = open("/sys/class/net/green-eth0/address").read().strip()
+sendp([Ether(src=smac, dst="ff:ff:ff:ff:ff:ff") / Dot1Q(vlan=1) / Dot1Q(vlan=20) / IP(dst="255.255.255.255") /
+       UDP(dport=9)] * 5, iface="green-eth0")'
+stop_captures
+check_eq "  the kernel flooded none of them" 0 $(($(floods) - f0))
+check_eq "  red received each once" 5 $(($(rx red) - r0))
+check_eq "  blue received each once" 5 $(($(rx blue) - b0))
+check_eq "  yellow none: untagged out of its trunk, the inner tag would be the outer one" 0 \
+	"$(tcpdump -nr "$T_DIR/yellow.pcap" 2>/dev/null | wc -l)"
+check_eq "  and the switch counts red-sw's 5 copies as sent" 5 $(($(txs red) - rt0))
 check_eq "the ports say the kernel floods green's VLAN 1 (tagged) and yellow's native VLAN 1, not its lone VLAN 2" \
 	"[1] [1]" "$(swq '{"cmd":"ports"}' "port(r, 'green-sw')['kernel_floods']") $(swq '{"cmd":"ports"}' "port(r, 'yellow-sw')['kernel_floods']")"
 
@@ -128,6 +149,15 @@ check "red sends 10 broadcasts" bcast red 10
 settle
 check_eq "the kernel flooded them again" 10 $(($(floods) - f0))
 check_eq "blue received each once" 10 $(($(rx blue) - b0))
+
+# A reload that turns the fast path off and on again keeps its totals.
+f1=$(floods)
+SW_EXTRA='"fast_path": false, ' sw_config '{"name":"red-sw"}' '{"name":"blue-sw"}' '{"name":"green-sw"}' '{"name":"yellow-sw","vlan":2}'
+check "a reload turns the fast path off" swctl '{"cmd":"reload"}'
+check_eq "  the status says so" False "$(swq '{"cmd":"status"}' 'r["fast_path"] is not False')"
+sw_config '{"name":"red-sw"}' '{"name":"blue-sw"}' '{"name":"green-sw"}' '{"name":"yellow-sw","vlan":2}'
+check "and another on again" swctl '{"cmd":"reload"}'
+check_eq "  its floods since the start are still counted" "$f1" "$(floods)"
 
 # Without the fast path, every flood is the switch's.
 sw_stop
