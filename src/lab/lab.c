@@ -513,6 +513,24 @@ static void log_plan(const struct plan *p)
 	}
 }
 
+/* What applying learnt about the objects it made or changed (a sysctl's
+ * value to restore) is in cur, the plan's objects are copies made before:
+ * the journal must keep the former, or a later run cannot undo them. */
+static int carry_state(struct objset *next, const struct objset *cur)
+{
+	for (size_t i = 0; i < next->n; i++) {
+		const struct obj *c = objset_find(cur, next->v[i]);
+		int rc;
+
+		if (!c || !c->state || (next->v[i]->state && !strcmp(c->state, next->v[i]->state)))
+			continue;
+		rc = obj_set_state(next->v[i], c->state);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 int lab_up(const struct topo *t, const struct lab_up_opts *o, struct lab_result *res)
 {
 	struct plan_opts popts = { .ifindex_base = 2, .alive = alive_obj };
@@ -595,7 +613,9 @@ int lab_up(const struct topo *t, const struct lab_up_opts *o, struct lab_result 
 	if (plan.n_create)
 		wait_links_up(&r, &ctx);
 	apply_fini(&ctx);
-	rc = journal_compact(r.journal, &plan.next);
+	rc = carry_state(&plan.next, &r.current);
+	if (!rc)
+		rc = journal_compact(r.journal, &plan.next);
 	if (!rc && o->src)
 		rc = state_save_topo(r.meta.name, o->src, o->src_len);
 	if (!rc) {
