@@ -154,19 +154,6 @@ int switchd_write_config(const char *lab, const struct obj *o)
 	return rc ? err_set(rc, "writing %s", path) : 0;
 }
 
-static pid_t read_pid(const char *lab, const char *sw)
-{
-	char path[4096], *buf;
-	long pid;
-
-	if (switchd_path(lab, sw, "pid", path, sizeof(path)) ||
-	    fs_read_file(path, 64, &buf, NULL))
-		return 0;
-	pid = strtol(buf, NULL, 10);
-	free(buf);
-	return pid > 0 && pid <= INT_MAX ? (pid_t)pid : 0;
-}
-
 /*
  * Whether pid is a live nslab-switchd (not a recycled pid). A zombie is not
  * live: the daemon has closed its ports, and it may stay a zombie for a
@@ -218,6 +205,43 @@ static enum daemon_state daemon_state(pid_t pid)
 	}
 	free(stat);
 	return ds;
+}
+
+static pid_t read_pid_file(const char *lab, const char *sw)
+{
+	char path[4096], *buf;
+	long pid;
+
+	if (switchd_path(lab, sw, "pid", path, sizeof(path)) ||
+	    fs_read_file(path, 64, &buf, NULL))
+		return 0;
+	pid = strtol(buf, NULL, 10);
+	free(buf);
+	return pid > 0 && pid <= INT_MAX ? (pid_t)pid : 0;
+}
+
+/* The daemon's pid: its pid file's, or, with that file gone or stale (a
+ * hand deleted it), the one its control socket reports, so that a daemon
+ * that runs is never started twice (two on the same ports copy every
+ * flood) nor left behind by down. */
+static pid_t read_pid(const char *lab, const char *sw)
+{
+	pid_t pid = read_pid_file(lab, sw);
+	char sock[4096];
+	json_t *reply;
+	json_int_t p;
+
+	if (pid && daemon_state(pid) != DAEMON_NONE)
+		return pid;
+	if (switchd_path(lab, sw, "sock", sock, sizeof(sock)) || access(sock, F_OK))
+		return pid;
+	if (swclient_cmd(sock, "status", 1000, &reply)) {
+		err_clear();
+		return pid;
+	}
+	p = json_integer_value(json_object_get(reply, "pid"));
+	json_decref(reply);
+	return p > 0 && p <= INT_MAX && daemon_state((pid_t)p) != DAEMON_NONE ? (pid_t)p : pid;
 }
 
 bool switchd_alive(const char *lab, const char *sw)

@@ -83,12 +83,20 @@ check "red reaches blue again at once" in_node red ping -c1 -W1 172.16.10.5
 echo "# from up to forwarding: $(( ($(date +%s%N) - t0) / 1000000 )) ms"
 check_eq "the hosts and their links were not touched" "$id0" "$(ident)"
 
+# Its pid file deleted by hand, the running daemon is still found (its
+# socket answers): not started twice, and stopped by down.
+pid0=$(pgrep -x nslab-switchd)
+rm -f /run/nslab/seed/v-net-0.pid
+check_out "with the daemon's pid file gone, ls still calls the lab up" '^seed .* up ' "$NSLAB" ls
+check_out "  and up has nothing to do" 'up to date' "$NSLAB" up --sandbox
+check_eq "  one daemon runs, the same" "$pid0" "$(pgrep -x nslab-switchd)"
+
 f=$T_DIR/grow.yaml
 { echo "name: seed"; sed -n '/^switches/,$p' "$TOP/examples/seed.yaml"; echo "  purple: {switch: v-net-0, ip: 172.16.10.30/24}"; } >"$f"
 check "a host added to the running lab" "$NSLAB" up --sandbox "$f"
 check_out "gets a port on the running switch" 'purple-eth0 +up' "$NSLAB" switch v-net-0 ports
 check "and reaches red" pings purple 172.16.10.1
-check "down" "$NSLAB" down seed
+check "down, the daemon's pid file still gone" "$NSLAB" down seed
 check_eq "the daemon is gone" "" "$(pgrep -x nslab-switchd)"
 check_eq "nothing is left" "" "$(ip netns list)"
 
