@@ -61,12 +61,43 @@ void objvec_free(struct objvec *ov)
 	memset(ov, 0, sizeof(*ov));
 }
 
-static int add_addr(struct objvec *ov, const char *ns, const char *dev, const char *cidr)
+static int add_addr_attrs(struct objvec *ov, const char *ns, const char *dev, const char *cidr,
+			  const char *attrs)
 {
 	char name[128];
 
 	snprintf(name, sizeof(name), "%s/%s", dev, cidr);
-	return objvec_add(ov, OBJ_ADDR, ns, name, NULL);
+	return objvec_add(ov, OBJ_ADDR, ns, name, attrs);
+}
+
+static int add_addr(struct objvec *ov, const char *ns, const char *dev, const char *cidr)
+{
+	return add_addr_attrs(ov, ns, dev, cidr, NULL);
+}
+
+/*
+ * The kernel's primary IPv4 address of a[k]'s subnet on its interface: the
+ * first of a[] with the same prefix (an address with another prefix length
+ * is a primary of its own), NULL if a[k] is it. A secondary records it, so
+ * that reordering the list, or removing the primary, changes the objects
+ * of that subnet, which are then made anew in the file's order: deleting
+ * a primary takes its secondaries with it, and the first made is primary.
+ */
+static const struct topo_cidr *primary_of(const struct topo_cidr *a, size_t k)
+{
+	struct topo_cidr net, other;
+
+	if (a[k].family != AF_INET)
+		return NULL;
+	topo_cidr_network(&a[k], &net);
+	for (size_t j = 0; j < k; j++) {
+		if (a[j].family != AF_INET || a[j].plen != a[k].plen)
+			continue;
+		topo_cidr_network(&a[j], &other);
+		if (!memcmp(net.addr, other.addr, 4))
+			return &a[j];
+	}
+	return NULL;
 }
 
 static int add_route(struct objvec *ov, const char *ns, const char *dst, const char *via,
@@ -147,9 +178,17 @@ static int host_objects(const struct topo *t, const struct topo_host *h,
 			if (!rc)
 				rc = switch_kind_of(ifc->sw)->add_port(t, ifc->sw, ifc, env, ov);
 		}
-		for (size_t j = 0; !rc && j < ifc->n_addrs; j++)
-			rc = add_addr(ov, h->name, ifc->name,
-				      topo_cidr_str(&ifc->addrs[j], cidr, sizeof(cidr)));
+		for (size_t j = 0; !rc && j < ifc->n_addrs; j++) {
+			const struct topo_cidr *pri = primary_of(ifc->addrs, j);
+			char pattrs[64] = "", pa[INET6_ADDRSTRLEN];
+
+			if (pri)
+				snprintf(pattrs, sizeof(pattrs), "primary=%s",
+					 topo_addr_str(AF_INET, pri->addr, pa, sizeof(pa)));
+			rc = add_addr_attrs(ov, h->name, ifc->name,
+					    topo_cidr_str(&ifc->addrs[j], cidr, sizeof(cidr)),
+					    pri ? pattrs : NULL);
+		}
 	}
 	for (size_t i = 0; !rc && i < h->n_routes; i++) {
 		const struct topo_route *r = &h->routes[i];

@@ -54,6 +54,29 @@ check_fail "and not the old one" grep -q '172.16.10.10/' <(in_node green ip -o a
 check "red reaches green at the new address" pings red 172.16.10.11
 check_eq "red and blue were not recreated" "$id0" "$(ident)"
 
+# The first IPv4 address of a subnet is the kernel's primary (the source of
+# what green sends there): reordering the list, or removing the primary,
+# makes the interface as a fresh build of the file would.
+primary() { in_node green ip -4 -o addr show eth0 | awk '!/secondary/ {print $4}'; }
+sed -i 's|172.16.10.11/24|[172.16.10.11/24, 172.16.10.12/24, 172.16.10.13/24]|' "$f"
+check "green gets two more addresses" "$NSLAB" up --sandbox "$f"
+check_eq "  the first is primary" 172.16.10.11/24 "$(primary)"
+sed -i 's|\[172.16.10.11/24, 172.16.10.12/24|[172.16.10.12/24, 172.16.10.11/24|' "$f"
+check "green's first two addresses swap places" "$NSLAB" up --sandbox "$f"
+check_eq "  the new first is primary" 172.16.10.12/24 "$(primary)"
+check_eq "  all three are there" 3 "$(in_node green ip -4 -o addr show eth0 | wc -l)"
+check_out "  and green's default route too" "^default via 172\.16\.10\.254" ip -n green route
+sed -i 's|\[172.16.10.12/24, 172.16.10.11/24, |[172.16.10.11/24, |' "$f"
+check "the primary is removed" "$NSLAB" up --sandbox "$f"
+check_eq "  the next is primary" 172.16.10.11/24 "$(primary)"
+check_eq "  and the secondary is still there (deleting a primary takes its secondaries)" 2 \
+	"$(in_node green ip -4 -o addr show eth0 | wc -l)"
+check_out "  and up again has nothing to do" 'up to date' "$NSLAB" up --sandbox "$f"
+sed -i 's|\[172.16.10.11/24, 172.16.10.13/24\]|172.16.10.11/24|' "$f"
+check "green back to one address" "$NSLAB" up --sandbox "$f"
+check "red reaches green" pings red 172.16.10.11
+check_eq "red and blue were not recreated" "$id0" "$(ident)"
+
 sed -i '/yellow/d' "$f"
 check_eq "yellow leaves with no packet lost between red and blue" "0% packet loss" \
 	"$(loss_during "$NSLAB" up --sandbox "$f")"
