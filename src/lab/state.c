@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/errmsg.h"
@@ -36,9 +37,20 @@ int state_path(const char *lab, const char *file, char *buf, size_t len)
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
+/* Whether the locked fd is still the file at path: a run that removed the
+ * lab (down, a rolled back first up) deletes its directory, lock and all,
+ * before it lets go of the lock. */
+static bool still_there(int fd, const char *path)
+{
+	struct stat a, b;
+
+	return !fstat(fd, &a) && !stat(path, &b) && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
 int state_lock(const char *lab, int *fdp)
 {
 	char dir[4096], path[4096];
+	bool said = false;
 	int fd, rc;
 
 	rc = state_path(lab, NULL, dir, sizeof(dir));
@@ -46,24 +58,33 @@ int state_lock(const char *lab, int *fdp)
 		rc = state_path(lab, "lock", path, sizeof(path));
 	if (rc)
 		return rc;
-	rc = fs_mkdir_p(dir, 0700);
-	if (rc)
-		return err_set(rc, "creating %s", dir);
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return err_set(-errno, "opening %s", path);
-	if (flock(fd, LOCK_EX | LOCK_NB)) {
-		if (errno != EWOULDBLOCK) {
-			rc = err_set(-errno, "locking %s", path);
-			close(fd);
-			return rc;
+	for (;;) {
+		rc = fs_mkdir_p(dir, 0700);
+		if (rc)
+			return err_set(rc, "creating %s", dir);
+		fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		if (fd < 0)
+			return err_set(-errno, "opening %s", path);
+		if (flock(fd, LOCK_EX | LOCK_NB)) {
+			if (errno != EWOULDBLOCK) {
+				rc = err_set(-errno, "locking %s", path);
+				close(fd);
+				return rc;
+			}
+			if (!said)
+				fprintf(stderr, "nslab: %s: waiting for another nslab working on this lab\n",
+					lab);
+			said = true;
+			if (flock(fd, LOCK_EX)) {
+				rc = err_set(-errno, "locking %s", path);
+				close(fd);
+				return rc;
+			}
 		}
-		fprintf(stderr, "nslab: %s: waiting for another nslab working on this lab\n", lab);
-		if (flock(fd, LOCK_EX)) {
-			rc = err_set(-errno, "locking %s", path);
-			close(fd);
-			return rc;
-		}
+		if (still_there(fd, path))
+			break;
+		/* The lab went while we waited: start again with none. */
+		close(fd);
 	}
 	*fdp = fd;
 	return 0;

@@ -113,6 +113,23 @@ check_fail "  the new host is gone" test -e /run/netns/purple
 check "  the lab as it was still works" pings red 172.16.10.5
 check_out "  and is listed as up" '^seed +sandbox +4 ' "$NSLAB" ls
 check "down" "$NSLAB" down seed
+
+# A second up waits for the first; when the first is interrupted and takes
+# the lab away (its directory, lock and all), the second builds it anew.
+NSLAB_STALL=3 "$NSLAB" up --sandbox >"$T_DIR/out1" 2>&1 &
+p=$!
+for _ in $(seq 100); do grep -q stalling "$T_DIR/out1" && break; sleep 0.1; done
+"$NSLAB" up --sandbox >"$T_DIR/out2" 2>&1 &
+p2=$!
+for _ in $(seq 100); do grep -q 'waiting for another' "$T_DIR/out2" && break; sleep 0.1; done
+check_out "a second up of the same lab waits for the first" 'waiting for another nslab working on this lab' cat "$T_DIR/out2"
+kill -TERM $p; wait $p
+check_eq "  the first, interrupted, ends of the signal" 143 "$?"
+wait $p2
+check_eq "  the second then builds the lab (0)" 0 "$?"
+check_out "  from nothing" '^seed: up in ' cat "$T_DIR/out2"
+check "  and it works" pings red 172.16.10.5
+check "down" "$NSLAB" down seed
 for delay in 0.05 0.15 0.3 0.5; do
 	"$NSLAB" up --sandbox "$big" >/dev/null 2>&1 &
 	p=$!
