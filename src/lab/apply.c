@@ -37,6 +37,7 @@ void apply_init(struct apply_ctx *ctx)
 	nsctx_table_init(&ctx->ns);
 	ctx->fault_at = f ? atol(f) : 0;
 	ctx->stall_at = s ? atol(s) : 0;
+	ctx->stall_links = s && !strcmp(s, "links");
 	ctx->created = 0;
 }
 
@@ -691,7 +692,16 @@ static int switchd_defer(struct apply_ctx *ctx, const struct plan_action *a,
 	return rc;
 }
 
-static int stopped(const struct apply_ctx *ctx)
+void apply_stall_links(const struct apply_ctx *ctx)
+{
+	if (!ctx->stall_links)
+		return;
+	fprintf(stderr, "nslab: stalling while the new links come up (NSLAB_STALL=links)\n");
+	while (!ctx->stop || !*ctx->stop)
+		usleep(10000);
+}
+
+int apply_stopped(const struct apply_ctx *ctx)
 {
 	if (!ctx->stop || !*ctx->stop)
 		return 0;
@@ -710,7 +720,7 @@ static int before_create(struct apply_ctx *ctx, const struct obj *o)
 		 * (a test's kill -9). Polled: pause() could miss the signal. */
 		while (!ctx->stop || !*ctx->stop)
 			usleep(10000);
-		return stopped(ctx);
+		return apply_stopped(ctx);
 	}
 	if (ctx->fault_at && ctx->created == ctx->fault_at)
 		return err_msg(-EIO, "injected failure before creating %s (NSLAB_FAULT=%ld)",
@@ -901,7 +911,7 @@ static int run(struct apply_ctx *ctx, const struct plan *p)
 	size_t i = 0;
 	int rc = 0;
 
-	while (!rc && i < p->n && !(rc = stopped(ctx))) {
+	while (!rc && i < p->n && !(rc = apply_stopped(ctx))) {
 		size_t j = i;
 
 		while (j < p->n && (p->v[j].op == PLAN_DELETE) == (p->v[i].op == PLAN_DELETE) &&
@@ -959,7 +969,7 @@ int apply_run(struct apply_ctx *ctx, const struct plan *p)
 		rc = bridges_up(ctx);
 	/* Interrupted at the very end is still interrupted: whoever pressed
 	 * Ctrl-C asked for no lab, and gets none. */
-	return rc ? rc : stopped(ctx);
+	return rc ? rc : apply_stopped(ctx);
 }
 
 int apply_rollback(struct apply_ctx *ctx)

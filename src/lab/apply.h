@@ -30,9 +30,11 @@ struct apply_ctx {
 	struct objset made;         /* created in this run, in order (for rollback) */
 	struct nsctx_table ns;
 	/* Testing aids (NSLAB_FAULT, NSLAB_STALL): fail, or stop forever,
-	 * before the Nth object is created. 0: off. */
+	 * before the Nth object is created. 0: off. NSLAB_STALL=links stops
+	 * once everything is made, while the new links come up. */
 	long fault_at;
 	long stall_at;
+	bool stall_links;
 	long created;
 	void (*progress)(size_t done, size_t total, void *arg);
 	void *progress_arg;
@@ -46,6 +48,10 @@ void apply_init(struct apply_ctx *ctx);
 void apply_fini(struct apply_ctx *ctx);
 
 int apply_run(struct apply_ctx *ctx, const struct plan *p);
+/* NSLAB_STALL=links: wait here until a signal asks the run to stop. */
+void apply_stall_links(const struct apply_ctx *ctx);
+/* -EINTR, with its message, if a signal asked the run to stop; else 0. */
+int apply_stopped(const struct apply_ctx *ctx);
 /* Delete everything this context made (after a failed apply_run). */
 int apply_rollback(struct apply_ctx *ctx);
 

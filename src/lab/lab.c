@@ -490,7 +490,7 @@ static void wait_links_up(const struct lab_run *r, struct apply_ctx *ctx)
 			}
 		}
 		n = k;
-		if (!n || time_mono_ns() >= deadline)
+		if (!n || time_mono_ns() >= deadline || (ctx->stop && *ctx->stop))
 			break;
 		usleep(20000);
 	}
@@ -596,6 +596,14 @@ int lab_up(const struct topo *t, const struct lab_up_opts *o, struct lab_result 
 	apply_init(&ctx);
 	ctx.stop = o->stop;
 	rc = apply_run(&ctx, &plan);
+	if (!rc && plan.n_create) {
+		apply_stall_links(&ctx);
+		wait_links_up(&r, &ctx);
+	}
+	/* A signal while the new links came up: the lab is not up yet, and
+	 * what this run made goes, as between two steps. */
+	if (!rc)
+		rc = apply_stopped(&ctx);
 	if (rc) {
 		/* Keep the failure's words; the rollback may set its own. */
 		char why[ERR_MSG_MAX];
@@ -610,8 +618,6 @@ int lab_up(const struct topo *t, const struct lab_up_opts *o, struct lab_result 
 		err_msg(rc, "%s", why);
 		goto out;
 	}
-	if (plan.n_create)
-		wait_links_up(&r, &ctx);
 	apply_fini(&ctx);
 	rc = carry_state(&plan.next, &r.current);
 	if (!rc)

@@ -114,6 +114,18 @@ check "  the lab as it was still works" pings red 172.16.10.5
 check_out "  and is listed as up" '^seed +sandbox +4 ' "$NSLAB" ls
 check "down" "$NSLAB" down seed
 
+# A signal once everything is made, while the new links come up: the lab is
+# not up yet, and goes as between two steps.
+NSLAB_STALL=links "$NSLAB" up --sandbox >"$T_DIR/out1" 2>&1 &
+p=$!
+for _ in $(seq 100); do grep -q stalling "$T_DIR/out1" && break; sleep 0.1; done
+kill -TERM $p; wait $p
+check_eq "SIGTERM while the new links come up: up ends of it" 143 "$?"
+check_out "  saying what it undid" 'interrupted by a signal; what this run made is removed again' cat "$T_DIR/out1"
+check_fail "  not that the lab is up" grep -q '^seed: up in' "$T_DIR/out1"
+check_eq "  no namespace is left" "" "$(ip netns list)"
+check_out "  nor a lab" '^no lab is running' "$NSLAB" ls
+
 # A second up waits for the first; when the first is interrupted and takes
 # the lab away (its directory, lock and all), the second builds it anew.
 NSLAB_STALL=3 "$NSLAB" up --sandbox >"$T_DIR/out1" 2>&1 &
