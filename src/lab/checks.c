@@ -456,13 +456,49 @@ static unsigned int forward_families(const struct topo *t)
 	return fams;
 }
 
+/* The lab's gateway subnets of family, comma-separated, into sb. */
+static void gateway_nets(const struct topo *t, int family, struct strbuf *sb)
+{
+	char cidr[TOPO_CIDR_STRLEN];
+
+	for (size_t s = 0; t && s < t->n_switches; s++) {
+		for (size_t g = 0; g < t->switches[s].n_gateways; g++) {
+			struct topo_cidr net;
+
+			if (t->switches[s].gateways[g].family != family)
+				continue;
+			topo_cidr_network(&t->switches[s].gateways[g], &net);
+			sb_printf(sb, "%s%s", sb->len ? ", " : "", topo_cidr_str(&net, cidr, sizeof(cidr)));
+		}
+	}
+}
+
+/* The two rules that let one family's subnets through, in the words of the
+ * tool that owns the dropping chain: iptables (or ip6tables, or their
+ * -legacy forms) for iptables' own FORWARD chain, nft for any other. */
+static void fix_rules(struct strbuf *fix, const char *tool, const char *fam, const char *table,
+		      const char *chain, bool v6, const char *nets)
+{
+	const char *subnets = nets[0] ? nets : v6 ? "each IPv6 gateway's subnet" : "each gateway's subnet";
+
+	if (fix->len)
+		sb_puts(fix, "; ");
+	if (tool)
+		sb_printf(fix, "%s -I FORWARD -s SUBNET -j ACCEPT and %s -I FORWARD -d SUBNET -j ACCEPT",
+			  tool, tool);
+	else
+		sb_printf(fix, "nft insert rule %s %s %s %s saddr SUBNET accept and nft insert rule "
+			       "%s %s %s %s daddr SUBNET accept",
+			  fam, table, chain, v6 ? "ip6" : "ip", fam, table, chain, v6 ? "ip6" : "ip");
+	sb_printf(fix, " with SUBNET %s", subnets);
+}
+
 int checks_forward_drop(struct checks *c, int nsfd, const struct topo *t)
 {
-	struct strbuf fix = STRBUF_INIT, nets = STRBUF_INIT;
-	char what[128], cidr[TOPO_CIDR_STRLEN];
-	char fam[16] = "", table[64] = "", chain[64] = "";
+	struct strbuf fix = STRBUF_INIT, nets4 = STRBUF_INIT, nets6 = STRBUF_INIT;
+	char what[128], fam[24] = "", table[64] = "", chain[64] = "";
 	unsigned int fams = forward_families(t);
-	bool found = false;
+	bool found = false, want4, want6;
 	int rc;
 
 	if (!fams)
@@ -478,7 +514,7 @@ int checks_forward_drop(struct checks *c, int nsfd, const struct topo *t)
 	if (!found)
 		return checks_add(c, "forward-policy", CHECK_OK, NULL,
 				  "no firewall chain drops forwarded traffic by policy");
-	(void)sscanf(what, "%15s %63s %63s", fam, table, chain);
+	(void)sscanf(what, "%23s %63s %63s", fam, table, chain);
 	if (!strcmp(fam, "bridge")) {
 		/* Frames a bridge forwards between its ports: the lab's hosts
 		 * on a kind bridge switch, not its routed traffic. */
@@ -492,29 +528,32 @@ int checks_forward_drop(struct checks *c, int nsfd, const struct topo *t)
 					"cannot reach each other", what);
 		goto out;
 	}
-	for (size_t s = 0; t && s < t->n_switches; s++) {
-		for (size_t g = 0; g < t->switches[s].n_gateways; g++) {
-			struct topo_cidr net;
+	gateway_nets(t, AF_INET, &nets4);
+	gateway_nets(t, AF_INET6, &nets6);
+	want4 = (fams & NAT_FWD_IP4) != 0;
+	want6 = (fams & NAT_FWD_IP6) != 0;
+	sb_puts(&fix, "nslab never changes another's firewall; let each lab subnet through: ");
+	if (!strcmp(fam, "iptables-legacy") || !strcmp(fam, "ip6tables-legacy")) {
+		/* x_tables' own table, which nft cannot change */
+		bool v6 = fam[2] == '6';
 
-			topo_cidr_network(&t->switches[s].gateways[g], &net);
-			sb_printf(&nets, "%s%s", nets.len ? ", " : "", topo_cidr_str(&net, cidr, sizeof(cidr)));
-		}
+		fix_rules(&fix, fam, NULL, NULL, NULL, v6, sb_str(v6 ? &nets6 : &nets4));
+	} else if (!strcmp(table, "filter") && !strcmp(chain, "FORWARD") &&
+		   (!strcmp(fam, "ip") || !strcmp(fam, "ip6"))) {
+		/* iptables-nft's chain (Docker's) takes an iptables rule */
+		bool v6 = !strcmp(fam, "ip6");
+
+		fix_rules(&fix, v6 ? "ip6tables" : "iptables", NULL, NULL, NULL, v6,
+			  sb_str(v6 ? &nets6 : &nets4));
+	} else {
+		/* any other base chain drops what it drops whatever iptables
+		 * accepts, and needs its own rule */
+		if (want4 && strcmp(fam, "ip6"))
+			fix_rules(&fix, NULL, fam, table, chain, false, sb_str(&nets4));
+		if (want6 && strcmp(fam, "ip"))
+			fix_rules(&fix, NULL, fam, table, chain, true, sb_str(&nets6));
 	}
-	/* iptables' own chain takes an iptables rule; any other base chain
-	 * drops what it drops whatever iptables accepts, and needs its own. */
-	if (table[0] && !(!strcmp(table, "filter") && !strcmp(chain, "FORWARD") &&
-			  (!strcmp(fam, "ip") || !strcmp(fam, "ip6"))))
-		sb_printf(&fix, "nslab never changes another's firewall; let each lab subnet through "
-				"that chain: nft insert rule %s %s %s ip saddr SUBNET accept and nft "
-				"insert rule %s %s %s ip daddr SUBNET accept (ip6 for IPv6) with SUBNET "
-				"%s, or build labs with --sandbox",
-			  fam, table, chain, fam, table, chain,
-			  nets.len ? sb_str(&nets) : "each gateway's subnet");
-	else
-		sb_printf(&fix, "nslab never changes another's firewall; let each lab subnet through: "
-				"iptables -I FORWARD -s SUBNET -j ACCEPT and iptables -I FORWARD -d SUBNET -j ACCEPT "
-				"(ip6tables for IPv6) with SUBNET %s, or build labs with --sandbox",
-			  nets.len ? sb_str(&nets) : "each gateway's subnet");
+	sb_puts(&fix, "; or build labs with --sandbox");
 	if (!sb_error(&fix))
 		rc = checks_add(c, "forward-policy", CHECK_FAIL, sb_str(&fix),
 				"%s drops forwarded traffic by policy (as Docker sets it): hosts of a "
@@ -524,7 +563,8 @@ out:
 	if (!rc)
 		rc = sb_error(&fix);
 	sb_free(&fix);
-	sb_free(&nets);
+	sb_free(&nets4);
+	sb_free(&nets6);
 	return rc;
 }
 

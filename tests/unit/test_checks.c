@@ -121,6 +121,60 @@ static void test_forward_drop(void **state)
 	topo_free(t);
 }
 
+/* The fix speaks the language of the chain's owner, per family. */
+static void test_forward_drop_fix(void **state)
+{
+	struct topo *t = parse("name: fx\nswitches: {sw: {gateway: [10.8.0.254/24, 'fd08::fe/64'], nat: true}}\n"
+			       "hosts: {a: {switch: sw, ip: [10.8.0.1/24, 'fd08::1/64']}}\n");
+	const struct check *k;
+	struct checks c;
+
+	(void)state;
+	/* iptables-nft's ip6 FORWARD: ip6tables, with the IPv6 subnet */
+	assert_int_equal(system("nft add table ip6 filter && nft add chain ip6 filter FORWARD "
+				"'{ type filter hook forward priority 0; policy drop; }'"), 0);
+	checks_init(&c);
+	assert_int_equal(checks_forward_drop(&c, -1, t), 0);
+	k = find(&c, "forward-policy");
+	assert_non_null(k);
+	assert_int_equal(k->level, CHECK_FAIL);
+	assert_non_null(strstr(k->fix, "ip6tables -I FORWARD -s SUBNET -j ACCEPT"));
+	assert_non_null(strstr(k->fix, "with SUBNET fd08::/64"));
+	assert_null(strstr(k->fix, "10.8.0.0/24"));
+	checks_free(&c);
+	assert_int_equal(system("nft delete table ip6 filter"), 0);
+
+	/* an inet chain of someone else's: an nft rule per family */
+	assert_int_equal(system("nft add table inet fw && nft add chain inet fw fwc "
+				"'{ type filter hook forward priority 0; policy drop; }'"), 0);
+	checks_init(&c);
+	assert_int_equal(checks_forward_drop(&c, -1, t), 0);
+	k = find(&c, "forward-policy");
+	assert_non_null(k);
+	assert_non_null(strstr(k->fix, "nft insert rule inet fw fwc ip saddr SUBNET accept"));
+	assert_non_null(strstr(k->fix, "ip daddr SUBNET accept with SUBNET 10.8.0.0/24"));
+	assert_non_null(strstr(k->fix, "nft insert rule inet fw fwc ip6 saddr SUBNET accept"));
+	assert_non_null(strstr(k->fix, "ip6 daddr SUBNET accept with SUBNET fd08::/64"));
+	checks_free(&c);
+	assert_int_equal(system("nft delete table inet fw"), 0);
+
+	/* legacy iptables' FORWARD, which nft cannot change */
+	if (system("command -v ip6tables-legacy >/dev/null 2>&1") == 0) {
+		assert_int_equal(system("ip6tables-legacy -P FORWARD DROP"), 0);
+		checks_init(&c);
+		assert_int_equal(checks_forward_drop(&c, -1, t), 0);
+		k = find(&c, "forward-policy");
+		assert_non_null(k);
+		assert_int_equal(k->level, CHECK_FAIL);
+		assert_non_null(strstr(k->fix, "ip6tables-legacy -I FORWARD -s SUBNET -j ACCEPT and "
+						"ip6tables-legacy -I FORWARD -d SUBNET -j ACCEPT with SUBNET fd08::/64"));
+		assert_null(strstr(k->fix, "nft"));
+		checks_free(&c);
+		assert_int_equal(system("ip6tables-legacy -P FORWARD ACCEPT"), 0);
+	}
+	topo_free(t);
+}
+
 static void test_names(void **state)
 {
 	struct topo *t = parse("name: nm\nswitches: {br9: {gateway: 10.8.0.254/24}}\n"
@@ -212,6 +266,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_list),
 		cmocka_unit_test(test_forward_drop),
+		cmocka_unit_test(test_forward_drop_fix),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_kernel),
 	};
