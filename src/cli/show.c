@@ -310,6 +310,17 @@ static int node_ifaces(const struct labsel *ls, const char *node, const char *ne
 	return 0;
 }
 
+/* The link a switch's IPv6 NAT goes out of when it is not its IPv4 NAT's
+ * (the machine's IPv6 default route takes another); NULL otherwise. */
+static const char *uplink6_of(const struct labsel *ls, const struct topo_switch *sw)
+{
+	bool v6 = false;
+
+	for (size_t g = 0; g < sw->n_gateways; g++)
+		v6 |= sw->gateways[g].family == AF_INET6;
+	return sw->nat && v6 && !sw->uplink && !ls->meta.sandbox ? ls->meta.uplink6 : NULL;
+}
+
 /* The host side's interfaces that belong to the lab and their roles:
  * gateways, uplink and links between switches, and with ports also the
  * switches' ports to the hosts and nslab-switchd's own ends. */
@@ -331,6 +342,8 @@ static json_t *host_side_names(const struct labsel *ls, bool ports)
 		if (sw->nat && (sw->uplink || ls->meta.uplink))
 			json_object_set_new(want, sw->uplink ? sw->uplink : ls->meta.uplink,
 					    json_string("uplink (NAT)"));
+		if (uplink6_of(ls, sw))
+			json_object_set_new(want, uplink6_of(ls, sw), json_string("uplink (NAT, IPv6)"));
 	}
 	for (size_t l = 0; l < ls->topo->n_swlinks; l++) {
 		for (int e = 0; e < 2; e++) {
@@ -427,11 +440,11 @@ static json_t *switches_json(const struct labsel *ls, struct strbuf *notes)
 				sb_printf(notes, "%s: nslab-switchd is not running; nslab up starts it "
 						 "again\n", sw->name);
 		}
-		json_array_append_new(arr, json_pack("{s:s, s:s, s:o, s:b, s:s?, s:o}", "name",
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:o, s:b, s:s?, s:s?, s:o}", "name",
 						     sw->name, "kind", switch_kind_of(sw)->name,
 						     "gateways", gws, "nat", sw->nat, "uplink",
-						     sw->nat ? default_uplink(ls, sw) : NULL, "running",
-						     running));
+						     sw->nat ? default_uplink(ls, sw) : NULL, "uplink6",
+						     uplink6_of(ls, sw), "running", running));
 	}
 	return arr;
 }
@@ -445,7 +458,7 @@ static int show_overview(const struct labsel *ls, bool json)
 	};
 	static const struct out_col scols[] = {
 		{ "SWITCH", "name", false }, { "KIND", "kind", false },
-		{ "GATEWAY", "gateways", false }, { "NAT", "nat", false }, { "UPLINK", "uplink", false },
+		{ "GATEWAY", "gateways", false }, { "NAT", "nat", false }, { "UPLINK", "uplinks", false },
 	};
 	json_t *root, *nodes = json_array(), *rows = json_array(), *ifs, *ifo;
 	struct strbuf notes = STRBUF_INIT;
@@ -511,14 +524,25 @@ static int show_overview(const struct labsel *ls, bool json)
 	if (json) {
 		out_json(stdout, root);
 	} else {
-		json_t *sw = json_object_get(root, "switches");
+		json_t *sw = json_deep_copy(json_object_get(root, "switches")), *so;
 
+		/* UPLINK: IPv4's, and IPv6's when that is another link */
+		json_array_foreach(sw, i, so) {
+			const char *u = json_string_value(json_object_get(so, "uplink"));
+			const char *u6 = json_string_value(json_object_get(so, "uplink6"));
+			char cell[2 * IF_NAMESIZE + 16];
+
+			snprintf(cell, sizeof(cell), "%s%s%s%s", u ? u : "-", u6 ? ", " : "", u6 ? u6 : "",
+				 u6 ? " (IPv6)" : "");
+			json_object_set_new(so, "uplinks", json_string(cell));
+		}
 		printf("lab %s (%s)\n\n", ls->meta.name, ls->meta.sandbox ? "sandbox" : "host");
 		out_table(stdout, rows, icols, sizeof(icols) / sizeof(icols[0]));
 		if (json_array_size(sw)) {
 			printf("\n");
 			out_table(stdout, sw, scols, sizeof(scols) / sizeof(scols[0]));
 		}
+		json_decref(sw);
 		if (notes.len)
 			printf("\n%s", sb_str(&notes));
 	}

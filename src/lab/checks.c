@@ -712,8 +712,9 @@ out:
 
 static int uplinks(struct checks *c, const struct topo *t, struct nl *nl, bool sandbox)
 {
-	bool default_needed = false;
-	int ifindex, rc = 0;
+	bool default_needed = false, need[2] = { false, false };
+	int ifindex, ifindex4 = 0, ifindex6 = 0, rc = 0;
+	char name4[IF_NAMESIZE] = "?", name6[IF_NAMESIZE] = "?";
 	struct link_info li = { 0 };
 
 	for (size_t s = 0; !rc && s < t->n_switches; s++) {
@@ -731,6 +732,8 @@ static int uplinks(struct checks *c, const struct topo *t, struct nl *nl, bool s
 			continue;
 		if (!sw->uplink) {
 			default_needed = true;
+			for (size_t g = 0; g < sw->n_gateways; g++)
+				need[sw->gateways[g].family == AF_INET6] = true;
 			continue;
 		}
 		if (link_get(nl, sw->uplink, &li))
@@ -744,15 +747,35 @@ static int uplinks(struct checks *c, const struct topo *t, struct nl *nl, bool s
 	}
 	if (rc || !default_needed)
 		return rc;
-	if (route_default_dev(nl, AF_INET, &ifindex) && route_default_dev(nl, AF_INET6, &ifindex))
-		rc = checks_add(c, "uplink", CHECK_FAIL,
-				"give the switch an uplink: (an interface to masquerade out of), or build the lab with --sandbox",
-				"NAT goes out of the default route's interface, and this machine has no default route");
-	else
-		rc = checks_add(c, "uplink", CHECK_OK, NULL,
-				"NAT goes out of the default route's interface (ifindex %d)", ifindex);
+	if (route_default_dev(nl, AF_INET, &ifindex4))
+		ifindex4 = 0;
+	if (route_default_dev(nl, AF_INET6, &ifindex6))
+		ifindex6 = 0;
 	err_clear();
-	return rc;
+	if (ifindex4)
+		if_indextoname((unsigned)ifindex4, name4);
+	if (ifindex6)
+		if_indextoname((unsigned)ifindex6, name6);
+	ifindex = ifindex4 ? ifindex4 : ifindex6;
+	if (!ifindex)
+		return checks_add(c, "uplink", CHECK_FAIL,
+				  "give the switch an uplink: (an interface to masquerade out of), or build the lab with --sandbox",
+				  "NAT goes out of the default route's interface, and this machine has no default route");
+	/* As up warns: a family without a default route of its own borrows
+	 * the other's link. */
+	if (need[0] && !ifindex4)
+		return checks_add(c, "uplink", CHECK_WARN, "name the link to masquerade IPv4 out of in uplink:",
+				  "this machine has no IPv4 default route: the lab's IPv4 subnets would be "
+				  "masqueraded out of %s, the IPv6 default route's link", name6);
+	if (need[1] && !ifindex6)
+		return checks_add(c, "uplink", CHECK_WARN, "name the link to masquerade IPv6 out of in uplink:",
+				  "this machine has no IPv6 default route: the lab's IPv6 subnets would be "
+				  "masqueraded out of %s, the IPv4 default route's link", name4);
+	if (need[0] && need[1] && ifindex6 != ifindex4)
+		return checks_add(c, "uplink", CHECK_OK, NULL,
+				  "NAT goes out of the default routes' links: IPv4 %s, IPv6 %s", name4, name6);
+	return checks_add(c, "uplink", CHECK_OK, NULL, "NAT goes out of the default route's link %s",
+			  need[0] ? name4 : name6);
 }
 
 int checks_names(struct checks *c, const struct topo *t, bool sandbox)

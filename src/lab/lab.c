@@ -33,6 +33,7 @@ struct lab_run {
 	struct lab_meta meta;
 	struct lab_env env;
 	char host_ns[96], inet_ns[96], run_dir[4096], uplink[IF_NAMESIZE], uplink6[IF_NAMESIZE];
+	bool no_default4, no_default6; /* the machine lacks that family's default route */
 	struct objset current;
 	struct journal *journal;
 	int lockfd;
@@ -151,6 +152,29 @@ static int check_bridge_vlans(const struct plan *p)
 	return 0;
 }
 
+/* A family NAT masquerades that has no default route of its own goes out
+ * of the other family's uplink: it reaches what that link connects, no
+ * further, and anything the machine routes that family to elsewhere
+ * leaves unmasqueraded. Said once per family, not refused: a dual-stack lab
+ * on a machine with IPv4 only is common. */
+static void warn_borrowed_uplink(const struct lab_run *r, const struct topo *t)
+{
+	bool nat[2] = { false, false };
+
+	for (size_t s = 0; s < t->n_switches; s++)
+		for (size_t g = 0; t->switches[s].nat && !t->switches[s].uplink &&
+				   g < t->switches[s].n_gateways; g++)
+			nat[t->switches[s].gateways[g].family == AF_INET6] = true;
+	if (nat[0] && r->no_default4)
+		log_warn("%s: this machine has no IPv4 default route: the lab's IPv4 subnets are "
+			 "masqueraded out of %s, the IPv6 default route's link; name another with "
+			 "uplink:", r->meta.name, r->uplink);
+	if (nat[1] && r->no_default6)
+		log_warn("%s: this machine has no IPv6 default route: the lab's IPv6 subnets are "
+			 "masqueraded out of %s, the IPv4 default route's link; name another with "
+			 "uplink:", r->meta.name, r->uplink);
+}
+
 static int default_uplink(struct lab_run *r, const struct topo *t)
 {
 	struct nl *nl;
@@ -181,6 +205,8 @@ static int default_uplink(struct lab_run *r, const struct topo *t)
 		return rc;
 	}
 	rc = route_default_dev(nl, AF_INET, &ifindex);
+	r->no_default4 = rc == -ENOENT;
+	r->no_default6 = route_default_dev(nl, AF_INET6, &ifindex6) == -ENOENT;
 	if (rc == -ENOENT)
 		rc = route_default_dev(nl, AF_INET6, &ifindex);
 	/* IPv6 leaves by the IPv6 default route, which may be another link:
@@ -205,6 +231,7 @@ static int default_uplink(struct lab_run *r, const struct topo *t)
 	if (!if_indextoname((unsigned)ifindex, r->uplink))
 		return err_set(-errno, "finding the host's uplink (ifindex %d)", ifindex);
 	r->env.default_uplink = r->uplink;
+	warn_borrowed_uplink(r, t);
 	return 0;
 }
 
@@ -628,6 +655,8 @@ int lab_up(const struct topo *t, const struct lab_up_opts *o, struct lab_result 
 		r.meta.builtin = !o->src;
 		free(r.meta.uplink);
 		r.meta.uplink = r.uplink[0] ? strdup(r.uplink) : NULL;
+		free(r.meta.uplink6);
+		r.meta.uplink6 = r.env.default_uplink6 ? strdup(r.env.default_uplink6) : NULL;
 		free(r.meta.file);
 		r.meta.file = t->file && strcmp(t->file, TOPO_STDIN) ? realpath(t->file, NULL) : NULL;
 		rc = state_meta_write(&r.meta);

@@ -101,6 +101,7 @@ void state_meta_free(struct lab_meta *m)
 	free(m->name);
 	free(m->file);
 	free(m->uplink);
+	free(m->uplink6);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -129,8 +130,12 @@ int state_meta_read(const char *lab, struct lab_meta *m)
 	has_file = json_is_string(v);
 	if (has_file)
 		m->file = strdup(json_string_value(v));
+	v = json_object_get(j, "uplink6");
+	if (json_is_string(v))
+		m->uplink6 = strdup(json_string_value(v));
 	v = json_object_get(j, "uplink");
-	if (json_is_string(v) && !(m->uplink = strdup(json_string_value(v)))) {
+	if ((json_is_string(v) && !(m->uplink = strdup(json_string_value(v)))) ||
+	    (json_is_string(json_object_get(j, "uplink6")) && !m->uplink6)) {
 		json_decref(j);
 		state_meta_free(m);
 		return -ENOMEM;
@@ -162,7 +167,8 @@ int state_meta_write(const struct lab_meta *m)
 	if (!j)
 		return -ENOMEM;
 	if ((m->file && json_object_set_new(j, "file", json_string(m->file))) ||
-	    (m->uplink && json_object_set_new(j, "uplink", json_string(m->uplink)))) {
+	    (m->uplink && json_object_set_new(j, "uplink", json_string(m->uplink))) ||
+	    (m->uplink6 && json_object_set_new(j, "uplink6", json_string(m->uplink6)))) {
 		json_decref(j);
 		return -ENOMEM;
 	}

@@ -25,6 +25,7 @@ struct lab_meta {
 	bool builtin;           /* the seed network, built in */
 	char *file;             /* absolute path of the topology file, NULL if builtin */
 	char *uplink;           /* the host's uplink NAT took from its default route, or NULL */
+	char *uplink6;          /* IPv6's, when its default route takes another link; or NULL */
 	long long created;      /* unix seconds */
 	unsigned long host_ino; /* netns inode of the namespace `up` ran in */
 	uint32_t group;         /* IFLA_GROUP of the lab's links in its host namespace */

@@ -96,8 +96,30 @@ YAML
 check "a dual-stack lab comes up" "$NSLAB" up "$ds"
 check_out "  IPv4 is masqueraded out of wan0 (the IPv4 default route's)" 'ip saddr 10\.7\.0\.0/24 oifname "wan0" masquerade' nft list table inet nslab-ds
 check_out "  IPv6 out of wan6 (the IPv6 default route's)" 'ip6 saddr 2001:db8:70::/64 oifname "wan6" masquerade' nft list table inet nslab-ds
+check_out "  show names both uplinks" '^lan5 +nslab +10\.7\.0\.254/24,2001:db8:70::fe/64 +yes +wan0, wan6 \(IPv6\)$' "$NSLAB" show
+check_out "  and wan6 among the host's interfaces" '^host +wan6 .*uplink \(NAT, IPv6\)$' cat "$T_DIR/last"
+check "  show -j: uplink and uplink6" bash -c "$NSLAB show -j | $PY -c '
+import json,sys; s=json.load(sys.stdin)[\"switches\"][0]; assert s[\"uplink\"]==\"wan0\" and s[\"uplink6\"]==\"wan6\", s'"
+check_out "  doctor says so" '^OK +uplink +NAT goes out of the default routes. links: IPv4 wan0, IPv6 wan6$' "$NSLAB" doctor "$ds"
 check "down" "$NSLAB" down ds
+
+# A family NAT needs without a default route of its own goes out of the
+# other's link, with a warning from up and doctor.
+ip route del default
+check_out "with no IPv4 default route, doctor warns that IPv4 NAT borrows IPv6's link" \
+	'^WARN +uplink +this machine has no IPv4 default route: the lab.s IPv4 subnets would be masqueraded out of wan6' \
+	"$NSLAB" doctor "$ds"
+check_out "  up too" 'warning: ds: this machine has no IPv4 default route: the lab.s IPv4 subnets are masqueraded out of wan6' \
+	"$NSLAB" up "$ds"
+check_out "  and does so" 'ip saddr 10\.7\.0\.0/24 oifname "wan6" masquerade' nft list table inet nslab-ds
+check "down" "$NSLAB" down ds
+ip route add default via 192.0.2.1
 ip link del wan6
+check_out "with no IPv6 default route, a dual-stack lab's IPv6 NAT borrows IPv4's link, with a warning" \
+	'warning: ds: this machine has no IPv6 default route: the lab.s IPv6 subnets are masqueraded out of wan0' \
+	"$NSLAB" up "$ds"
+check_out "  show has one uplink" '^lan5 .* +yes +wan0$' "$NSLAB" show
+check "down" "$NSLAB" down ds
 
 # A lab subnet that overlaps the machine's own: a warning from up and doctor.
 clash=$(write_topo clash <<'YAML'
