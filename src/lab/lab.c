@@ -455,13 +455,15 @@ static int count_down_cb(const struct link_info *li, void *arg)
 	if (!(li->flags & IFF_UP) || (q->mine_only && li->group != q->group) ||
 	    li->operstate == IF_OPER_UP)
 		return 0;
-	/* Veths of the lab's group not up yet (a bridge's operstate lags,
-	 * its carrier event is not urgent, but it forwards already: apply.c,
-	 * bridges_up), and a veth with a carrier whose event the kernel's
-	 * link watcher has not handled yet (operstate not up): until it has,
-	 * its transmit queue is the kernel's noop, which drops what is sent
-	 * (a host's first ARP request). */
-	if ((q->group && li->group == q->group && strcmp(li->kind, "bridge")) ||
+	/* Veths of the lab's group not up yet, and a veth with a carrier
+	 * whose event the kernel's link watcher has not handled yet
+	 * (operstate not up): until it has, its transmit queue is the
+	 * kernel's noop, which drops what is sent (a host's first ARP
+	 * request). A bridge of the lab's with its carrier: it forwards
+	 * already (apply.c, bridges_up), but until the watcher has handled
+	 * its carrier event IPv6 counts it not ready, and its gateway address
+	 * stays tentative, answering no neighbour solicitation (a second). */
+	if ((q->group && li->group == q->group && (strcmp(li->kind, "bridge") || li->carrier)) ||
 	    (!strcmp(li->kind, "veth") && li->carrier)) {
 		q->down++;
 		if (li->carrier && q->n_nudge < LINKS_NUDGE_MAX)
