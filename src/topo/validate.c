@@ -506,13 +506,35 @@ static const struct host_net *host_nets_find(const struct host_nets *hn, int fam
 	return best;
 }
 
+/* What a next hop in subnet net cannot be, as an address cannot: its
+ * network (IPv6: Subnet-Router anycast) or IPv4 broadcast address; /31 and
+ * /127 have none (RFC 3021, 6164). NULL if it is neither. */
+static const char *via_special(const struct host_net *net, const uint8_t *via)
+{
+	unsigned bits = net->family == AF_INET ? 32 : 128;
+	bool zeros = true, ones = net->family == AF_INET;
+
+	if (net->plen + 1 >= bits)
+		return NULL;
+	for (unsigned b = net->plen; b < bits; b++) {
+		bool set = (via[b / 8] >> (7 - b % 8)) & 1;
+
+		zeros &= !set;
+		ones &= set;
+	}
+	if (zeros)
+		return net->family == AF_INET ? "network address" : "Subnet-Router anycast address";
+	return ones ? "broadcast address" : NULL;
+}
+
 /* The interface whose subnet holds r->via: the route's device. */
 static void route_dev(struct topo_pctx *ctx, struct topo_host *h, const struct host_nets *hn,
 		      struct topo_route *r, const struct topo_route_src *rs)
 {
 	struct host_net key = { .family = r->family, .plen = 128 };
 	const struct host_net *own, *net;
-	char via[TOPO_CIDR_STRLEN];
+	char via[TOPO_CIDR_STRLEN], sub[TOPO_CIDR_STRLEN];
+	const char *special;
 
 	topo_addr_str(r->family, r->via, via, sizeof(via));
 	memcpy(key.net, r->via, 16);
@@ -522,8 +544,34 @@ static void route_dev(struct topo_pctx *ctx, struct topo_host *h, const struct h
 			    via, rs->num, topo_q(h->name), topo_qiface(h, own->iface));
 		return;
 	}
+	/* A route to a subnet of the host's own would replace the kernel's
+	 * route on the link, and the next run would see it changed by hand. */
+	if (!r->is_default) {
+		struct topo_cidr dnet;
+		struct host_net dkey = { .family = r->family, .plen = r->dst.plen };
+		const struct host_net *mine;
+
+		topo_cidr_network(&r->dst, &dnet);
+		memcpy(dkey.net, dnet.addr, 16);
+		mine = bsearch(&dkey, hn->nets, hn->n_nets, sizeof(dkey), host_net_cmp_key);
+		if (mine) {
+			topo_report(ctx, rs->to_pos, "route %zu of host '%s' goes to %s, the subnet of %s itself, which the kernel routes on the link; remove the route",
+				    rs->num, topo_q(h->name), topo_cidr_str(&dnet, sub, sizeof(sub)),
+				    topo_qiface(h, mine->iface));
+			return;
+		}
+	}
 	net = host_nets_find(hn, r->family, r->via);
 	if (net) {
+		struct topo_cidr nc = { .family = net->family, .plen = (uint8_t)net->plen };
+
+		memcpy(nc.addr, net->net, 16);
+		special = via_special(net, r->via);
+		if (special) {
+			topo_report(ctx, rs->via_pos, "'via' %s in route %zu of host '%s' is the %s of %s; use the next router's own address",
+				    via, rs->num, topo_q(h->name), special, topo_cidr_str(&nc, sub, sizeof(sub)));
+			return;
+		}
 		r->dev = net->iface;
 		return;
 	}
