@@ -66,7 +66,7 @@ int topo_host_name_valid(const char *name)
 		if (!is_alnum(c) && c != '_' && c != '.' && c != '-')
 			return -EINVAL;
 	}
-	if (!strcmp(name, "host") || !strcmp(name, "inet"))
+	if (!strcmp(name, "host") || !strcmp(name, "inet") || !strncmp(name, "nslab-", 6))
 		return -EINVAL;
 	return 0;
 }

@@ -355,6 +355,9 @@ static void parse_host(struct topo_pctx *ctx, const struct topo_ynode *key,
 		topo_report(ctx, key->pos, "host name 'host' is reserved for the lab's host side; rename the host");
 	else if (!strcmp(key->str, "inet"))
 		topo_report(ctx, key->pos, "host name 'inet' is reserved for the sandbox's internet; rename the host");
+	else if (!strncmp(key->str, "nslab-", 6))
+		topo_report(ctx, key->pos, "host name '%s' starts with 'nslab-', which names nslab's own namespaces (a sandbox's nslab-LAB and nslab-LAB-inet); rename the host",
+			    topo_q(key->str));
 	else if (topo_host_name_valid(key->str))
 		topo_report(ctx, key->pos, "invalid host name '%s'; use 1 to %d of A-Z, a-z, 0-9, '_', '.' and '-', starting with a letter or digit",
 			    topo_q(key->str), TOPO_HOST_MAX);
