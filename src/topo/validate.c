@@ -298,12 +298,15 @@ static void check_overlaps(struct topo_pctx *ctx)
 		return;
 	}
 	for (size_t s = 0; s < t->n_switches; s++) {
-		for (size_t g = 0; g < t->switches[s].n_gateways; g++, n++) {
+		for (size_t g = 0; g < t->switches[s].n_gateways; g++) {
+			if (link_local(&t->switches[s].gateways[g]))
+				continue;
 			v[n].node = t->n_hosts;
 			topo_cidr_network(&t->switches[s].gateways[g], &v[n].net);
 			v[n].seg = SEG_SWITCH(s, TOPO_VLAN_DEFAULT);
 			v[n].pos = ctx->sw_src[s].gw_pos[g];
 			v[n].sw = &t->switches[s];
+			n++;
 		}
 	}
 	for (size_t h = 0; h < t->n_hosts; h++) {

@@ -406,7 +406,12 @@ static void linklocal(void **state)
 	assert_cidr(&iface(r, "eth0")->addrs[0], "fe80::1/64");
 	assert_cidr(&iface(r, "eth1")->addrs[0], "fe80::2/64");
 	assert_cidr(&iface(r, "eth1")->addrs[1], "169.254.1.1/16");
-	assert_int_equal(r->n_routes, 0);
+	assert_cidr(&t->switches[0].gateways[0], "fe80::a/64");
+	assert_cidr(&t->switches[1].gateways[0], "fe80::b/64");
+	/* the implicit default route, via the first switch's gateway */
+	assert_int_equal(r->n_routes, 1);
+	assert_true(r->routes[0].is_default && r->routes[0].implicit);
+	assert_string_equal(r->routes[0].dev->name, "eth0");
 	topo_free(t);
 }
 
