@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/errmsg.h"
 #include "common/strbuf.h"
@@ -38,6 +39,14 @@ static int only_lab(char **out)
 	return rc;
 }
 
+/* A lab with a journal (what to take down) but no complete record. */
+static bool incomplete(const char *name)
+{
+	char path[4096];
+
+	return !state_path(name, "journal", path, sizeof(path)) && !access(path, F_OK);
+}
+
 int labsel_open(const char *name, struct labsel *ls)
 {
 	char *lab = NULL;
@@ -51,10 +60,17 @@ int labsel_open(const char *name, struct labsel *ls)
 		name = lab;
 	}
 	rc = state_meta_read(name, &ls->meta);
-	if (rc == -ENOENT)
+	if (rc == -ENOENT && incomplete(name))
+		rc = err_msg(rc, "lab %s is incomplete: its first nslab up did not finish; nslab up "
+				 "finishes it, nslab down clears it", name);
+	else if (rc == -ENOENT)
 		rc = err_msg(rc, "there is no lab called %s (nslab ls lists them)", name);
-	if (!rc)
+	if (!rc) {
 		rc = state_load_topo(&ls->meta, &ls->topo);
+		if (rc == -ENOENT && incomplete(name))
+			rc = err_msg(rc, "lab %s is incomplete: its first nslab up did not finish; "
+					 "nslab up finishes it, nslab down clears it", name);
+	}
 	free(lab);
 	if (rc)
 		labsel_close(ls);

@@ -289,10 +289,22 @@ static void parse_link(struct topo_pctx *ctx, const struct topo_ynode *n, size_t
 		const struct topo_ynode *other = ends->items[!e];
 		char what[TOPO_QBUF + 2];
 
-		if (other->type == TOPO_YSCALAR && !other->null)
+		if (other->type == TOPO_YSCALAR && !other->null) {
+			char hostpart[TOPO_HOST_MAX + 2];
+
+			snprintf(hostpart, sizeof(hostpart), "%.*s", (int)strcspn(other->str, ":"),
+				 other->str);
+			/* neither a switch nor a host: the name is the mistake */
+			if (topo_index_host(ctx, hostpart) == SIZE_MAX) {
+				topo_report(ctx, other->pos, "link %zu joins switch '%s' to '%s', which is no switch or host of the file; name one defined under 'switches:'",
+					    num + 1, topo_q(t->switches[sw[e]].name), topo_q(other->str));
+				ctx->links_broken = true;
+				return;
+			}
 			snprintf(what, sizeof(what), "'%s'", topo_q(other->str));
-		else
+		} else {
 			snprintf(what, sizeof(what), "%s", topo_ydesc(other));
+		}
 		topo_report(ctx, other->pos, "link %zu joins switch '%s' to %s; a link joins two hosts or two switches: to put a host on a switch, give its interface 'switch: %s'",
 			    num + 1, topo_q(t->switches[sw[e]].name), what,
 			    topo_q(t->switches[sw[e]].name));

@@ -54,6 +54,8 @@ import json,sys
 l=[x for x in json.load(sys.stdin) if x[\"name\"]==\"big\"][0]
 assert l[\"state\"]==\"incomplete\" and l[\"mode\"] is None and l[\"created\"] is None and l[\"file\"] is None, l
 '"
+check_status "show of the incomplete lab fails (1)" 1 "$NSLAB" show big
+check_out "  saying what up and down do about it" '^nslab: lab big is incomplete: its first nslab up did not finish; nslab up finishes it, nslab down clears it$' cat "$T_DIR/last"
 check_out "kill -9 during a first up, then up: it finishes the lab" '^big: updated in ' "$NSLAB" up --sandbox "$big"
 check_fail "  without calling anything changed by hand" grep -q 'by hand' "$T_DIR/last"
 check "  and the lab works" pings h200 10.20.0.254
