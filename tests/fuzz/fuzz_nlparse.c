@@ -55,7 +55,8 @@ static void parse_all(const struct nlmsghdr *nlh)
 	if (addr_msg_parse(nlh, &ai) == 0)
 		sink += ai.addr[0] + ai.plen;
 	if (route_msg_parse(nlh, &ri) == 0)
-		sink += ri.dst[0] + ri.via[0] + (unsigned)ri.ifindex;
+		sink += ri.dst[0] + ri.via[0] + (unsigned)ri.ifindex + ri.n_hops +
+			(ri.n_hops ? (unsigned)ri.hops[ri.n_hops - 1].ifindex : 0);
 	if (neigh_msg_parse(nlh, &ni) == 0)
 		sink += ni.mac[0] + ni.addr[0] + ni.age_s;
 	bridge_vlan_msg_parse(nlh, vlan_cb, NULL);

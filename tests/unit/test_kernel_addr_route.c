@@ -228,6 +228,50 @@ static void test_routes(void **state)
 	assert_int_equal(f.n, 0);
 }
 
+/* A multipath route gives every hop (the first also as the route's own),
+ * a blackhole none. */
+static void test_multipath(void **state)
+{
+	struct route_info *v = NULL;
+	size_t n = 0;
+	uint8_t a[4], b[4], dst[4], bh[4];
+	bool seen_mp = false, seen_bh = false;
+
+	(void)state;
+	assert_int_equal(system("ip -n node addr add 172.16.12.5/24 dev eth0 && "
+				"ip -n node route add 10.97.0.0/16 nexthop via 172.16.12.7 nexthop via 172.16.12.254 && "
+				"ip -n node route add blackhole 10.99.0.0/16"), 0);
+	pton(AF_INET, "172.16.12.7", a);
+	pton(AF_INET, "172.16.12.254", b);
+	pton(AF_INET, "10.97.0.0", dst);
+	pton(AF_INET, "10.99.0.0", bh);
+	assert_int_equal(route_list(nl, AF_INET, &v, &n), 0);
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].plen == 16 && !memcmp(v[i].dst, dst, 4)) {
+			seen_mp = true;
+			assert_int_equal(v[i].type, RTN_UNICAST);
+			assert_int_equal(v[i].n_hops, 2);
+			assert_memory_equal(v[i].hops[0].via, a, 4);
+			assert_memory_equal(v[i].hops[1].via, b, 4);
+			assert_int_equal(v[i].hops[1].ifindex, ETH0);
+			assert_true(v[i].has_via);
+			assert_memory_equal(v[i].via, a, 4);
+			assert_int_equal(v[i].ifindex, ETH0);
+		}
+		if (v[i].plen == 16 && !memcmp(v[i].dst, bh, 4)) {
+			seen_bh = true;
+			assert_int_equal(v[i].type, RTN_BLACKHOLE);
+			assert_int_equal(v[i].n_hops, 0);
+			assert_false(v[i].has_via);
+		}
+	}
+	free(v);
+	assert_true(seen_mp);
+	assert_true(seen_bh);
+	assert_int_equal(system("ip -n node route del 10.97.0.0/16 && ip -n node route del blackhole 10.99.0.0/16 && "
+				"ip -n node addr del 172.16.12.5/24 dev eth0"), 0);
+}
+
 static void test_default_lowest_metric(void **state)
 {
 	struct route_spec r1 = { .family = AF_INET6, .has_via = true, .ifindex = ETH0, .metric = 300 };
@@ -264,6 +308,7 @@ int main(void)
 		cmocka_unit_test(test_ipv6_usable_at_once),
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_routes),
+		cmocka_unit_test(test_multipath),
 		cmocka_unit_test(test_default_lowest_metric),
 	};
 
