@@ -165,6 +165,8 @@ y=n[\"yellow\"][\"interfaces\"]
 assert len(y)==1 and y[0][\"state\"]==\"MISSING\" and y[0][\"mac\"] is None and y[0][\"switch\"]==\"v-net-0\", y
 assert d[\"switches\"][0][\"running\"] is False, d[\"switches\"]
 '"
+check_status "pingall of the lab fails (1)" 1 "$NSLAB" pingall
+check_out "  naming the host whose namespace is gone" '^nslab: lab seed: host green has no namespace; nslab up repairs the lab$' cat "$T_DIR/last"
 check_status "show NODE of a gone namespace fails (1)" 1 "$NSLAB" show green
 check_out "  saying up makes it again" 'green: its namespace green is gone; nslab up makes it again' cat "$T_DIR/last"
 check "up repairs the lab" "$NSLAB" up --sandbox
