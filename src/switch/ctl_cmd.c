@@ -65,15 +65,26 @@ static json_t *snoop_json(const struct snoop *s)
 			 (json_int_t)si.queries_sent, "queries_heard", (json_int_t)si.queries_heard);
 }
 
+static void count_one(const struct fdb_entry_info *e, void *arg)
+{
+	(void)e;
+	++*(uint32_t *)arg;
+}
+
 static json_t *cmd_status(struct sw *sw)
 {
 	json_t *r = ok();
+	uint32_t live = 0;
+
+	/* The live entries, as fdb lists them: the table may still hold
+	 * expired ones until the once-a-second sweep. */
+	fdb_foreach(sw->fdb, now_s(), count_one, &live);
 
 	json_object_set_new(r, "pid", json_integer(getpid()));
 	json_object_set_new(r, "switch", json_string(sw->name));
 	json_object_set_new(r, "uptime", json_integer((json_int_t)((time_mono_ns() - sw->started_ns) / 1000000000u)));
 	json_object_set_new(r, "ports", json_integer(sw->n_ports));
-	json_object_set_new(r, "fdb", json_pack("{s:I,s:I,s:I}", "entries", (json_int_t)fdb_count(sw->fdb),
+	json_object_set_new(r, "fdb", json_pack("{s:I,s:I,s:I}", "entries", (json_int_t)live,
 						"size", (json_int_t)fdb_size(sw->fdb), "aging",
 						(json_int_t)fdb_aging(sw->fdb)));
 	if (sw->fastpath) {

@@ -502,9 +502,10 @@ int main(int argc, char **argv)
 	if (o.verbose)
 		log_setup(PROG, LOG_LVL_DEBUG);
 	/* Read the configuration before forking, so its errors reach the
-	 * caller the plain way. The absolute path is kept for reloads. */
+	 * caller the plain way, naming the file as given. The absolute path
+	 * is kept for reloads. */
 	config_abs = realpath(o.config, NULL);
-	rc = config_abs ? swconf_load(config_abs, &conf) : err_set(-errno, "%s", o.config);
+	rc = config_abs ? swconf_load(o.config, &conf) : err_set(-errno, "%s", o.config);
 	if (rc || !conf) {
 		err_print(stderr, PROG, rc);
 		free(config_abs);
@@ -529,6 +530,8 @@ int main(int argc, char **argv)
 		char line[ERR_MSG_MAX + 64];
 
 		snprintf(line, sizeof(line), "%s\n", err_text(rc));
+		/* Into the log file too; on stderr it is said once, below. */
+		log_to_stderr(false);
 		if (o.log)
 			log_err("%s", err_text(rc));
 		if (notify_fd >= 0)
