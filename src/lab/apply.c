@@ -548,6 +548,7 @@ static int do_route(struct apply_ctx *ctx, const struct obj *o, bool add)
 static int do_sysctl(struct apply_ctx *ctx, struct obj *o, bool set)
 {
 	char value[32], saved[32];
+	bool optional = obj_get_long(o->attrs, "optional", 0) != 0;
 	struct nsctx *c;
 	int rc;
 
@@ -567,6 +568,10 @@ static int do_sysctl(struct apply_ctx *ctx, struct obj *o, bool set)
 		if (!obj_get(o->state, "saved", saved, sizeof(saved)) || !saved[0])
 			snprintf(saved, sizeof(saved), "0");
 		rc = sysctl_write(c->fd, o->name, saved);
+		if (rc == -ENOENT && optional) {
+			err_clear();
+			return 0;
+		}
 		return rc ? err_ctx(rc, "%s: restoring %s", ns_label(ctx, o->ns), o->name) : 0;
 	}
 	obj_get(o->attrs, "value", value, sizeof(value));
@@ -574,6 +579,10 @@ static int do_sysctl(struct apply_ctx *ctx, struct obj *o, bool set)
 		char st[64];
 
 		rc = sysctl_read(c->fd, o->name, saved, sizeof(saved));
+		if (rc == -ENOENT && optional) {
+			err_clear();
+			return 0; /* no such setting here (its module not loaded) */
+		}
 		if (!rc) {
 			snprintf(st, sizeof(st), "saved=%s", saved);
 			rc = obj_set_state(o, st);

@@ -583,7 +583,7 @@ static int sysctl_int(const char *key, int *v)
 
 int checks_sysctls(struct checks *c)
 {
-	int fwd = 0, rp_all = 0, rp_def = 0, v6off = 0, rc;
+	int fwd = 0, rp_all = 0, rp_def = 0, v6off = 0, brnf6 = 0, rc;
 
 	err_clear();
 	if (sysctl_int("net.ipv4.ip_forward", &fwd) == 0)
@@ -612,6 +612,14 @@ int checks_sysctls(struct checks *c)
 	} else {
 		rc = checks_add(c, "rp-filter", CHECK_OK, NULL, "no IPv4 reverse-path filter settings");
 	}
+	if (rc)
+		return rc;
+	if (sysctl_int("net.bridge.bridge-nf-call-ip6tables", &brnf6) == 0 && brnf6)
+		rc = checks_add(c, "br-netfilter", CHECK_WARN,
+				"sysctl -w net.bridge.bridge-nf-call-ip6tables=0 if nothing here needs it, or use kind: nslab, or --sandbox (which sets it off in its own namespace)",
+				"br_netfilter hands bridged IPv6 to the firewall (bridge-nf-call-ip6tables=1): "
+				"on the host, an IPv6 host behind a kind: bridge switch linked to another "
+				"switch's gateway is conntracked on the bridge, before routing, and its NAT missed");
 	if (rc)
 		return rc;
 	if (sysctl_int("net.ipv6.conf.all.disable_ipv6", &v6off) == 0 && v6off)

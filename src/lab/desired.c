@@ -117,6 +117,15 @@ static int add_sysctl(struct objvec *ov, const char *ns, const char *key, const 
 	return objvec_add(ov, OBJ_SYSCTL, ns, key, attrs);
 }
 
+/* A sysctl that may not exist (a module's): set where it does. */
+static int add_optional_sysctl(struct objvec *ov, const char *ns, const char *key, const char *value)
+{
+	char attrs[64];
+
+	snprintf(attrs, sizeof(attrs), "value=%s optional=1", value);
+	return objvec_add(ov, OBJ_SYSCTL, ns, key, attrs);
+}
+
 static void mac_str(const uint8_t *m, char *buf, size_t len)
 {
 	snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
@@ -283,6 +292,19 @@ static int gateway_objects(const struct topo *t, const struct lab_env *env, stru
 			else
 				nat6 = true;
 		}
+	}
+	/* br_netfilter, when loaded (Docker loads it), hands bridged IP to
+	 * the firewall: a host behind a kind bridge switch reaching another
+	 * switch's gateway is conntracked on the bridge, before routing, and
+	 * its NAT is missed. A sandbox's host side is the lab's: it bridges
+	 * without that. */
+	for (size_t s = 0; !rc && env->sandbox && s < t->n_switches; s++) {
+		if (t->switches[s].kind != TOPO_SWITCH_BRIDGE)
+			continue;
+		rc = add_optional_sysctl(ov, env->host_ns, "net.bridge.bridge-nf-call-iptables", "0");
+		rc = rc ? rc : add_optional_sysctl(ov, env->host_ns, "net.bridge.bridge-nf-call-ip6tables", "0");
+		rc = rc ? rc : add_optional_sysctl(ov, env->host_ns, "net.bridge.bridge-nf-call-arptables", "0");
+		break;
 	}
 	if (!rc && (nat4 || gw4 > 1))
 		rc = add_sysctl(ov, env->host_ns, "net.ipv4.ip_forward", "1");

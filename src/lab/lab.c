@@ -27,6 +27,8 @@
 #include "lab/journal.h"
 #include "lab/plan.h"
 #include "lab/state.h"
+#include "lab/swclient.h"
+#include "lab/switchd_run.h"
 #include "topo/topo.h"
 
 struct lab_run {
@@ -150,6 +152,30 @@ static int check_bridge_vlans(const struct plan *p)
 		return rc ? err_ctx(rc, "%s: trying a bridge with VLAN filtering", o->name) : 0;
 	}
 	return 0;
+}
+
+/*
+ * The switch daemons this run started or changed send their multicast
+ * queries again, now that every new link is up: those sent as their ports
+ * were attached went out before the kernel had activated the links beyond
+ * (a bridge's ports, the next switch's veth), which drop what they are
+ * handed until then, so another switch's snooping behind them would learn
+ * its router port only from the next periodic query, half a minute on.
+ * Best effort: a daemon that does not answer is what its next query fixes.
+ */
+static void requery_switches(const struct lab_run *r, const struct plan *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		char sock[4096];
+		json_t *reply;
+
+		if (p->v[i].op == PLAN_DELETE || p->v[i].obj->kind != OBJ_SWITCHD ||
+		    switchd_path(r->meta.name, p->v[i].obj->name, "sock", sock, sizeof(sock)))
+			continue;
+		if (swclient_cmd(sock, "query", 1000, &reply) == 0)
+			json_decref(reply);
+		err_clear();
+	}
 }
 
 /* A family NAT masquerades that has no default route of its own goes out
@@ -628,6 +654,7 @@ int lab_up(const struct topo *t, const struct lab_up_opts *o, struct lab_result 
 	if (!rc && plan.n_create) {
 		apply_stall_links(&ctx);
 		wait_links_up(&r, &ctx);
+		requery_switches(&r, &plan);
 	}
 	/* A signal while the new links came up: the lab is not up yet, and
 	 * what this run made goes, as between two steps. */

@@ -71,6 +71,17 @@ static void count_one(const struct fdb_entry_info *e, void *arg)
 	++*(uint32_t *)arg;
 }
 
+/* IGMP and MLD general queries out of every port now: what nslab up asks
+ * once the lab's links are up, since the queries sent when the ports were
+ * attached may have been lost on links the kernel had not yet activated,
+ * and a querier behind them would otherwise be heard half a minute later. */
+static json_t *cmd_query(struct sw *sw)
+{
+	snoop_query_all(sw, now_s());
+	return json_pack("{s:b, s:b, s:b}", "ok", 1, "mld", sw->snoop != NULL, "igmp",
+			 sw->snoop4 != NULL);
+}
+
 static json_t *cmd_status(struct sw *sw)
 {
 	json_t *r = ok();
@@ -464,8 +475,10 @@ void ctl_cmd_handle(struct sw *sw, const char *line, size_t len, struct strbuf *
 		r = cmd_fdb_flush(sw, req);
 	else if (!strcmp(c, "reload"))
 		r = cmd_reload(sw);
+	else if (!strcmp(c, "query"))
+		r = cmd_query(sw);
 	else
-		r = fail("unknown command \"%.64s\" (status, ports, fdb, flows, mdb, stats, fdb-flush, reload)", c);
+		r = fail("unknown command \"%.64s\" (status, ports, fdb, flows, mdb, stats, fdb-flush, reload, query)", c);
 	json_decref(req);
 	emit(out, r ? r : json_pack("{s:b,s:s}", "ok", 0, "error", "out of memory"));
 }

@@ -342,6 +342,22 @@ static void send_queries(struct sw *sw, struct snoop *s, uint32_t now)
 	}
 }
 
+static void all_due(struct snoop *s)
+{
+	if (!s)
+		return;
+	for (unsigned i = 0; i < SW_MAX_PORTS; i++)
+		s->due[i] = true;
+	s->any_due = true;
+}
+
+void snoop_query_all(struct sw *sw, uint32_t now)
+{
+	all_due(sw->snoop);
+	all_due(sw->snoop4);
+	snoop_send_queries(sw, now);
+}
+
 void snoop_send_queries(struct sw *sw, uint32_t now)
 {
 	send_queries(sw, sw->snoop, now);

@@ -101,5 +101,16 @@ YAML
 )
 check_status "a bad topology fails (1)" 1 "$NSLAB" doctor "$bad"
 check_out "  with the parser's line" "^FAIL +topology +.*bad\\.yaml:2:" cat "$T_DIR/last"
+# br_netfilter handing bridged IPv6 to the firewall: a warning, where the
+# module is loaded (its settings are per namespace: this test's own).
+if [ -e /proc/sys/net/bridge/bridge-nf-call-ip6tables ]; then
+	echo 1 >/proc/sys/net/bridge/bridge-nf-call-ip6tables
+	check_out "doctor warns of br_netfilter passing bridged IPv6 to the firewall" \
+		'^WARN +br-netfilter +br_netfilter hands bridged IPv6 to the firewall' "$NSLAB" doctor
+	echo 0 >/proc/sys/net/bridge/bridge-nf-call-ip6tables
+	check_fail "  and not once it is off" grep -q 'br-netfilter' <("$NSLAB" doctor)
+else
+	echo "# br_netfilter is not loaded here: no such warning to see"
+fi
 check_eq "nothing doctor did is left" "$before" "$(net_snapshot)"
 finish

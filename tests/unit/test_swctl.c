@@ -205,6 +205,13 @@ static void dispatch(void **state)
 	json_decref(r);
 	fdb_flush(sw->fdb, FDB_NO_PORT, 0);
 
+	/* query: no snooping on this bare switch, and nothing to send */
+	r = ask(sw, "{\"cmd\":\"query\"}");
+	assert_true(json_is_true(json_object_get(r, "ok")));
+	assert_true(json_is_false(json_object_get(r, "mld")));
+	assert_true(json_is_false(json_object_get(r, "igmp")));
+	json_decref(r);
+
 	expect_error(sw, "{\"cmd\":\"dance\"}", "unknown command \"dance\"");
 	expect_error(sw, "{\"cmd\":42}", "an object with \"cmd\"");
 	expect_error(sw, "[\"status\"]", "an object with \"cmd\"");

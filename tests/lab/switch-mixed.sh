@@ -1,0 +1,46 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# A Linux bridge between nslab switches, and hosts on it reaching another
+# switch's gateway: IPv6 NAT works for them (the sandbox's host side does
+# not hand bridged IP to the firewall, which br_netfilter would do), and
+# multicast snooping across the bridge learns its router ports as soon as
+# the bridge forwards, not at the next periodic query half a minute later.
+. "$(dirname "$0")/lib.sh"
+
+f=$(write_topo mixed <<'YAML'
+switches:
+  s1: {gateway: [10.1.0.254/24, "2001:db8:1::fe/64"], nat: true}
+  sb: {kind: bridge}
+  s2: {}
+hosts:
+  a: {switch: s1, ip: [10.1.0.1/24, "2001:db8:1::1/64"]}
+  b: {switch: sb, ip: [10.1.0.2/24, "2001:db8:1::2/64"]}
+  c: {switch: s2, ip: [10.1.0.3/24, "2001:db8:1::3/64"]}
+links: [[s1, sb], [sb, s2]]
+YAML
+)
+check "a lab with a bridge between two nslab switches comes up" "$NSLAB" up --sandbox "$f"
+if [ -e /proc/sys/net/bridge/bridge-nf-call-ip6tables ]; then
+	check_eq "  br_netfilter is loaded: its sandbox host side bridges without the firewall" "0 0 0" \
+		"$(ip netns exec nslab-mixed sh -c 'cat /proc/sys/net/bridge/bridge-nf-call-iptables /proc/sys/net/bridge/bridge-nf-call-ip6tables /proc/sys/net/bridge/bridge-nf-call-arptables' | tr '\n' ' ' | sed 's/ $//')"
+else
+	echo "# br_netfilter is not loaded here: the bridge never hands IP to the firewall"
+fi
+for h in a b c; do
+	check "$h reaches the internet over IPv6 through NAT" in_node $h ping -6 -c1 -W2 2001:db8:100::1
+	check "$h reaches it over IPv4" pings $h 198.51.100.1
+done
+check_status "pingall: every pair reaches (0)" 0 "$NSLAB" pingall
+
+# The nslab switches' ports to the bridge came up after the daemons had
+# sent their first queries: each asks again then, and hears the other's.
+router() { "$NSLAB" switch -j "$1" ports | $PY -c "
+import json,sys; print([p for p in json.load(sys.stdin) if p['name']=='$2'][0]['igmp_router'])"; }
+ok=
+for _ in $(seq 100); do
+	[ "$(router s2 s2-sb)" = True ] && [ "$(router s1 s1-sb)" = True ] && { ok=1; break; }
+	sleep 0.1
+done
+check "the ports facing the bridge are router ports within seconds, not at the next query" test -n "$ok"
+check "down" "$NSLAB" down mixed
+check_eq "nothing is left" "" "$(ip netns list)"
+finish
