@@ -304,9 +304,12 @@ void snoop_port_gone(struct sw *sw, uint16_t port)
 }
 
 /* The query out of port p, once for each VLAN it carries that has other
- * ports (where nobody else is, nobody listens). */
+ * ports (where nobody else is, nobody listens). Not out of a port that is
+ * not up: nobody would hear it, and it is asked when it comes up. */
 static void query_port(struct sw *sw, struct snoop *s, struct port *p)
 {
+	if (p->state != PORT_UP)
+		return;
 	if (p->vlan.mode == VLAN_MODE_ACCESS) {
 		pl_output_vlan(sw, &s->query_pkt, p, p->vlan.vid);
 		return;
