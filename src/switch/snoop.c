@@ -345,6 +345,20 @@ static void send_queries(struct sw *sw, struct snoop *s, uint32_t now)
 	}
 }
 
+static void ask(struct snoop *s, uint16_t port)
+{
+	if (!s || port >= SW_MAX_PORTS)
+		return;
+	s->due[port] = true;
+	s->any_due = true;
+}
+
+void snoop_port_ask(struct sw *sw, uint16_t port)
+{
+	ask(sw->snoop, port);
+	ask(sw->snoop4, port);
+}
+
 static void all_due(struct snoop *s)
 {
 	if (!s)

@@ -81,6 +81,9 @@ bool snoop_forward(struct sw *sw, struct snoop *s, const struct pl_pkt *pkt, uin
 void snoop_port_reset(struct sw *sw, uint16_t port);
 /* A port went. */
 void snoop_port_gone(struct sw *sw, uint16_t port);
+/* Query port again with the next due queries, keeping what it said (a
+ * port that came up: a querier behind it may not have heard us). */
+void snoop_port_ask(struct sw *sw, uint16_t port);
 /* Query every port now, of each family snooped, keeping what they said. */
 void snoop_query_all(struct sw *sw, uint32_t now);
 /* Send the queries that are due, of both families: to reset ports, and

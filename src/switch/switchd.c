@@ -116,12 +116,13 @@ static bool port_check(struct sw *sw, struct port *p, int err)
 	if (p->state == PORT_UP)
 		p->tx_errno = 0;
 	/* Up again, or for the first time since it was attached (a link to a
-	 * bridge whose port comes up after the daemon starts): what was
-	 * learnt through it is stale, and the query sent at attach may have
-	 * been lost. Ask again: another switch's querier behind it makes it a
-	 * router port, and the hosts behind it report their groups. */
+	 * bridge whose port comes up after the daemon starts): the query sent
+	 * at attach may have been lost. Ask again: the hosts behind it report
+	 * their groups, another switch behind it hears a querier. What it
+	 * said before is kept: a router behind it is not heard again until
+	 * its own next query. */
 	if (p->state == PORT_UP && was != PORT_UP)
-		snoop_port_reset(sw, p->index);
+		snoop_port_ask(sw, p->index);
 	if (p->state != was) {
 		log_info("port %s: %s%s%s", p->name, port_state_name(p->state), err ? ": " : "",
 			 err ? strerror(-err) : "");

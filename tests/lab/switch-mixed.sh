@@ -41,6 +41,24 @@ for _ in $(seq 100); do
 	sleep 0.1
 done
 check "the ports facing the bridge are router ports within seconds, not at the next query" test -n "$ok"
+
+# The bridge's port to s2 goes down and up: s2 asks again out of it (s1
+# hears the query) and keeps knowing s1's querier behind it.
+heard() { $PY - "$1" <<'PY'
+import json, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); s.connect(sys.argv[1])
+s.sendall(b'{"cmd":"status"}\n'); buf = b""
+while not buf.endswith(b"\n"):
+    buf += s.recv(65536)
+print(json.loads(buf)["igmp_snooping"]["queries_heard"])
+PY
+}
+h0=$(heard /run/nslab/mixed/s1.sock)
+check "the bridge's port to s2 goes down and up" bash -c "ip -n nslab-mixed link set sb-s2 down && sleep 0.5 && ip -n nslab-mixed link set sb-s2 up"
+ok=
+for _ in $(seq 50); do [ "$(heard /run/nslab/mixed/s1.sock)" -gt "$h0" ] && { ok=1; break; }; sleep 0.1; done
+check "  s2 queries again out of it: s1 hears it" test -n "$ok"
+check_eq "  and s2 still knows s1's side as a router port" True "$(router s2 s2-sb)"
 check "down" "$NSLAB" down mixed
 check_eq "nothing is left" "" "$(ip netns list)"
 finish
