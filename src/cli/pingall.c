@@ -47,7 +47,10 @@ static void help(void)
 	       "                         unanswered echoes are resent meanwhile\n"
 	       "  -j, --json             JSON: {lab, family, timeout_ms, elapsed_ms, hosts,\n"
 	       "                         pairs: [{from, to, address, reached, expected,\n"
-	       "                         rtt (ms or null)}], summary, mismatches}\n"
+	       "                         rtt (ms or null), error?}], summary: {pairs,\n"
+	       "                         reached, not_reached, skipped, mismatches},\n"
+	       "                         mismatches} (a pair not tested: address,\n"
+	       "                         reached and rtt null)\n"
 	       "  -h, --help             this help\n",
 	       REACH_TIMEOUT_DEFAULT_MS / 1000.0);
 }

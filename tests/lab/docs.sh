@@ -36,6 +36,10 @@ done
 for f in "$T_DIR"/doc-*.yaml; do
 	check "$(basename "$f"): a topology of the docs is valid" "$NSLAB" graph -f dot -o /dev/null "$f"
 done
+# The README's topology example builds, and meets its own expectations.
+check "the README's topology example comes up" "$NSLAB" up --sandbox "$T_DIR/doc-0-0.yaml"
+check_status "  and pingall finds every pair as its expect: says (0)" 0 "$NSLAB" pingall
+check "  down" "$NSLAB" down seed
 check_out "nslab-switchd(8) documents --config" '--config' cat "$TOP/doc/nslab-switchd.md"
 for o in $("$NSLAB_SWITCHD" --help | grep -Eo -- '--[a-z][a-z-]+' | sort -u); do
 	check_out "nslab-switchd(8) mentions $o" "$o" cat "$TOP/doc/nslab-switchd.md"
