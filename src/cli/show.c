@@ -626,7 +626,7 @@ static json_t *hops_cell(json_t *hops, const char *field)
 static int route_cb(const struct route_info *r, void *arg)
 {
 	struct { json_t *arr; json_t *names; } *c = arg;
-	char dst[INET6_ADDRSTRLEN + 8], a[INET6_ADDRSTRLEN], pbuf[8], label[INET6_ADDRSTRLEN + 24];
+	char dst[INET6_ADDRSTRLEN + 8], a[INET6_ADDRSTRLEN], pbuf[8];
 	const char *type = route_type_str(r->type);
 	json_t *hops = json_array(), *first;
 
@@ -653,21 +653,39 @@ static int route_cb(const struct route_info *r, void *arg)
 	}
 	/* via and dev: the first hop's, as before multipath was shown. */
 	first = json_array_get(hops, 0);
-	snprintf(label, sizeof(label), "%s%s%s", r->type == RTN_UNICAST ? "" : type,
-		 r->type == RTN_UNICAST ? "" : " ", dst);
 	json_array_append_new(c->arr,
-			      json_pack("{s:s, s:s, s:s, s:O, s:O, s:o, s:s, s:i, s:s, s:o, s:o}",
+			      json_pack("{s:s, s:s, s:s, s:O, s:O, s:o, s:s, s:i}",
 					"family", r->family == AF_INET ? "inet" : "inet6", "dst", dst,
 					"type", type,
 					"via", first ? json_object_get(first, "via") : json_null(),
 					"dev", first ? json_object_get(first, "dev") : json_null(),
 					"nexthops", hops, "protocol",
 					route_proto_str(r->protocol, pbuf, sizeof(pbuf)), "metric",
-					(int)r->metric,
-					/* for the human table only; dropped from the JSON */
-					"route", label, "vias", hops_cell(hops, "via"), "devs",
-					hops_cell(hops, "dev")));
+					(int)r->metric));
 	return 0;
+}
+
+/* The routes as the table shows them, as `ip route` writes them: the type
+ * before the destination unless unicast, and every hop's via and dev. */
+static json_t *route_rows(json_t *routes)
+{
+	json_t *rows = json_array(), *r;
+	size_t i;
+
+	json_array_foreach(routes, i, r) {
+		const char *type = json_string_value(json_object_get(r, "type"));
+		const char *dst = json_string_value(json_object_get(r, "dst"));
+		json_t *hops = json_object_get(r, "nexthops"), *row = json_deep_copy(r);
+		char label[INET6_ADDRSTRLEN + 24];
+
+		snprintf(label, sizeof(label), "%s%s%s", strcmp(type, "unicast") ? type : "",
+			 strcmp(type, "unicast") ? " " : "", dst);
+		json_object_set_new(row, "route", json_string(label));
+		json_object_set_new(row, "vias", hops_cell(hops, "via"));
+		json_object_set_new(row, "devs", hops_cell(hops, "dev"));
+		json_array_append_new(rows, row);
+	}
+	return rows;
 }
 
 static int neigh_cb(const struct neigh_info *n, void *arg)
@@ -760,20 +778,16 @@ static int show_node(const struct labsel *ls, const char *node, bool json)
 		return err_ctx(rc, "%s", node);
 	}
 	if (json) {
-		json_t *r;
-
-		json_array_foreach(rc_ctx.arr, i, r) {
-			json_object_del(r, "route");
-			json_object_del(r, "vias");
-			json_object_del(r, "devs");
-		}
 		out_json(stdout, root);
 	} else {
+		json_t *rows = route_rows(rc_ctx.arr);
+
 		printf("%s (lab %s, namespace %s)\n\n", node, ls->meta.name,
 		       netns[0] ? netns : "of the host");
 		out_table(stdout, ifs, icols, sizeof(icols) / sizeof(icols[0]));
 		printf("\n");
-		out_table(stdout, rc_ctx.arr, rcols, sizeof(rcols) / sizeof(rcols[0]));
+		out_table(stdout, rows, rcols, sizeof(rcols) / sizeof(rcols[0]));
+		json_decref(rows);
 		printf("\n");
 		if (json_array_size(nc_ctx.arr))
 			out_table(stdout, nc_ctx.arr, ncols, sizeof(ncols) / sizeof(ncols[0]));

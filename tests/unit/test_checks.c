@@ -65,6 +65,31 @@ static void test_list(void **state)
 	checks_free(&c); /* twice is fine */
 }
 
+/* Run the forward-drop check on t into c (the caller frees it) and return
+ * its line, which must have level want. */
+static const struct check *forward_check(struct checks *c, const struct topo *t, enum check_level want)
+{
+	const struct check *k;
+
+	checks_init(c);
+	assert_int_equal(checks_forward_drop(c, -1, t), 0);
+	k = find(c, "forward-policy");
+	assert_non_null(k);
+	assert_int_equal(k->level, want);
+	return k;
+}
+
+/* Plant a base chain of another program's on the forward hook, policy drop. */
+static void drop_chain(const char *family, const char *table, const char *chain)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd), "nft add table %s %s && nft add chain %s %s %s "
+		 "'{ type filter hook forward priority 0; policy drop; }'",
+		 family, table, family, table, chain);
+	assert_int_equal(system(cmd), 0);
+}
+
 static void test_forward_drop(void **state)
 {
 	struct topo *t = parse("name: fw\nswitches: {sw: {gateway: 10.7.0.254/24, nat: true}}\n"
@@ -73,21 +98,12 @@ static void test_forward_drop(void **state)
 	struct checks c;
 
 	(void)state;
-	checks_init(&c);
-	assert_int_equal(checks_forward_drop(&c, -1, t), 0);
-	k = find(&c, "forward-policy");
-	assert_non_null(k);
-	assert_int_equal(k->level, CHECK_OK);
+	k = forward_check(&c, t, CHECK_OK);
 	checks_free(&c);
 
 	/* Docker's way: iptables-nft's filter table, FORWARD policy drop. */
-	assert_int_equal(system("nft add table ip filter && nft add chain ip filter FORWARD "
-				"'{ type filter hook forward priority 0; policy drop; }'"), 0);
-	checks_init(&c);
-	assert_int_equal(checks_forward_drop(&c, -1, t), 0);
-	k = find(&c, "forward-policy");
-	assert_non_null(k);
-	assert_int_equal(k->level, CHECK_FAIL);
+	drop_chain("ip", "filter", "FORWARD");
+	k = forward_check(&c, t, CHECK_FAIL);
 	assert_non_null(strstr(k->detail, "ip filter FORWARD"));
 	/* The fix names the lab's subnet. */
 	assert_non_null(strstr(k->fix, "10.7.0.0/24"));
@@ -97,23 +113,13 @@ static void test_forward_drop(void **state)
 	/* An IPv6 chain dropping does not stop this IPv4-only lab, nor a bridge
 	 * family chain its nslab switch; the latter stops a kind: bridge lab's
 	 * hosts reaching each other, gateway or not. */
-	assert_int_equal(system("nft add table ip6 f6 && nft add chain ip6 f6 fw6 "
-				"'{ type filter hook forward priority 0; policy drop; }' && "
-				"nft add table bridge fb && nft add chain bridge fb fwb "
-				"'{ type filter hook forward priority 0; policy drop; }'"), 0);
-	checks_init(&c);
-	assert_int_equal(checks_forward_drop(&c, -1, t), 0);
-	k = find(&c, "forward-policy");
-	assert_non_null(k);
-	assert_int_equal(k->level, CHECK_OK);
+	drop_chain("ip6", "f6", "fw6");
+	drop_chain("bridge", "fb", "fwb");
+	k = forward_check(&c, t, CHECK_OK);
 	checks_free(&c);
 	topo_free(t);
 	t = parse("name: fb\nswitches: {sw: {kind: bridge}}\nhosts: {a: {switch: sw, ip: 10.7.0.1/24}}\n");
-	checks_init(&c);
-	assert_int_equal(checks_forward_drop(&c, -1, t), 0);
-	k = find(&c, "forward-policy");
-	assert_non_null(k);
-	assert_int_equal(k->level, CHECK_FAIL);
+	k = forward_check(&c, t, CHECK_FAIL);
 	assert_non_null(strstr(k->detail, "bridge fb fwb"));
 	assert_non_null(strstr(k->fix, "meta ibrname"));
 	checks_free(&c);
@@ -131,13 +137,8 @@ static void test_forward_drop_fix(void **state)
 
 	(void)state;
 	/* iptables-nft's ip6 FORWARD: ip6tables, with the IPv6 subnet */
-	assert_int_equal(system("nft add table ip6 filter && nft add chain ip6 filter FORWARD "
-				"'{ type filter hook forward priority 0; policy drop; }'"), 0);
-	checks_init(&c);
-	assert_int_equal(checks_forward_drop(&c, -1, t), 0);
-	k = find(&c, "forward-policy");
-	assert_non_null(k);
-	assert_int_equal(k->level, CHECK_FAIL);
+	drop_chain("ip6", "filter", "FORWARD");
+	k = forward_check(&c, t, CHECK_FAIL);
 	assert_non_null(strstr(k->fix, "ip6tables -I FORWARD -s SUBNET -j ACCEPT"));
 	assert_non_null(strstr(k->fix, "with SUBNET fd08::/64"));
 	assert_null(strstr(k->fix, "10.8.0.0/24"));
@@ -145,12 +146,8 @@ static void test_forward_drop_fix(void **state)
 	assert_int_equal(system("nft delete table ip6 filter"), 0);
 
 	/* an inet chain of someone else's: an nft rule per family */
-	assert_int_equal(system("nft add table inet fw && nft add chain inet fw fwc "
-				"'{ type filter hook forward priority 0; policy drop; }'"), 0);
-	checks_init(&c);
-	assert_int_equal(checks_forward_drop(&c, -1, t), 0);
-	k = find(&c, "forward-policy");
-	assert_non_null(k);
+	drop_chain("inet", "fw", "fwc");
+	k = forward_check(&c, t, CHECK_FAIL);
 	assert_non_null(strstr(k->fix, "nft insert rule inet fw fwc ip saddr SUBNET accept"));
 	assert_non_null(strstr(k->fix, "ip daddr SUBNET accept with SUBNET 10.8.0.0/24"));
 	assert_non_null(strstr(k->fix, "nft insert rule inet fw fwc ip6 saddr SUBNET accept"));
@@ -161,11 +158,7 @@ static void test_forward_drop_fix(void **state)
 	/* legacy iptables' FORWARD, which nft cannot change */
 	if (system("command -v ip6tables-legacy >/dev/null 2>&1") == 0) {
 		assert_int_equal(system("ip6tables-legacy -P FORWARD DROP"), 0);
-		checks_init(&c);
-		assert_int_equal(checks_forward_drop(&c, -1, t), 0);
-		k = find(&c, "forward-policy");
-		assert_non_null(k);
-		assert_int_equal(k->level, CHECK_FAIL);
+		k = forward_check(&c, t, CHECK_FAIL);
 		assert_non_null(strstr(k->fix, "ip6tables-legacy -I FORWARD -s SUBNET -j ACCEPT and "
 						"ip6tables-legacy -I FORWARD -d SUBNET -j ACCEPT with SUBNET fd08::/64"));
 		assert_null(strstr(k->fix, "nft"));
