@@ -32,7 +32,7 @@ static int only_lab(char **out)
 	} else {
 		for (size_t i = 0; i < n; i++)
 			sb_printf(&names, "%s%s", i ? ", " : "", labs[i]);
-		rc = err_msg(-EINVAL, "%zu labs are running (%s); say which", n, sb_str(&names));
+		rc = err_msg(-EINVAL, "%zu labs are running (%s); say which with -l LAB", n, sb_str(&names));
 	}
 	sb_free(&names);
 	state_list_free(labs, n);

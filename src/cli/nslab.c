@@ -39,6 +39,7 @@ static void usage(FILE *f)
 		   "virtual switch, with a gateway, routes and NAT.\n\nCommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "  %-8s %s\n", "help", "this help, or a command's: nslab help COMMAND");
 	fprintf(f, "\nOptions:\n"
 		   "  -q, --quiet     only errors\n"
 		   "  -v, --verbose   say what is done (twice: everything)\n"
@@ -152,12 +153,19 @@ int main(int argc, char **argv)
 	opterr = 0; /* each command says what is wrong with its options itself */
 	log_setup("nslab", cli_quiet ? LOG_LVL_ERR : cli_verbose ? LOG_LVL_DEBUG : LOG_LVL_INFO);
 	if (!strcmp(argv[i], "help")) {
+		if (i + 2 < argc) {
+			fprintf(stderr, "nslab help: one command at a time; see nslab --help\n");
+			return EXIT_USAGE;
+		}
 		if (i + 1 < argc) {
 			char *args[] = { argv[i + 1], "--help", NULL };
 
 			for (size_t c = 0; c < sizeof(commands) / sizeof(commands[0]); c++)
 				if (!strcmp(commands[c].name, argv[i + 1]))
 					return commands[c].main(2, args);
+			fprintf(stderr, "nslab help: unknown command '%s'; see nslab --help\n",
+				argv[i + 1]);
+			return EXIT_USAGE;
 		}
 		usage(stdout);
 		return EXIT_OK;

@@ -99,6 +99,7 @@ int ping_main(int argc, char **argv)
 	struct labsel_node from, to;
 	uint8_t bin[16];
 	int family = 0, c, rc, nargs, fd, dd;
+	bool to_addr;
 	char **args;
 
 	/* What follows -- is ping's; our options may come before or after the
@@ -133,10 +134,17 @@ int ping_main(int argc, char **argv)
 		return cli_usage_error("ping", "ping which node from which? (nslab ping red blue)");
 	if (dd - optind > 2)
 		return cli_usage_error("ping", "too many arguments (ping's own options go after --)");
+	to_addr = inet_pton(AF_INET, argv[optind + 1], bin) == 1 ||
+		  inet_pton(AF_INET6, argv[optind + 1], bin) == 1;
 	rc = labsel_node(argv[optind], lab, &from);
+	if (rc == -EINVAL && !lab && !to_addr && !strchr(argv[optind], ':')) {
+		/* FROM is in several labs (host is in all): TO may say which. */
+		rc = labsel_node(argv[optind + 1], NULL, &to);
+		rc = labsel_node(argv[optind], rc ? NULL : to.lab, &from);
+	}
 	if (rc)
 		return cli_fail(rc);
-	if (inet_pton(AF_INET, argv[optind + 1], bin) == 1 || inet_pton(AF_INET6, argv[optind + 1], bin) == 1) {
+	if (to_addr) {
 		snprintf(addr, sizeof(addr), "%s", argv[optind + 1]);
 	} else {
 		rc = labsel_node(argv[optind + 1], strchr(argv[optind + 1], ':') ? NULL : from.lab, &to);

@@ -90,6 +90,27 @@ int checks_add(struct checks *c, const char *name, enum check_level level, const
 	return 0;
 }
 
+int checks_settle(struct checks *c, const char *name, enum check_level level, const char *why)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		struct check *k = &c->v[i];
+		char *d;
+
+		if (strcmp(k->name, name) || k->level == CHECK_OK)
+			continue;
+		if (asprintf(&d, "%s; %s", k->detail, why) < 0)
+			return -ENOMEM;
+		free(k->detail);
+		k->detail = d;
+		k->level = level;
+		if (level == CHECK_OK) {
+			free(k->fix);
+			k->fix = NULL;
+		}
+	}
+	return 0;
+}
+
 enum check_level checks_worst(const struct checks *c)
 {
 	enum check_level w = CHECK_OK;
@@ -348,7 +369,6 @@ static bool bridge_vlans(const struct topo *t)
 
 int checks_kernel(struct checks *c, const struct topo *t)
 {
-	size_t first = c->n;
 	struct strbuf out = STRBUF_INIT;
 	int pfd[2], status, rc;
 	char buf[1024];
@@ -386,9 +406,10 @@ int checks_kernel(struct checks *c, const struct topo *t)
 	rc = sb_error(&out);
 	if (!rc && out.len)
 		rc = parse_child(c, out.s);
-	for (size_t i = first; !rc && i < c->n; i++)
-		if (!strcmp(c->v[i].name, "bridge-vlan") && c->v[i].level == CHECK_WARN && bridge_vlans(t))
-			c->v[i].level = CHECK_FAIL;
+	if (!rc && t)
+		rc = bridge_vlans(t) ? checks_settle(c, "bridge-vlan", CHECK_FAIL, "the topology needs it")
+				     : checks_settle(c, "bridge-vlan", CHECK_OK,
+						     "the topology does not need it");
 	if (!rc && (!WIFEXITED(status) || WEXITSTATUS(status)))
 		rc = checks_add(c, "kernel", CHECK_FAIL, NULL, "the kernel test process died (%s)",
 				WIFSIGNALED(status) ? strsignal(WTERMSIG(status)) : "exit status");
@@ -481,7 +502,8 @@ static void fix_rules(struct strbuf *fix, const char *tool, const char *fam, con
 {
 	const char *subnets = nets[0] ? nets : v6 ? "each IPv6 gateway's subnet" : "each gateway's subnet";
 
-	if (fix->len)
+	/* after the first rule, not after the fix's opening "...: " */
+	if (fix->len && fix->s[fix->len - 1] != ' ')
 		sb_puts(fix, "; ");
 	if (tool)
 		sb_printf(fix, "%s -I FORWARD -s SUBNET -j ACCEPT and %s -I FORWARD -d SUBNET -j ACCEPT",

@@ -40,6 +40,10 @@ void checks_free(struct checks *c);
 /* Append a result; fix may be NULL. 0 or -ENOMEM. */
 int checks_add(struct checks *c, const char *name, enum check_level level, const char *fix,
 	       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Every result of check name that is not OK becomes level (an OK one
+ * loses its fix), with "; why" added to what it found: for what a check
+ * means to the lab at hand. 0 or -ENOMEM. */
+int checks_settle(struct checks *c, const char *name, enum check_level level, const char *why);
 /* The worst level in c (CHECK_OK when empty). */
 enum check_level checks_worst(const struct checks *c);
 /* "OK", "WARN", "FAIL"; lower case with lower set. */
@@ -50,8 +54,8 @@ int checks_privileges(struct checks *c);
 /* Network namespaces, veth, the Linux bridge and its VLAN filtering,
  * nf_tables masquerading (in the inet family), AF_PACKET with TPACKET_V3 and
  * vnet headers, and IPv6: each tried in a throwaway namespace (forks a
- * child). Bridge VLAN filtering is a warning, or a failure when t (may be
- * NULL) has a bridge with VLANs. */
+ * child). Bridge VLAN filtering is a warning, or when t (may be NULL) is
+ * given, a failure if it has a bridge with VLANs and OK if not. */
 int checks_kernel(struct checks *c, const struct topo *t);
 /* /run/netns and nslab's state directory can be written (or made). */
 int checks_dirs(struct checks *c);

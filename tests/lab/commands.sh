@@ -206,7 +206,10 @@ check "down hosty" "$NSLAB" down hosty
 check_status "show of a name no lab has fails (1)" 1 "$NSLAB" show nosuch
 check_out "  naming the labs" '^nslab: no running lab has a node or switch called nosuch \(labs: piped, seed\)$' cat "$T_DIR/last"
 check_status "show host, which every lab has, asks which (1)" 1 "$NSLAB" show host
-check_out "  naming them" 'labs are running \(piped, seed\); say which' cat "$T_DIR/last"
+check_out "  naming them" 'labs are running \(piped, seed\); say which with -l LAB$' cat "$T_DIR/last"
+check_out "ping host red: red says which lab's host side pings" 'bytes from 172\.16\.10\.1:' "$NSLAB" ping -c1 host red
+check_status "ping host host says nothing of which (1)" 1 "$NSLAB" ping -c1 host host
+check_out "  and asks for LAB:host" '^nslab: 2 running labs have a node called host; write LAB:host$' cat "$T_DIR/last"
 check "down both" bash -c "$NSLAB down piped && $NSLAB down seed"
 
 as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }

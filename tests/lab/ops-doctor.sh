@@ -34,7 +34,12 @@ nft add table ip filter
 nft add chain ip filter FORWARD '{ type filter hook forward priority 0; policy drop; }'
 check_status "with a FORWARD policy of drop, doctor fails (1)" 1 "$NSLAB" doctor
 check_out "  naming the chain" '^FAIL +forward-policy +ip filter FORWARD drops forwarded traffic' cat "$T_DIR/last"
-check_out "  and how to let a lab through" 'fix: .*iptables -I FORWARD -s SUBNET -j ACCEPT' cat "$T_DIR/last"
+check_out "  and how to let a lab through" \
+	"fix: nslab never changes another's firewall; let each lab subnet through: iptables -I FORWARD -s SUBNET -j ACCEPT and iptables -I FORWARD -d SUBNET -j ACCEPT with SUBNET each gateway's subnet; or build labs with --sandbox\$" \
+	cat "$T_DIR/last"
+check_status "  but doctor --sandbox passes (0): a sandbox's namespace has no such chain" 0 "$NSLAB" doctor --sandbox
+check_out "  saying so" '^OK +forward-policy +ip filter FORWARD drops forwarded traffic .*; labs built with --sandbox are not affected$' \
+	cat "$T_DIR/last"
 check_out "  with the lab's subnet when given the file" 'with SUBNET 172\.16\.10\.0/24' bash -c "$NSLAB doctor $TOP/examples/seed.yaml; true"
 check "  -j says fail" bash -c "$NSLAB doctor -j | $PY -c '
 import json, sys
@@ -100,13 +105,36 @@ hosts:
 YAML
 )
 check_status "a bad topology fails (1)" 1 "$NSLAB" doctor "$bad"
-check_out "  with the parser's line" "^FAIL +topology +.*bad\\.yaml:2:" cat "$T_DIR/last"
+check_out "  with the parser's line, whose fix is in it" \
+	"^FAIL +topology +.*bad\\.yaml:2:[0-9]+: undefined switch 'nowhere' in host 'a'; define it under 'switches:'\$" cat "$T_DIR/last"
+check_status "a file that is not there fails (1)" 1 "$NSLAB" doctor "$T_DIR/nosuch.yaml"
+check_out "  naming it once" "^FAIL +topology +$T_DIR/nosuch\\.yaml: No such file or directory; fix: give a readable topology file\$" \
+	cat "$T_DIR/last"
+# Bridge VLAN filtering matters only to a topology with VLANs on a bridge.
+if grep -Eq '^WARN +bridge-vlan' "$out"; then
+	brv=$(write_topo brv <<'YAML'
+switches: {s: {kind: bridge}}
+hosts:
+  v1: {switch: s, ip: 10.78.0.1/24, vlan: 10}
+  v2: {switch: s, ip: 10.78.0.2/24, vlan: 10}
+YAML
+)
+	check_status "a bridge with VLANs this kernel cannot filter fails (1)" 1 "$NSLAB" doctor "$brv"
+	check_out "  saying the topology needs it" '^FAIL +bridge-vlan .*; the topology needs it; fix: use kind: nslab' cat "$T_DIR/last"
+	check_status "a topology without them passes (0)" 0 "$NSLAB" doctor "$TOP/examples/pair.yaml"
+	check_out "  the check OK, saying it is not needed" '^OK +bridge-vlan +Linux bridges cannot filter VLANs.*; the topology does not need it$' \
+		cat "$T_DIR/last"
+else
+	check_out "bridges filter VLANs here: OK" '^OK +bridge-vlan +Linux bridges can filter VLANs$' cat "$out"
+fi
 # br_netfilter handing bridged IPv6 to the firewall: a warning, where the
 # module is loaded (its settings are per namespace: this test's own).
 if [ -e /proc/sys/net/bridge/bridge-nf-call-ip6tables ]; then
 	echo 1 >/proc/sys/net/bridge/bridge-nf-call-ip6tables
 	check_out "doctor warns of br_netfilter passing bridged IPv6 to the firewall" \
 		'^WARN +br-netfilter +br_netfilter hands bridged IPv6 to the firewall' "$NSLAB" doctor
+	check_out "  but not for labs built with --sandbox" \
+		'^OK +br-netfilter .*; labs built with --sandbox are not affected$' "$NSLAB" doctor --sandbox
 	echo 0 >/proc/sys/net/bridge/bridge-nf-call-ip6tables
 	check_fail "  and not once it is off" grep -q 'br-netfilter' <("$NSLAB" doctor)
 else
