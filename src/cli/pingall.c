@@ -38,7 +38,8 @@ static void help(void)
 	       "  ?  not tested: the two hosts have no address family in common\n"
 	       "The topology's `expect:` list says which pairs must and must not reach;\n"
 	       "pairs it does not name must reach. Each mismatch is named, and the exit\n"
-	       "status is 1 if there is any, else 0.\n\n"
+	       "status is 1 if there is any, else 0. With -q (nslab -q pingall), only\n"
+	       "the mismatches are printed: nothing when every pair is as expected.\n\n"
 	       "Each host is pinged at its first IPv4 address when both hosts have IPv4,\n"
 	       "else at its first IPv6 address.\n\n"
 	       "  -l, --lab LAB          the lab (default: the only running one)\n"
@@ -194,6 +195,14 @@ static void print_result(json_t *root)
 	long long skipped = json_integer_value(json_object_get(sum, "skipped"));
 	size_t i;
 
+	if (cli_quiet) {
+		/* for scripts: the mismatches alone, nothing when all is well */
+		if (json_array_size(mm))
+			printf("%zu of %lld pairs not as expected:\n", json_array_size(mm), pairs);
+		json_array_foreach(mm, i, m)
+			printf("  %s\n", json_string_value(m));
+		return;
+	}
 	print_matrix(root);
 	printf("\n%lld pairs: %lld reached, %lld not reached", pairs, reached,
 	       pairs - reached - skipped);

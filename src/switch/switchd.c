@@ -56,7 +56,7 @@ static const char usage[] =
 	"Options:\n"
 	"  --config FILE    JSON configuration: switch name, fdb size/aging, ports\n"
 	"  --control SOCK   Unix socket for requests (status, ports, fdb, flows, mdb,\n"
-	"                   stats, fdb-flush, reload), one JSON object per line\n"
+	"                   stats, fdb-flush, reload, query), one JSON object per line\n"
 	"  --log FILE       also log to FILE (the only log once detached)\n"
 	"  --pidfile FILE   write and lock a pid file\n"
 	"  --detach         run in the background; return once every port forwards\n"

@@ -38,6 +38,7 @@ check_out "pingall -4 names the family in JSON" '"family": "inet"' "$NSLAB" ping
 check_status "pingall -6 on an IPv4-only lab fails (1)" 1 "$NSLAB" pingall -6
 check_out "  saying there is nothing to ping" 'no host has an IPv6 address' cat "$T_DIR/last"
 check_status "a bad timeout is a usage error (2)" 2 "$NSLAB" pingall -t soon
+check_eq "pingall -q with every pair as expected prints nothing" "" "$("$NSLAB" -q pingall)"
 check "pingall LAB and -l LAB both work" bash -c "$NSLAB pingall seed >/dev/null && $NSLAB pingall -l seed -t 0.5 >/dev/null"
 # A host that stops answering is named, and pingall fails.
 ip netns exec green ip link set eth0 down
@@ -46,6 +47,10 @@ check_out "  naming red -> green" '^  red -> green: not reached, expected to$' c
 check_out "  and green -> yellow" '^  green -> yellow: not reached, expected to$' cat "$T_DIR/last"
 check_out "  marking green's column with X" '^red +\+ +X +\+$' cat "$T_DIR/last"
 check_out "  and counting 6 mismatches" '; 6 not as expected' cat "$T_DIR/last"
+cp "$T_DIR/last" "$T_DIR/full"
+check_status "pingall -q fails too (1)" 1 "$NSLAB" pingall -q -t 0.5
+check_eq "  printing only the 6 mismatches" "6 of 12 pairs not as expected:
+$(grep '^  .* -> .*: ' "$T_DIR/full")" "$(cat "$T_DIR/last")"
 ip netns exec green ip link set eth0 up
 check "nslab down" "$NSLAB" down seed
 

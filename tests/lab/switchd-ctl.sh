@@ -15,6 +15,12 @@ check "red reaches blue" reaches red 10.0.0.2
 
 check_out "garbage: an error reply" '"ok":false,"error":"malformed request' swctl $'\x01\x02 not json'
 check_out "an unknown command: an error naming it" 'unknown command \\"dance\\"' swctl '{"cmd":"dance"}'
+known=$(sed -n 's/.*unknown command \\"dance\\" (\([a-z, -]*\)).*/\1/p' "$T_DIR/last" | tr -d ,)
+check "  listing the commands it knows" test -n "$known"
+for k in $known; do
+	check_out "  nslab-switchd --help lists $k" "requests \\(([a-z-]+, )*$k[,)]" \
+		bash -c "$NSLAB_SWITCHD --help | tr '\\n' ' ' | sed 's/  */ /g'"
+done
 check_out "a request without cmd: an error" '"ok":false' swctl '{"command":"status"}'
 
 drops=$(softnet_drops)
