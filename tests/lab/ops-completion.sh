@@ -54,5 +54,16 @@ check "nslab show -l seed re<Tab>: red" offers "red" show -l seed re
 check "nslab show seed <Tab> offers the nodes and switches" offers_some "v-net-0" show seed ""
 check "nslab switch <Tab>: the switch" offers "v-net-0" switch ""
 check "nslab cli -l seed <Tab>: nothing more" offers "" cli -l seed ""
+check "nslab up -<Tab> offers -q and -v too" offers_some "--verbose" up -
+check "nslab exec red <Tab> offers commands" offers_some "ping" exec red ""
+check "nslab exec red cat <Tab> offers files" offers "$T_DIR/files/net.yaml $T_DIR/files/notes.txt" exec red cat "$T_DIR/files/n"
+check "a second lab comes up" bash -c "printf 'name: other\nhosts:\n  o1: {switch: osw, ip: 10.46.0.1/24}\nswitches: {osw: {}}\n' | $NSLAB up --sandbox -"
+check "with two labs, nslab exec bl<Tab> still offers blue" offers "blue" exec bl
+check "  nslab exec o<Tab>: o1 and the lab other:" offers "o1 other:" exec o
+check "  nslab switch <Tab>: both labs' switches, and LAB:" offers "osw other: seed: v-net-0" switch ""
+check "  nslab exec seed:re<Tab>: red (bash puts it after the colon)" offers "red" exec seed:re
+check "  nslab ping red other:<Tab>: other's nodes" offers "host inet o1" ping red other:
+check "  nslab switch other:<Tab>: its switch" offers "osw" switch other:
+check "down other" "$NSLAB" down other
 check "down" "$NSLAB" down seed
 finish
