@@ -22,6 +22,7 @@
 #include "common/strbuf.h"
 #include "kernel/addr.h"
 #include "kernel/link.h"
+#include "kernel/nat.h"
 #include "kernel/neigh.h"
 #include "kernel/netns.h"
 #include "kernel/nl.h"
@@ -417,10 +418,68 @@ static const char *default_uplink(const struct labsel *ls, const struct topo_swi
 	return ls->meta.uplink ? ls->meta.uplink : "(default route)";
 }
 
-/* The switches, with notes for those whose daemon is gone. */
+/* The lab's masquerade rules and their counters, read from its host side:
+ * 0, -ENOENT when its table is gone, another error when it cannot be read
+ * (the namespace gone: a note of its own says so). */
+static int nat_counts(const struct labsel *ls, struct nat_rule_count **v, size_t *n)
+{
+	char netns[128], table[96];
+	int fd = -1, rc;
+
+	*v = NULL;
+	*n = 0;
+	for (size_t s = 0; s < ls->topo->n_switches; s++)
+		if (ls->topo->switches[s].nat)
+			goto read;
+	return -ENODATA;
+read:
+	show_node_netns(ls, "host", netns, sizeof(netns));
+	if (netns[0] && netns_open(netns, &fd)) {
+		err_clear();
+		return -ENODATA;
+	}
+	snprintf(table, sizeof(table), "nslab-%s", ls->meta.name);
+	rc = nat_table_counts(fd, table, v, n);
+	if (fd >= 0)
+		close(fd);
+	err_clear();
+	return rc;
+}
+
+/* What sw's NAT rules counted into *packets and *bytes (*counted: whether
+ * any has a counter, as an older nslab's rules do not): false if its rules
+ * are not among v. */
+static bool nat_of(const struct topo_switch *sw, const struct nat_rule_count *v, size_t n,
+		   uint64_t *packets, uint64_t *bytes, bool *counted)
+{
+	bool found = false;
+
+	*counted = false;
+	*packets = *bytes = 0;
+	for (size_t g = 0; g < sw->n_gateways; g++) {
+		struct topo_cidr net;
+
+		topo_cidr_network(&sw->gateways[g], &net);
+		for (size_t i = 0; i < n; i++) {
+			if (v[i].family != net.family || v[i].plen != net.plen ||
+			    memcmp(v[i].net, net.addr, net.family == AF_INET ? 4 : 16))
+				continue;
+			found = true;
+			*counted |= v[i].has_counter;
+			*packets += v[i].packets;
+			*bytes += v[i].bytes;
+		}
+	}
+	return found;
+}
+
+/* The switches, with notes for those whose daemon or NAT rules are gone. */
 static json_t *switches_json(const struct labsel *ls, struct strbuf *notes)
 {
 	json_t *arr = json_array();
+	struct nat_rule_count *nr;
+	size_t n_nr;
+	int nat_rc = nat_counts(ls, &nr, &n_nr);
 
 	for (size_t s = 0; s < ls->topo->n_switches; s++) {
 		const struct topo_switch *sw = &ls->topo->switches[s];
@@ -440,12 +499,26 @@ static json_t *switches_json(const struct labsel *ls, struct strbuf *notes)
 				sb_printf(notes, "%s: nslab-switchd is not running; nslab up starts it "
 						 "again\n", sw->name);
 		}
-		json_array_append_new(arr, json_pack("{s:s, s:s, s:o, s:b, s:s?, s:s?, s:o}", "name",
-						     sw->name, "kind", switch_kind_of(sw)->name,
-						     "gateways", gws, "nat", sw->nat, "uplink",
+		json_t *pk = json_null(), *by = json_null();
+		uint64_t p, b;
+		bool counted = false;
+
+		if (sw->nat && (nat_rc == -ENOENT || (!nat_rc && !nat_of(sw, nr, n_nr, &p, &b, &counted)))) {
+			sb_printf(notes, "%s: its NAT rules are gone (nftables table inet nslab-%s); "
+					 "nslab up writes them again\n", sw->name, ls->meta.name);
+		} else if (sw->nat && counted) {
+			pk = json_integer((json_int_t)p);
+			by = json_integer((json_int_t)b);
+		}
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:o, s:b, s:o, s:o, s:s?, s:s?, s:o}",
+						     "name", sw->name, "kind",
+						     switch_kind_of(sw)->name, "gateways", gws,
+						     "nat", sw->nat, "nat_packets", pk, "nat_bytes",
+						     by, "uplink",
 						     sw->nat ? default_uplink(ls, sw) : NULL, "uplink6",
 						     uplink6_of(ls, sw), "running", running));
 	}
+	free(nr);
 	return arr;
 }
 
@@ -458,7 +531,7 @@ static int show_overview(const struct labsel *ls, bool json)
 	};
 	static const struct out_col scols[] = {
 		{ "SWITCH", "name", false }, { "KIND", "kind", false },
-		{ "GATEWAY", "gateways", false }, { "NAT", "nat", false }, { "UPLINK", "uplinks", false },
+		{ "GATEWAY", "gateways", false }, { "NAT", "nat_cell", false }, { "UPLINK", "uplinks", false },
 	};
 	json_t *root, *nodes = json_array(), *rows = json_array(), *ifs, *ifo;
 	struct strbuf notes = STRBUF_INIT;
@@ -535,6 +608,16 @@ static int show_overview(const struct labsel *ls, bool json)
 			snprintf(cell, sizeof(cell), "%s%s%s%s", u ? u : "-", u6 ? ", " : "", u6 ? u6 : "",
 				 u6 ? " (IPv6)" : "");
 			json_object_set_new(so, "uplinks", json_string(cell));
+			/* NAT: what its rules masqueraded so far (iptables -t nat -vnL) */
+			json_t *pk = json_object_get(so, "nat_packets");
+
+			if (!json_is_true(json_object_get(so, "nat")))
+				snprintf(cell, sizeof(cell), "no");
+			else if (json_is_integer(pk))
+				snprintf(cell, sizeof(cell), "yes, %lld pkts", (long long)json_integer_value(pk));
+			else
+				snprintf(cell, sizeof(cell), "yes");
+			json_object_set_new(so, "nat_cell", json_string(cell));
 		}
 		printf("lab %s (%s)\n\n", ls->meta.name, ls->meta.sandbox ? "sandbox" : "host");
 		out_table(stdout, rows, icols, sizeof(icols) / sizeof(icols[0]));

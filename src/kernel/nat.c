@@ -209,7 +209,8 @@ static int masq_rule(struct strbuf *sb, const struct nat_masq *m)
 	sb_printf(sb, "\t\t%s saddr %s/%u", m->family == AF_INET ? "ip" : "ip6", addr, m->plen);
 	if (m->oifname[0])
 		sb_printf(sb, " oifname \"%s\"", m->oifname);
-	sb_puts(sb, " masquerade\n");
+	/* the counter is what `nslab show` reports, as iptables -t nat -vnL */
+	sb_puts(sb, " counter masquerade\n");
 	return 0;
 }
 
@@ -252,18 +253,105 @@ int nat_table_delete(int nsfd, const char *table)
 	return nft_run(nsfd, cmds, false, NULL, what);
 }
 
+/* A rule's source subnet: the right side of a match on saddr, a prefix
+ * object or (a full-length prefix, as nft prints one) an address. */
+static bool rule_saddr(json_t *expr, struct nat_rule_count *r)
+{
+	json_t *e;
+	size_t i;
+
+	json_array_foreach(expr, i, e) {
+		json_t *m = json_object_get(e, "match");
+		json_t *pl = json_object_get(json_object_get(m, "left"), "payload");
+		json_t *right = json_object_get(m, "right"), *pfx = json_object_get(right, "prefix");
+		const char *field = json_string_value(json_object_get(pl, "field"));
+		const char *addr = pfx ? json_string_value(json_object_get(pfx, "addr"))
+				       : json_string_value(right);
+
+		if (!field || strcmp(field, "saddr") || !addr)
+			continue;
+		r->family = strchr(addr, ':') ? AF_INET6 : AF_INET;
+		if (inet_pton(r->family, addr, r->net) != 1)
+			return false;
+		r->plen = r->family == AF_INET ? 32 : 128;
+		if (pfx) {
+			json_int_t len = json_integer_value(json_object_get(pfx, "len"));
+
+			if (len < 0 || len > r->plen)
+				return false;
+			r->plen = (uint8_t)len;
+		}
+		return true;
+	}
+	return false;
+}
+
+int nat_counts_json(const char *json, struct nat_rule_count **v, size_t *n)
+{
+	json_t *root = json_loads(json, 0, NULL), *it;
+	struct nat_rule_count *out = NULL;
+	size_t i, cap = 0;
+
+	*v = NULL;
+	*n = 0;
+	if (!root)
+		return err_msg(-EPROTO, "nftables answered with something that is not JSON");
+	json_array_foreach(json_object_get(root, "nftables"), i, it) {
+		json_t *expr = json_object_get(json_object_get(it, "rule"), "expr"), *e;
+		struct nat_rule_count r = { 0 };
+		size_t k;
+
+		if (!expr || !rule_saddr(expr, &r))
+			continue;
+		json_array_foreach(expr, k, e) {
+			json_t *c = json_object_get(e, "counter");
+
+			if (json_is_object(c)) {
+				r.has_counter = true;
+				r.packets = (uint64_t)json_integer_value(json_object_get(c, "packets"));
+				r.bytes = (uint64_t)json_integer_value(json_object_get(c, "bytes"));
+			}
+		}
+		if (*n == cap) {
+			struct nat_rule_count *nv;
+
+			cap = cap ? 2 * cap : 4;
+			nv = realloc(out, cap * sizeof(*out));
+			if (!nv) {
+				free(out);
+				json_decref(root);
+				return -ENOMEM;
+			}
+			out = nv;
+		}
+		out[(*n)++] = r;
+	}
+	json_decref(root);
+	*v = out;
+	return 0;
+}
+
+/* `list table T` as JSON; -ENOENT without the table. */
+static int list_table(int nsfd, const char *table, char **out)
+{
+	char cmds[128];
+
+	*out = NULL;
+	if (!nat_table_exists(nsfd, table))
+		return -ENOENT;
+	snprintf(cmds, sizeof(cmds), "list table inet %s", table);
+	return nft_run(nsfd, cmds, true, out, "listing an nftables table");
+}
+
 int nat_table_rules(int nsfd, const char *table, size_t *n)
 {
-	char cmds[128], *out = NULL;
+	char *out = NULL;
 	json_t *root, *it;
 	size_t i;
 	int rc;
 
 	*n = 0;
-	if (!nat_table_exists(nsfd, table))
-		return -ENOENT;
-	snprintf(cmds, sizeof(cmds), "list table inet %s", table);
-	rc = nft_run(nsfd, cmds, true, &out, "listing an nftables table");
+	rc = list_table(nsfd, table, &out);
 	if (rc)
 		return rc;
 	root = json_loads(out, 0, NULL);
@@ -274,6 +362,20 @@ int nat_table_rules(int nsfd, const char *table, size_t *n)
 		*n += json_object_get(it, "rule") != NULL;
 	json_decref(root);
 	return 0;
+}
+
+int nat_table_counts(int nsfd, const char *table, struct nat_rule_count **v, size_t *n)
+{
+	char *out = NULL;
+	int rc;
+
+	*v = NULL;
+	*n = 0;
+	rc = list_table(nsfd, table, &out);
+	if (!rc)
+		rc = nat_counts_json(out, v, n);
+	free(out);
+	return rc;
 }
 
 bool nat_table_exists(int nsfd, const char *table)

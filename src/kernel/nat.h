@@ -30,6 +30,21 @@ bool nat_table_exists(int nsfd, const char *table);
 /* How many rules table `inet NAME` holds in *n; -ENOENT without the table. */
 int nat_table_rules(int nsfd, const char *table, size_t *n);
 
+/* What one masquerade rule matched: its source subnet and its counter
+ * (has_counter false for a rule without one, as made by nslab before 0.2). */
+struct nat_rule_count {
+	int family;
+	uint8_t net[16];
+	uint8_t plen;
+	bool has_counter;
+	uint64_t packets, bytes;
+};
+/* The masquerade rules of table `inet NAME` with their counters, into a
+ * new array *v of *n (free() it); -ENOENT without the table. */
+int nat_table_counts(int nsfd, const char *table, struct nat_rule_count **v, size_t *n);
+/* The same from the JSON of `nft -j list table`; -EPROTO if not JSON. */
+int nat_counts_json(const char *json, struct nat_rule_count **v, size_t *n);
+
 /* The traffic whose forward hooks matter to nat_forward_drop: routed IPv4,
  * routed IPv6, frames a Linux bridge forwards. */
 #define NAT_FWD_IP4    1u

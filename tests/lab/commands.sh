@@ -8,6 +8,10 @@ for c in up down ls show exec switch; do
 done
 check_out "nslab --help lists the commands" 'down +take a lab down' "$NSLAB" --help
 check_status "an unknown command is a usage error (2)" 2 "$NSLAB" frobnicate
+check_out "nslab help up is up's --help" 'Usage: nslab up' "$NSLAB" help up
+check_out "nslab help lists the commands, help too" '^  help +this help' "$NSLAB" help
+check_status "nslab help of an unknown command is a usage error (2)" 2 "$NSLAB" help frobnicate
+check_out "  naming it" "^nslab help: unknown command 'frobnicate'; see nslab --help\$" cat "$T_DIR/last"
 check_status "an unknown option is a usage error (2)" 2 "$NSLAB" up --frob
 
 bad=$(write_topo bad <<'YAML'

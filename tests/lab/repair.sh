@@ -160,6 +160,15 @@ check_fail "with the host side's forwarding off, a does not reach its peer" ping
 ip netns exec nslab-net sysctl -qw net.ipv4.ip_forward=1
 ip netns exec nslab-net nft flush ruleset
 check_fail "with the NAT table flushed, a does not reach the internet" pings a 198.51.100.1
+check_out "show notes the NAT rules are gone" '^s1: its NAT rules are gone \(nftables table inet nslab-net\); nslab up writes them again$' \
+	"$NSLAB" show net
+check_out "  for the bridge too" '^br: its NAT rules are gone' cat "$T_DIR/last"
+check "  and -j has no counts" bash -c "$NSLAB show -j net | $PY -c '
+import json, sys
+d = json.load(sys.stdin)
+for s in d[\"switches\"]:
+    assert s[\"nat\"] is True and s[\"nat_packets\"] is None and s[\"nat_bytes\"] is None, s
+'"
 ip netns exec nslab-net sysctl -qw net.ipv4.ip_forward=0
 check_out "up sets both right" '; set right 2 objects changed or deleted by hand$' "$NSLAB" up --sandbox "$f"
 check_eq "  forwarding is on" 1 "$(ip netns exec nslab-net cat /proc/sys/net/ipv4/ip_forward)"
@@ -168,9 +177,11 @@ check "  and c" pings c 198.51.100.1
 check_out "the lab is whole" 'up to date' "$NSLAB" up --sandbox "$f"
 ip netns exec nslab-net nft flush table inet nslab-net
 check_fail "with the NAT table emptied (nft flush table), a does not reach the internet" pings a 198.51.100.1
+check_out "show notes it" '^s1: its NAT rules are gone' "$NSLAB" show net
 check_out "up sets it right" '; set right 1 object changed or deleted by hand$' "$NSLAB" up --sandbox "$f"
 check "  a reaches the internet through NAT again" pings a 198.51.100.1
 check_out "the lab is whole" 'up to date' "$NSLAB" up --sandbox "$f"
+check_fail "  and show notes nothing gone" grep -q 'gone' <("$NSLAB" show net)
 
 ip netns del nslab-net
 check "with the sandbox's host namespace deleted, up makes it all again" "$NSLAB" up --sandbox "$f"

@@ -27,7 +27,14 @@ sleep 0.5
 in_node blue ping -c 2 -W 1 198.51.100.1 >/dev/null 2>&1
 wait
 check_out "blue's traffic is masqueraded to 203.0.113.2" '203\.0\.113\.2 > 198\.51\.100\.1' cat "$T_DIR/cap"
-check_out "the lab's nftables table masquerades its subnet" 'ip saddr 172\.16\.10\.0/24 oifname "eth0" masquerade' ip netns exec nslab-seed nft list table inet nslab-seed
+check_out "the lab's nftables table masquerades its subnet, counting" 'ip saddr 172\.16\.10\.0/24 oifname "eth0" counter packets [1-9][0-9]* bytes [0-9]+ masquerade' ip netns exec nslab-seed nft list table inet nslab-seed
+nat_pk=$(ip netns exec nslab-seed nft list table inet nslab-seed | sed -n 's/.*counter packets \([0-9]*\) .*/\1/p')
+check_out "show's NAT column counts what was masqueraded" "^v-net-0 +nslab +172\\.16\\.10\\.254/24 +yes, $nat_pk pkts +eth0\$" "$NSLAB" show
+check "  as does show -j, as nft does" bash -c "$NSLAB show -j | $PY -c '
+import json, sys
+s = json.load(sys.stdin)[\"switches\"][0]
+assert s[\"nat\"] is True and s[\"nat_packets\"] == $nat_pk and s[\"nat_bytes\"] >= 84 * $nat_pk, s
+'"
 check_eq "forwarding is on in the sandbox's host side" 1 "$(ip netns exec nslab-seed cat /proc/sys/net/ipv4/ip_forward)"
 check_out "switch-side links are marked as the lab's" 'alias nslab:seed' ip -n nslab-seed -d link show red-eth0
 

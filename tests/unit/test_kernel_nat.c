@@ -79,14 +79,34 @@ static void test_apply_replace_delete(void **state)
 
 	nft_list("nslab-seed", out, sizeof(out));
 	assert_non_null(strstr(out, "type nat hook postrouting priority srcnat; policy accept;"));
-	assert_non_null(strstr(out, "ip saddr 172.16.10.0/24 oifname \"eth0\" masquerade"));
-	assert_non_null(strstr(out, "ip6 saddr fd00:1::/64 oifname \"up0\" masquerade"));
+	assert_non_null(strstr(out, "ip saddr 172.16.10.0/24 oifname \"eth0\" counter packets 0 bytes 0 masquerade"));
+	assert_non_null(strstr(out, "ip6 saddr fd00:1::/64 oifname \"up0\" counter packets 0 bytes 0 masquerade"));
+
+	/* Each rule read back with its subnet and counter. */
+	struct nat_rule_count *v;
+	size_t n;
+	uint8_t want6[16];
+
+	assert_int_equal(nat_table_counts(nsfd, "nslab-seed", &v, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(v[0].family, AF_INET);
+	assert_int_equal(v[0].plen, 24);
+	assert_memory_equal(v[0].net, ((uint8_t[]){ 172, 16, 10, 0 }), 4);
+	assert_true(v[0].has_counter);
+	assert_int_equal(v[0].packets, 0);
+	assert_int_equal(v[1].family, AF_INET6);
+	assert_int_equal(v[1].plen, 64);
+	inet_pton(AF_INET6, "fd00:1::", want6);
+	assert_memory_equal(v[1].net, want6, 16);
+	free(v);
+	assert_int_equal(nat_table_counts(nsfd, "nslab-none", &v, &n), -ENOENT);
+	assert_null(v);
 
 	/* Replaced whole: the old rules go. */
 	rules[0] = masq(AF_INET, "10.5.0.0", 16, "wan");
 	assert_int_equal(nat_table_apply(nsfd, "nslab-seed", rules, 1), 0);
 	nft_list("nslab-seed", out, sizeof(out));
-	assert_non_null(strstr(out, "ip saddr 10.5.0.0/16 oifname \"wan\" masquerade"));
+	assert_non_null(strstr(out, "ip saddr 10.5.0.0/16 oifname \"wan\" counter packets 0 bytes 0 masquerade"));
 	assert_null(strstr(out, "172.16.10.0"));
 	assert_null(strstr(out, "fd00:1::"));
 
@@ -233,6 +253,50 @@ static void test_forward_drop_legacy(void **state)
 	}
 }
 
+/* nft -j list table, as nft 1.0.6 prints it: a counted rule, one of an
+ * older nslab without a counter, a /32 written as a bare address, and a
+ * rule that matches no source. */
+static void test_counts_json(void **state)
+{
+	static const char json[] =
+		"{\"nftables\": [{\"metainfo\": {\"json_schema_version\": 1}},"
+		"{\"table\": {\"family\": \"inet\", \"name\": \"nslab-x\"}},"
+		"{\"rule\": {\"family\": \"inet\", \"table\": \"nslab-x\", \"chain\": \"postrouting\", \"expr\": ["
+		"{\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"ip\", \"field\": \"saddr\"}},"
+		"\"right\": {\"prefix\": {\"addr\": \"172.16.10.0\", \"len\": 24}}}},"
+		"{\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": \"oifname\"}}, \"right\": \"eth0\"}},"
+		"{\"counter\": {\"packets\": 12, \"bytes\": 1008}}, {\"masquerade\": null}]}},"
+		"{\"rule\": {\"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"ip6\", \"field\": \"saddr\"}},"
+		"\"right\": {\"prefix\": {\"addr\": \"fd00:1::\", \"len\": 64}}}}, {\"masquerade\": null}]}},"
+		"{\"rule\": {\"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"payload\": {\"protocol\": \"ip\", \"field\": \"saddr\"}},"
+		"\"right\": \"10.9.9.9\"}}, {\"counter\": {\"packets\": 1, \"bytes\": 84}}, {\"masquerade\": null}]}},"
+		"{\"rule\": {\"expr\": [{\"masquerade\": null}]}}]}";
+	struct nat_rule_count *v;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(nat_counts_json(json, &v, &n), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(v[0].family, AF_INET);
+	assert_int_equal(v[0].plen, 24);
+	assert_true(v[0].has_counter);
+	assert_int_equal(v[0].packets, 12);
+	assert_int_equal(v[0].bytes, 1008);
+	assert_int_equal(v[1].family, AF_INET6);
+	assert_int_equal(v[1].plen, 64);
+	assert_false(v[1].has_counter);
+	assert_int_equal(v[2].plen, 32);
+	assert_memory_equal(v[2].net, ((uint8_t[]){ 10, 9, 9, 9 }), 4);
+	assert_int_equal(v[2].packets, 1);
+	free(v);
+	assert_int_equal(nat_counts_json("not json", &v, &n), -EPROTO);
+	assert_int_equal(nat_counts_json("{\"nftables\": [{\"rule\": {\"expr\": [{\"match\": {\"left\": "
+					 "{\"payload\": {\"field\": \"saddr\"}}, \"right\": {\"prefix\": "
+					 "{\"addr\": \"10.0.0.0\", \"len\": 40}}}}]}}]}", &v, &n), 0);
+	assert_int_equal(n, 0); /* a prefix longer than the address: no subnet */
+	free(v);
+}
+
 static void test_json_parser(void **state)
 {
 	char what[64];
@@ -291,6 +355,7 @@ int main(void)
 		cmocka_unit_test(test_forward_drop),
 		cmocka_unit_test(test_forward_drop_legacy),
 		cmocka_unit_test(test_json_parser),
+		cmocka_unit_test(test_counts_json),
 	};
 
 	if (test_isolate()) {
