@@ -254,10 +254,17 @@ static void implicit_routes(struct topo_pctx *ctx)
 			struct topo_route *r;
 			bool has_default = false;
 
-			for (size_t k = 0; k < host->n_routes; k++)
-				if (host->routes[k].is_default && host->routes[k].family == families[f])
-					has_default = true;
-			if (has_default || !(dev = gateway_iface(host, families[f], &gw)))
+			for (size_t k = 0; k < host->n_routes; k++) {
+				if (!host->routes[k].is_default || host->routes[k].family != families[f])
+					continue;
+				has_default = true;
+				if (!host->default_route)
+					topo_report(ctx, ctx->host_src[h].default_route_pos,
+						    "host '%s' says default_route: false, yet routes: has a default route (at %s); remove one of them",
+						    topo_q(host->name), topo_qpos(host->routes[k].pos));
+			}
+			if (has_default || !host->default_route ||
+			    !(dev = gateway_iface(host, families[f], &gw)))
 				continue;
 			/* parse_host() left room for two. */
 			r = &host->routes[host->n_routes++];

@@ -85,6 +85,7 @@ struct topo_host_src {
 	struct topo_iface_src *ifaces;  /* parallel to host->ifaces */
 	struct topo_route_src *routes;  /* parallel to host->routes */
 	bool broken;                    /* its value was refused: no more about it */
+	struct topo_pos default_route_pos; /* of `default_route:`, when given */
 };
 
 struct topo_switch_src {

@@ -14,7 +14,8 @@
 
 #define IFACE_KEYS "switch", "ip", "mac", "mtu", "vlan", "trunk", "native"
 
-static const char *const host_keys[] = { "interfaces", "routes", "forward", IFACE_KEYS, NULL };
+static const char *const host_keys[] = { "interfaces", "routes", "forward", "default_route",
+					  IFACE_KEYS, NULL };
 static const char *const iface_keys[] = { IFACE_KEYS, NULL };
 static const char *const route_keys[] = { "to", "via", NULL };
 
@@ -394,6 +395,11 @@ static void parse_host(struct topo_pctx *ctx, const struct topo_ynode *key,
 		return;
 	if ((n = topo_ymap_get(val, "forward", NULL)))
 		topo_yget_bool(ctx, n, "forward", where, &h->forward);
+	h->default_route = true;
+	if ((n = topo_ymap_get(val, "default_route", NULL))) {
+		topo_yget_bool(ctx, n, "default_route", where, &h->default_route);
+		hs->default_route_pos = n->pos;
+	}
 	if ((n = topo_ymap_get(val, "routes", NULL)))
 		parse_routes(ctx, h, hs, n, where);
 }

@@ -130,6 +130,7 @@ struct topo_host {
 	struct topo_route *routes;  /* explicit ones first, then implicit defaults */
 	size_t n_routes;
 	bool forward;               /* a router: IP forwarding on in its namespace */
+	bool default_route;         /* false: no implicit default via a gateway */
 	struct topo_pos pos;
 };
 

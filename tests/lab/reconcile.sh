@@ -85,6 +85,20 @@ check_fail "yellow's switch-side link is gone" ip -n nslab-net link show yellow-
 check "green still reaches blue" pings green 172.16.10.5
 check_eq "red and blue were not recreated" "$id0" "$(ident)"
 
+# The hand-built network's "Network is unreachable": a host on a switch with
+# a gateway, told to have no default route.
+sed -i 's|  green: {switch: v-net-0, ip: 172.16.10.11/24}|  green: {switch: v-net-0, ip: 172.16.10.11/24, default_route: false}|' "$f"
+check_out "default_route: false takes green's default route away, and nothing else" \
+	' 0 made, 0 changed, 1 removed, ' "$NSLAB" up --sandbox "$f"
+check_eq "  green has no default route" "" "$(ip -n green route show default)"
+check_out "  so the gateway's other side is unreachable" 'Network is unreachable' \
+	bash -c 'ip netns exec green ping -c1 -W1 203.0.113.1 2>&1; true'
+check "  and green still reaches blue" pings green 172.16.10.5
+sed -i 's|, default_route: false}|}|' "$f"
+check "without it, green's default route comes back" "$NSLAB" up --sandbox "$f"
+check_out "  via the gateway" "^default via 172\.16\.10\.254" ip -n green route
+check_eq "red and blue were not recreated" "$id0" "$(ident)"
+
 check "a switch moves to a new subnet: the gateway follows" bash -c "sed -i 's/172.16.10./172.16.20./g' $f && $NSLAB up --sandbox $f"
 check "red reaches blue in the new subnet" pings red 172.16.20.5
 check "red reaches the new gateway" pings red 172.16.20.254

@@ -361,6 +361,13 @@ static void ipv6(void **state)
 	assert_int_equal(only6->ifaces[0].mtu, 1280);
 	assert_int_equal(only6->n_routes, 1);
 	assert_route(&only6->routes[0], "::/0", "2001:db8:1::fe", &only6->ifaces[0], true, true);
+	/* default_route: false: none via the gateway, explicit routes kept */
+	assert_true(dual->default_route);
+	assert_false(host(t, "nodef")->default_route);
+	assert_int_equal(host(t, "nodef")->n_routes, 0);
+	assert_int_equal(host(t, "nodef6")->n_routes, 1);
+	assert_route(&host(t, "nodef6")->routes[0], "10.99.0.0/16", "172.16.1.254",
+		     &host(t, "nodef6")->ifaces[0], false, false);
 	/* explicit IPv6 default via the link; IPv4 keeps the implicit one */
 	assert_int_equal(r6->n_routes, 3);
 	assert_route(&r6->routes[0], "::/0", "2001:db8:ff::1", p2p, true, false);
