@@ -11,6 +11,7 @@
 #include "cli/out.h"
 #include "cli/switch_view.h"
 #include "common/errmsg.h"
+#include "common/strbuf.h"
 #include "kernel/bridge_fdb.h"
 #include "kernel/nl.h"
 #include "cli/show.h"
@@ -58,6 +59,38 @@ static void flush_print(const char *sw, long long removed, bool json)
 	}
 }
 
+/* port is one of sw's (as `nslab switch SW ports` lists them), or an error
+ * naming those it has. */
+static int known_port(const struct topo *t, const struct topo_switch *sw, const char *port)
+{
+	struct topo_port_iter it = { 0 };
+	struct strbuf names = STRBUF_INIT;
+	const struct topo_iface *p;
+	size_t n = 0;
+	int rc;
+
+	if (sw->own_port[0] && !strcmp(port, sw->own_port))
+		return 0;
+	if (sw->own_port[0]) {
+		sb_puts(&names, sw->own_port);
+		n++;
+	}
+	while ((p = topo_port_next(t, sw, &it))) {
+		if (p->peer && !strcmp(port, p->peer)) {
+			sb_free(&names);
+			return 0;
+		}
+		if (n++ < 8)
+			sb_printf(&names, "%s%s", names.len ? ", " : "", p->peer);
+	}
+	if (n > 8)
+		sb_printf(&names, " and %zu more", n - 8);
+	rc = err_msg(-ENOENT, "switch %s has no port %s (its ports: %s)", sw->name, port,
+		     n ? sb_str(&names) : "none");
+	sb_free(&names);
+	return rc;
+}
+
 static int flush(const struct labsel *ls, const struct topo_switch *sw, const char *port, int vlan,
 		 bool json)
 {
@@ -83,6 +116,8 @@ static int flush(const struct labsel *ls, const struct topo_switch *sw, const ch
 			flush_print(sw->name, -1, json);
 		return rc;
 	}
+	if (port && (rc = known_port(ls->topo, sw, port)))
+		return rc;
 	rc = switchd_path(ls->meta.name, sw->name, "sock", sock, sizeof(sock));
 	if (rc)
 		return rc;

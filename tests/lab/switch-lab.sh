@@ -65,6 +65,18 @@ flushed=$("$NSLAB" switch v-net-0 fdb flush | sed -n 's/^v-net-0: \([0-9]*\) MAC
 check "fdb flush empties the MAC table, saying how many entries went ($flushed of $n_fdb)" \
 	test "${flushed:-0}" -ge "$n_fdb"
 check "and forwarding goes on (it learns again)" pings red 172.16.10.5
+check "  red and green talk, so the table holds both again" bash -c "ip netns exec red ping -c1 -W1 172.16.10.10 >/dev/null && ip netns exec green ping -c1 -W1 172.16.10.1 >/dev/null"
+ports_in_fdb() { "$NSLAB" switch v-net-0 fdb -j | $PY -c 'import json,sys; print(" ".join(sorted({e["port"] for e in json.load(sys.stdin)})))'; }
+check_out "  (red-eth0 and green-eth0 among them)" 'green-eth0 red-eth0' ports_in_fdb
+check_out "fdb flush --port red-eth0 flushes red's entries" '^v-net-0: [1-9][0-9]* MAC entr(y|ies) flushed$' \
+	"$NSLAB" switch v-net-0 fdb flush --port red-eth0
+check_fail "  red-eth0 is gone from the table" grep -q red-eth0 <(ports_in_fdb)
+check_out "  green-eth0 is not" 'green-eth0' ports_in_fdb
+check_status "fdb flush --port of a port the switch lacks fails (1)" 1 "$NSLAB" switch v-net-0 fdb flush --port nosuch
+check_out "  naming the switch's ports" '^nslab: switch v-net-0 has no port nosuch \(its ports: v-net-0-sw, red-eth0, blue-eth0, green-eth0, yellow-eth0\)$' \
+	cat "$T_DIR/last"
+check_out "fdb flush --vlan 1 flushes the rest" '^v-net-0: [0-9]+ MAC entr(y|ies) flushed$' "$NSLAB" switch v-net-0 fdb flush --vlan 1
+check_status "fdb flush --vlan 4095 is a usage error (2)" 2 "$NSLAB" switch v-net-0 fdb flush --vlan 4095
 
 ident() { echo "$(stat -L -c %i /run/netns/red) $(ip -n red -o link show eth0 | cut -d: -f1) $(ip -n nslab-seed -o link show red-eth0 | cut -d: -f1)"; }
 id0=$(ident)
