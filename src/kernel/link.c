@@ -248,10 +248,10 @@ int link_set(struct nl *nl, const struct link_change *c, const char *label)
 		mnl_attr_nest_end(nlh, in6);
 		mnl_attr_nest_end(nlh, spec);
 		if (!c->set_up && !c->set_master && !c->alias && !c->set_group && !c->mtu && !c->mac &&
-		    !c->set_ipv4_off && !c->set_arp_own_only)
+		    !c->set_ipv4_off && !c->set_arp_own_only && !c->set_ipv4_on)
 			return 0;
 	}
-	if (c->set_ipv4_off || c->set_arp_own_only) {
+	if (c->set_ipv4_off || c->set_arp_own_only || c->set_ipv4_on) {
 		struct nlattr *spec, *in4, *conf;
 
 		nlh = setlink_begin(nl, c, 0, label);
@@ -263,6 +263,9 @@ int link_set(struct nl *nl, const struct link_change *c, const char *label)
 		if (c->set_ipv4_off) {
 			mnl_attr_put_u32(nlh, IPV4_DEVCONF_ARP_IGNORE, 8);
 			mnl_attr_put_u32(nlh, IPV4_DEVCONF_RP_FILTER, 1);
+		} else if (c->set_ipv4_on) {
+			mnl_attr_put_u32(nlh, IPV4_DEVCONF_ARP_IGNORE, 0);
+			mnl_attr_put_u32(nlh, IPV4_DEVCONF_RP_FILTER, c->rp_filter);
 		} else {
 			mnl_attr_put_u32(nlh, IPV4_DEVCONF_ARP_IGNORE, 1);
 		}

@@ -94,6 +94,11 @@ struct link_change {
 	 * with the bridge's ports before it is routed, and misses NAT; routed
 	 * from the bridge that answered, it does not.) */
 	bool set_arp_own_only;
+	/* Undo both: arp_ignore 0 and rp_filter rp_filter (the namespace's
+	 * default), as a new link has them: a port that moves from one kind
+	 * of switch to the other. */
+	bool set_ipv4_on;
+	unsigned rp_filter;
 };
 int link_set(struct nl *nl, const struct link_change *c, const char *label);
 

@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <string.h>
 #include <libmnl/libmnl.h>
 #include <linux/if_ether.h>
 #include <linux/pkt_cls.h>
@@ -74,4 +75,53 @@ int tc_ingress_bpf(struct nl *nl, int ifindex, int prog_fd, const char *name, co
 	mnl_attr_put_u32(nlh, TCA_BPF_FLAGS, TCA_BPF_FLAG_ACT_DIRECT);
 	mnl_attr_nest_end(nlh, opts);
 	return 0;
+}
+
+static int filter_attr(const struct nlattr *a, void *data)
+{
+	const struct nlattr **tb = data;
+	uint16_t type = mnl_attr_get_type(a);
+
+	if (mnl_attr_type_valid(a, TCA_MAX) > 0)
+		tb[type] = a;
+	return MNL_CB_OK;
+}
+
+static int bpf_attr(const struct nlattr *a, void *data)
+{
+	uint32_t *id = data;
+
+	if (mnl_attr_get_type(a) == TCA_BPF_ID && !mnl_attr_validate(a, MNL_TYPE_U32))
+		*id = mnl_attr_get_u32(a);
+	return MNL_CB_OK;
+}
+
+static int filter_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	const struct nlattr *tb[TCA_MAX + 1] = { NULL };
+	uint32_t *id = arg;
+
+	if (nlh->nlmsg_type != RTM_NEWTFILTER ||
+	    mnl_attr_parse(nlh, sizeof(struct tcmsg), filter_attr, tb) < 0)
+		return MNL_CB_OK;
+	if (!tb[TCA_KIND] || mnl_attr_validate(tb[TCA_KIND], MNL_TYPE_NUL_STRING) ||
+	    strcmp(mnl_attr_get_str(tb[TCA_KIND]), "bpf") || !tb[TCA_OPTIONS])
+		return MNL_CB_OK;
+	mnl_attr_parse_nested(tb[TCA_OPTIONS], bpf_attr, id);
+	return MNL_CB_OK;
+}
+
+int tc_ingress_bpf_id(struct nl *nl, int ifindex, uint32_t *id)
+{
+	struct nlmsghdr *nlh;
+	int rc;
+
+	*id = 0;
+	nlh = tc_begin(nl, RTM_GETTFILTER, NLM_F_DUMP, ifindex,
+		       TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_INGRESS), 0, 0, "reading an ingress filter");
+	if (!nlh)
+		return -ENOMEM;
+	rc = nl_query_label(nl, nlh, "reading an ingress filter", filter_cb, id);
+	/* no clsact qdisc (EINVAL), hence no filter */
+	return rc == -EINVAL ? 0 : rc;
 }

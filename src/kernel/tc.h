@@ -11,6 +11,8 @@
 #ifndef NSLAB_KERNEL_TC_H
 #define NSLAB_KERNEL_TC_H
 
+#include <stdint.h>
+
 struct nl;
 
 /* Add a clsact qdisc to ifindex; one already there is fine. */
@@ -22,5 +24,9 @@ int tc_clsact_del(struct nl *nl, int ifindex, const char *label);
  * ingress in direct-action mode, replacing one there before at the same
  * priority. name shows in `tc filter show`. */
 int tc_ingress_bpf(struct nl *nl, int ifindex, int prog_fd, const char *name, const char *label);
+/* The id of the BPF program on ifindex's ingress (as tc_ingress_bpf put
+ * it there) into *id, 0 when there is none; -errno if the interface is
+ * gone or cannot be read. Flushes what nl has queued. */
+int tc_ingress_bpf_id(struct nl *nl, int ifindex, uint32_t *id);
 
 #endif

@@ -302,7 +302,10 @@ static int parse_vids(const char *s, uint16_t *vids, size_t max, size_t *n)
 	return 0;
 }
 
-static int setup_port(struct apply_ctx *ctx, const struct obj *o)
+/* A port made (update false), or one whose settings changed: a port that
+ * moves between kinds of switch leaves the other kind's behind too (its
+ * bridge, or the IPv4 settings of an nslab-switchd port). */
+static int setup_port(struct apply_ctx *ctx, const struct obj *o, bool update)
 {
 	char master[32], alias[64], ll[8], ipv4[8], pvid_s[16], vids_s[20000], label[LABEL_MAX];
 	struct link_change ch = { .name = o->name };
@@ -322,12 +325,22 @@ static int setup_port(struct apply_ctx *ctx, const struct obj *o)
 		ch.set_ipv4_off = true;
 	if (obj_get(o->attrs, "arp", ipv4, sizeof(ipv4)) && !strcmp(ipv4, "own"))
 		ch.set_arp_own_only = true;
+	if (update && !ch.set_ipv4_off && !ch.set_arp_own_only) {
+		char rp[16] = "0";
+
+		ch.set_ipv4_on = true;
+		if (!sysctl_read(c->fd, "net.ipv4.conf.default.rp_filter", rp, sizeof(rp)))
+			ch.rp_filter = (unsigned)atoi(rp);
+		err_clear();
+	}
 	if (obj_get(o->attrs, "master", master, sizeof(master)) && strcmp(master, "-")) {
 		rc = nsctx_ifindex(c, master, &mi);
 		if (rc)
 			return err_ctx(rc, "%s: finding bridge %s", ns_label(ctx, o->ns), master);
 		ch.set_master = true;
 		ch.master = mi;
+	} else if (update) {
+		ch.set_master = true; /* out of any bridge */
 	}
 	snprintf(label, sizeof(label), "%s: %s: attaching it to %s", ns_label(ctx, o->ns), o->name,
 		 mi ? master : "its switch");
@@ -661,7 +674,7 @@ static int exec_one(struct apply_ctx *ctx, const struct plan_action *a)
 		return o->kind == OBJ_BRIDGE ? create_bridge(ctx, o) : create_veth(ctx, o);
 	case OBJ_PORT:
 		/* A port goes with its link; there is nothing to undo alone. */
-		return make ? setup_port(ctx, o) : 0;
+		return make ? setup_port(ctx, o, a->op == PLAN_UPDATE) : 0;
 	case OBJ_ADDR:
 		return do_addr(ctx, o, make);
 	case OBJ_ROUTE:
@@ -1000,4 +1013,22 @@ int apply_rollback(struct apply_ctx *ctx)
 	rc = run(ctx, &p);
 	plan_free(&p);
 	return rc;
+}
+
+int apply_restore(struct apply_ctx *ctx, const struct objset *before, const struct plan_opts *opts,
+		  struct plan *p)
+{
+	struct plan_opts o = *opts;
+	int rc;
+
+	/* What the journal says is there is what the rollback left: no
+	 * second look at the kernel. */
+	o.alive = NULL;
+	rc = plan_make(before, ctx->state, &o, p);
+	if (rc)
+		return rc;
+	ctx->fault_at = ctx->stall_at = 0;
+	ctx->stall_links = false;
+	ctx->stop = NULL;
+	return run(ctx, p);
 }

@@ -54,5 +54,10 @@ void apply_stall_links(const struct apply_ctx *ctx);
 int apply_stopped(const struct apply_ctx *ctx);
 /* Delete everything this context made (after a failed apply_run). */
 int apply_rollback(struct apply_ctx *ctx);
+/* After apply_rollback: make what the failed run deleted or changed as it
+ * was in before (the state before the run), without the testing aids or a
+ * stop. *p gets the plan run (plan_free it), or is left empty on -ENOMEM. */
+int apply_restore(struct apply_ctx *ctx, const struct objset *before, const struct plan_opts *opts,
+		  struct plan *p);
 
 #endif

@@ -590,7 +590,7 @@ int lab_up(const struct topo *t, const struct lab_up_opts *o, struct lab_result 
 {
 	struct plan_opts popts = { .ifindex_base = 2, .alive = alive_obj };
 	struct alive alive = { 0 };
-	struct objset desired;
+	struct objset desired, before;
 	struct apply_ctx ctx;
 	struct plan plan;
 	struct lab_run r;
@@ -600,6 +600,7 @@ int lab_up(const struct topo *t, const struct lab_up_opts *o, struct lab_result 
 
 	memset(res, 0, sizeof(*res));
 	objset_init(&desired);
+	objset_init(&before);
 	rc = run_open(&r, t->name, true, o->sandbox);
 	if (rc)
 		goto out;
@@ -642,6 +643,14 @@ int lab_up(const struct topo *t, const struct lab_up_opts *o, struct lab_result 
 	if (rc)
 		goto out;
 
+	/* What a failing edit puts back: the lab as it is now. */
+	for (size_t i = 0; existed && !rc && i < r.current.n; i++) {
+		struct obj *c = obj_dup(r.current.v[i]);
+
+		rc = c ? objset_put(&before, c) : -ENOMEM;
+	}
+	if (rc)
+		goto out;
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.env = &r.env;
 	ctx.journal = r.journal;
@@ -669,6 +678,24 @@ int lab_up(const struct topo *t, const struct lab_up_opts *o, struct lab_result 
 		rrc = apply_rollback(&ctx);
 		if (rrc)
 			log_warn("%s: rolling back: %s", r.meta.name, err_text(rrc));
+		/* An edit that fails leaves the lab as it was before it: what
+		 * it deleted or changed is made again as it was. */
+		if (!rrc && existed) {
+			struct plan back = { 0 };
+
+			rrc = apply_restore(&ctx, &before, &popts, &back);
+			if (!rrc && back.n_create) {
+				wait_links_up(&r, &ctx);
+				requery_switches(&r, &back);
+			}
+			if (rrc)
+				log_warn("%s: putting the lab back as it was: %s; nslab up repairs it",
+					 r.meta.name, err_text(rrc));
+			else if (back.n)
+				log_debug("%s: put back as it was (%zu object%s)", r.meta.name,
+					 back.n, back.n == 1 ? "" : "s");
+			plan_free(&back);
+		}
 		journal_compact(r.journal, &r.current);
 		apply_fini(&ctx);
 		err_msg(rc, "%s", why);
@@ -697,6 +724,7 @@ out:
 	if (have_plan)
 		plan_free(&plan);
 	objset_clear(&desired);
+	objset_clear(&before);
 	alive_free(&alive);
 	run_close(&r);
 	res->elapsed_ns = time_mono_ns() - start;

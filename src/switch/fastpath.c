@@ -412,13 +412,20 @@ void fp_floods_sync(struct fastpath *fp, struct sw *sw)
 void fp_port_detach(struct fastpath *fp, struct sw *sw, struct port *p)
 {
 	char label[64];
+	uint32_t id;
 
 	if (!p->fast)
 		return;
 	drop_flows(fp, sw, not_on_port, p);
 	fpm_flush(fp->mc, &fp->bpf, sw, &fp->packets, &fp->bytes);
 	snprintf(label, sizeof(label), "%s: fast path", p->name);
-	tc_clsact_del(fp->nl, p->ifindex, label);
+	/* A port moving to another switch of the lab may be hooked by that
+	 * switch's daemon before this one lets it go: its program then is
+	 * not ours, and stays. */
+	if (tc_ingress_bpf_id(fp->nl, p->ifindex, &id) || !id || !fp->bpf.tc_id ||
+	    id == fp->bpf.tc_id)
+		tc_clsact_del(fp->nl, p->ifindex, label);
+	err_clear();
 	p->fast = false;
 	floods_sync_port(fp, sw, p, NULL);
 }

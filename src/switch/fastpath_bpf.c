@@ -545,6 +545,21 @@ static int map_create(const char *name, uint32_t key_size, uint32_t value_size, 
 	return fd < 0 ? err_set(-errno, "creating %s", what) : fd;
 }
 
+/* A loaded program's id: what tells a port's filter as this daemon's own
+ * (fastpath.c, fp_port_detach). 0 where the kernel does not say. */
+static uint32_t prog_id(int fd)
+{
+	struct bpf_prog_info info;
+	union bpf_attr attr;
+
+	memset(&info, 0, sizeof(info));
+	memset(&attr, 0, sizeof(attr));
+	attr.info.bpf_fd = (uint32_t)fd;
+	attr.info.info_len = sizeof(info);
+	attr.info.info = (uint64_t)(uintptr_t)&info;
+	return sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr) ? 0 : info.id;
+}
+
 int fp_bpf_open(struct fp_bpf *b, uint32_t max)
 {
 	struct asm_buf a;
@@ -576,6 +591,7 @@ int fp_bpf_open(struct fp_bpf *b, uint32_t max)
 	if (rc < 0)
 		goto fail;
 	b->tc_fd = rc;
+	b->tc_id = prog_id(rc);
 	memset(&a, 0, sizeof(a));
 	emit_sock(&a, b);
 	rc = load(BPF_PROG_TYPE_SOCKET_FILTER, &a, "socket filter");

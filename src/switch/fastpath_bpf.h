@@ -104,6 +104,7 @@ struct fp_bpf {
 	int flood_fd;
 	int mcast_fd;
 	int tc_fd;   /* BPF_PROG_TYPE_SCHED_CLS, direct action */
+	uint32_t tc_id; /* its id, as tc filter show names it; 0 if unknown */
 	int sock_fd; /* BPF_PROG_TYPE_SOCKET_FILTER */
 };
 
