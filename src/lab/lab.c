@@ -664,6 +664,10 @@ int lab_up(const struct topo *t, const struct lab_up_opts *o, struct lab_result 
 		apply_stall_links(&ctx);
 		wait_links_up(&r, &ctx);
 		requery_switches(&r, &plan);
+	} else if (!rc && plan.n_update) {
+		/* a port's VLANs changed: its switch forgot the routers it had
+		 * heard there, and hears them again at their next query */
+		requery_switches(&r, &plan);
 	}
 	/* A signal while the new links came up: the lab is not up yet, and
 	 * what this run made goes, as between two steps. */

@@ -60,5 +60,48 @@ for _ in $(seq 50); do [ "$(heard /run/nslab/mixed/s1.sock)" -gt "$h0" ] && { ok
 check "  s2 queries again out of it: s1 hears it" test -n "$ok"
 check_eq "  and s2 still knows s1's side as a router port" True "$(router s2 s2-sb)"
 check "down" "$NSLAB" down mixed
+
+# A trunk between two nslab switches gains a VLAN: the changed port forgets
+# the routers heard on it, and up has the switches ask again at once.
+tr=$T_DIR/trunk.yaml
+trunk() {
+	cat >"$tr" <<YAML
+name: trunk
+switches:
+  sa: {gateway: [10.79.1.254/24, "fd79:1::fe/64"], nat: true}
+  sb: {}
+hosts:
+  k1: {switch: sa, ip: [10.79.1.1/24, "fd79:1::1/64"]}
+  k2: {switch: sb, ip: [10.79.1.2/24, "fd79:1::2/64"]}
+  k3: {switch: sa, vlan: 10, ip: 10.79.10.3/24}
+  k4: {switch: sb, vlan: 10, ip: 10.79.10.4/24}
+  k5: {switch: sb, vlan: 20, ip: 10.79.20.5/24}
+  k6: {switch: sa, vlan: 20, ip: 10.79.20.6/24}
+links:
+  - {between: [sa, sb], trunk: [$1], native: 1}
+expect:
+  - {from: [k1, k2], to: [k3, k4, k5, k6], reach: false}
+  - {from: [k3, k4, k5, k6], to: [k1, k2], reach: false}
+  - {from: [k3, k4], to: [k5, k6], reach: false}
+  - {from: [k5, k6], to: [k3, k4], reach: false}
+YAML
+}
+routers() { # routers: within 5 s, sb's port to sa is a router port for IGMP and MLD
+	local _
+	for _ in $(seq 50); do
+		[ "$(router sb sb-sa)" = True ] && "$NSLAB" switch -j sb ports | $PY -c "
+import json,sys; p=[p for p in json.load(sys.stdin) if p['name']=='sb-sa'][0]; sys.exit(not p['mld_router'])" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+trunk 10
+check "two nslab switches joined by a trunk of VLAN 10 come up" "$NSLAB" up --sandbox "$tr"
+check "  sb's port to sa is a router port" routers
+trunk "10, 20"
+check "the trunk also carries VLAN 20" "$NSLAB" up --sandbox "$tr"
+check "  sb's port to sa is a router port again at once, not at sa's next query" routers
+check_status "  k5 and k6 now reach each other, as expected (0)" 0 "$NSLAB" pingall -t 1 trunk
+check "down" "$NSLAB" down trunk
 check_eq "nothing is left" "" "$(ip netns list)"
 finish
