@@ -258,15 +258,37 @@ static json_t *missing_iface(const struct topo *t, const struct topo_host *h, co
 	return o;
 }
 
-static bool has_iface(json_t *ifs, const char *name)
+static json_t *find_iface(json_t *ifs, const char *name)
 {
 	json_t *ifo;
 	size_t i;
 
 	json_array_foreach(ifs, i, ifo)
 		if (!strcmp(json_string_value(json_object_get(ifo, "name")), name))
-			return true;
-	return false;
+			return ifo;
+	return NULL;
+}
+
+/* A host's interfaces in its file's order (a missing one where the file
+ * has it), then any others: the kernel lists them as they were made, and
+ * an edit makes them in another order than a first up would. */
+static json_t *in_file_order(const struct topo *t, const struct topo_host *h, json_t *ifs)
+{
+	json_t *out = json_array(), *ifo;
+	size_t i;
+
+	for (size_t k = 0; k < h->n_ifaces; k++) {
+		ifo = find_iface(ifs, h->ifaces[k].name);
+		if (ifo)
+			json_array_append(out, ifo);
+		else
+			json_array_append_new(out, missing_iface(t, h, h->ifaces[k].name));
+	}
+	json_array_foreach(ifs, i, ifo)
+		if (!topo_iface_find(h, json_string_value(json_object_get(ifo, "name"))))
+			json_array_append(out, ifo);
+	json_decref(ifs);
+	return out;
 }
 
 /* Interfaces of a node as rows, with the role roles gives each (NULL: none);
@@ -304,10 +326,7 @@ static int node_ifaces(const struct labsel *ls, const char *node, const char *ne
 		json_array_append(keep, ifo);
 	}
 	json_decref(all);
-	for (size_t k = 0; h && k < h->n_ifaces; k++)
-		if (!has_iface(keep, h->ifaces[k].name))
-			json_array_append_new(keep, missing_iface(ls->topo, h, h->ifaces[k].name));
-	*out = keep;
+	*out = h ? in_file_order(ls->topo, h, keep) : keep;
 	return 0;
 }
 

@@ -4,7 +4,8 @@
 # daemon must not unhook a port the new one has taken), two hosts swapping
 # switches, and between kinds (a Linux bridge lets its old port go; an
 # nslab port keeps none of the settings the other kind gave it). After each,
-# the lab is as a fresh build of the same file.
+# the lab is as a fresh build of the same file. And an interface added
+# between two others is shown where the file has it.
 . "$(dirname "$0")/lib.sh"
 
 f=$T_DIR/move.yaml
@@ -90,5 +91,25 @@ check "m2 moves back to the bridge" "$NSLAB" up --sandbox "$f"
 check_eq "  its port has the settings of a bridge's (as m1's)" "$want" "$(sysctls m2-eth0)"
 check_status "  every pair reaches (0)" 0 "$NSLAB" pingall -t 1
 
+check "down" "$NSLAB" down move
+
+# An interface added between two others is listed where the file has it.
+ifs() {
+	cat >"$f" <<YAML
+name: move
+switches: {s1: {}}
+hosts:
+  m1:
+    interfaces:
+$(for i in "$@"; do echo "      $i: {switch: s1, ip: 10.80.$i.1/24}" | sed 's/10.80.p/10.80./'; done)
+YAML
+}
+ifs p1 p3
+check "a host with interfaces p1 and p3 comes up" "$NSLAB" up --sandbox "$f"
+ifs p1 p2 p3
+check "p2 is added between them" "$NSLAB" up --sandbox "$f"
+check_eq "  show m1 lists p1, p2, p3, as the file does" "p1 p2 p3" \
+	"$("$NSLAB" show -j m1 | $PY -c 'import json,sys; print(" ".join(i["name"] for i in json.load(sys.stdin)["interfaces"]))')"
+check_eq "  and so does show" "p1 p2 p3" "$("$NSLAB" show | awk '$1 == "m1" {printf "%s%s", s, $2; s=" "}')"
 check "down" "$NSLAB" down move
 finish
