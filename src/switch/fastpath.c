@@ -2,6 +2,7 @@
 #include "switch/fastpath.h"
 
 #include <errno.h>
+#include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -136,6 +137,29 @@ static void queue_hook(struct fastpath *fp, const struct port *p)
 	 * a port put back after a reload or by another daemon. */
 	tc_clsact_add(fp->nl, p->ifindex, label);
 	tc_ingress_bpf(fp->nl, p->ifindex, fp->bpf.tc_fd, "nslab-switchd", label);
+}
+
+void fp_unhook_stale(const char *const *names, size_t n)
+{
+	struct nl *nl;
+
+	if (!n || nl_open(&nl)) {
+		err_clear();
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		unsigned ifindex = if_nametoindex(names[i]);
+		char label[64];
+
+		snprintf(label, sizeof(label), "%s: stale fast path", names[i]);
+		if (ifindex)
+			tc_clsact_del(nl, (int)ifindex, label);
+	}
+	/* "Invalid handle" where an interface has had a qdisc and has none:
+	 * nothing to take off either. */
+	nl_flush(nl);
+	nl_close(nl);
+	err_clear();
 }
 
 static int hook_socket(struct fastpath *fp, struct port *p)

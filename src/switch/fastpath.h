@@ -56,6 +56,13 @@ struct sw;
 int fp_new(uint32_t max, struct fastpath **out);
 void fp_free(struct fastpath *fp);
 
+/* Before the switch opens ports: take off their ingress the hook a killed
+ * daemon may have left, whose program would go on redirecting its flows'
+ * frames while the new socket also receives them (each would arrive
+ * twice), and which nothing would ever take back with the fast path off.
+ * Best effort: a port without one, or gone, is no error. */
+void fp_unhook_stale(const char *const *names, size_t n);
+
 /* Hook a port's ingress (a clsact qdisc with the tc program) and its
  * receive socket (the filter) to the fast path; p->fast says whether it
  * is. The many-ports form sends one netlink batch for all and logs the

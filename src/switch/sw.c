@@ -321,6 +321,7 @@ int sw_attach(struct sw *sw, const char *name, const struct vlan_port *vp, unsig
 		*out = NULL;
 	if (sw_port(sw, name))
 		return err_msg(-EEXIST, "%s: already a port", name);
+	fp_unhook_stale(&name, 1);
 	rc = port_open(&p, name, ring_bytes(sw, expect ? expect : sw->n_ports + 1));
 	if (rc)
 		return rc;
@@ -396,6 +397,17 @@ static void add_name(json_t *arr, const char *name)
 		json_array_append_new(arr, json_string(name));
 }
 
+static void unhook_stale(const struct port_open_req *reqs, size_t n)
+{
+	const char **names = calloc(n + 1, sizeof(*names));
+
+	for (size_t i = 0; names && i < n; i++)
+		names[i] = reqs[i].name;
+	if (names)
+		fp_unhook_stale(names, n);
+	free(names);
+}
+
 int sw_apply(struct sw *sw, const struct swconf *conf, json_t *added, json_t *removed,
 	     json_t *changed)
 {
@@ -447,6 +459,7 @@ int sw_apply(struct sw *sw, const struct swconf *conf, json_t *added, json_t *re
 		if (!sw_port(sw, conf->ports[i].name))
 			reqs[n_new++].name = conf->ports[i].name;
 	sw->ring_ports = conf->ring_ports;
+	unhook_stale(reqs, n_new);
 	rc = port_open_many(reqs, n_new, ring_bytes(sw, (unsigned)conf->n_ports));
 	if (rc) {
 		for (size_t i = 0; i < n_new; i++)
