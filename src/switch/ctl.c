@@ -12,6 +12,7 @@
 
 #include "common/errmsg.h"
 #include "common/log.h"
+#include "common/util.h"
 #include "common/strbuf.h"
 #include "switch/ctl_cmd.h"
 
@@ -24,6 +25,7 @@ struct ctl_client {
 	bool eof;        /* the client shut down its side: answer what is left, close */
 	struct strbuf out;
 	size_t out_off;
+	uint64_t active_ns; /* when it last sent or took anything */
 };
 
 struct ctl {
@@ -135,6 +137,7 @@ static void client_event(struct ev *ev, int fd, uint32_t events, void *arg)
 
 	(void)ev;
 	(void)fd;
+	c->active_ns = time_mono_ns();
 	if (events & EPOLLOUT) {
 		if (!client_flush(c))
 			return;
@@ -190,6 +193,28 @@ static void refuse(int fd)
 	close(fd);
 }
 
+/* With every slot taken, the client silent longest makes room, if it has
+ * been silent CTL_IDLE_EVICT_MS: clients that connect and never finish a
+ * request cannot lock nslab out of its switch. */
+static bool make_room(struct ctl *ctl)
+{
+	struct ctl_client *idle = NULL;
+	uint64_t now = time_mono_ns();
+
+	for (unsigned i = 0; i < CTL_MAX_CLIENTS; i++) {
+		struct ctl_client *c = ctl->clients[i];
+
+		if (c && (!idle || c->active_ns < idle->active_ns))
+			idle = c;
+	}
+	if (!idle || now - idle->active_ns < (uint64_t)CTL_IDLE_EVICT_MS * 1000000u)
+		return false;
+	log_debug("control: a client silent for %llu ms makes room for a new one",
+		  (unsigned long long)((now - idle->active_ns) / 1000000u));
+	client_close(idle);
+	return true;
+}
+
 static void listen_event(struct ev *ev, int lfd, uint32_t events, void *arg)
 {
 	struct ctl *ctl = arg;
@@ -202,7 +227,7 @@ static void listen_event(struct ev *ev, int lfd, uint32_t events, void *arg)
 
 		if (fd < 0)
 			return;
-		if (ctl->n_clients >= CTL_MAX_CLIENTS) {
+		if (ctl->n_clients >= CTL_MAX_CLIENTS && !make_room(ctl)) {
 			refuse(fd);
 			continue;
 		}
@@ -217,6 +242,7 @@ static void listen_event(struct ev *ev, int lfd, uint32_t events, void *arg)
 		}
 		c->ctl = ctl;
 		c->fd = fd;
+		c->active_ns = time_mono_ns();
 		if (ev_add(ev, fd, EPOLLIN, client_event, c)) {
 			free(c->in);
 			free(c);

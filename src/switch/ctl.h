@@ -9,7 +9,9 @@
  *   meanwhile, so one client cannot queue unbounded replies;
  * - a request line longer than CTL_MAX_REQUEST gets an error reply and the
  *   rest of that line is discarded;
- * - at most CTL_MAX_CLIENTS at once; one more is told so and closed;
+ * - at most CTL_MAX_CLIENTS at once; when all are taken, the client that
+ *   has been silent longest, if for CTL_IDLE_EVICT_MS, is closed to make
+ *   room, else the newcomer is told so and closed;
  * - a client whose unread replies pass CTL_MAX_OUT is disconnected;
  * - at most CTL_LINES_PER_ROUND of a client's requests are answered per
  *   round of the event loop: one that pipelines thousands waits between
@@ -28,6 +30,7 @@
 #include "switch/ev.h"
 
 #define CTL_MAX_CLIENTS 32
+#define CTL_IDLE_EVICT_MS 1000
 #define CTL_MAX_OUT (32u << 20)
 #define CTL_LINES_PER_ROUND 4
 

@@ -75,11 +75,21 @@ static void count_one(const struct fdb_entry_info *e, void *arg)
  * once the lab's links are up, since the queries sent when the ports were
  * attached may have been lost on links the kernel had not yet activated,
  * and a querier behind them would otherwise be heard half a minute later. */
+/* Each query makes every listener report: a client asking without pause
+ * would have the switch flood the lab with queries and reports. */
+#define QUERY_MIN_GAP_NS 250000000ull
+
 static json_t *cmd_query(struct sw *sw)
 {
-	snoop_query_all(sw, now_s());
-	return json_pack("{s:b, s:b, s:b}", "ok", 1, "mld", sw->snoop != NULL, "igmp",
-			 sw->snoop4 != NULL);
+	uint64_t now = time_mono_ns();
+	bool send = !sw->query_asked_ns || now - sw->query_asked_ns >= QUERY_MIN_GAP_NS;
+
+	if (send) {
+		sw->query_asked_ns = now;
+		snoop_query_all(sw, now_s());
+	}
+	return json_pack("{s:b, s:b, s:b, s:b}", "ok", 1, "mld", sw->snoop != NULL, "igmp",
+			 sw->snoop4 != NULL, "sent", send);
 }
 
 static json_t *cmd_status(struct sw *sw)

@@ -89,6 +89,72 @@ check "red's 400 pings meanwhile: none lost" no_loss "$T_DIR/ping" "$drops"
 check "the daemon still answers" sw_alive
 check "and still forwards" reaches blue 10.0.0.1
 
+check "32 clients that never finish a request do not lock nslab out: the one silent longest makes room" \
+	"$PY" - "$SW_SOCK" <<'PY'
+import socket, sys, time
+path = sys.argv[1]
+def conn():
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(5)
+    s.connect(path)
+    return s
+slow = []
+for _ in range(32):
+    c = conn()
+    c.sendall(b'{"cmd":"sta')
+    slow.append(c)
+    time.sleep(0.01)
+t = conn()
+t.sendall(b'{"cmd":"status"}\n')
+r = t.recv(65536).decode()
+assert "too many clients" in r, "a newcomer while all 32 are fresh: " + r
+t.close()
+time.sleep(1.2)
+t = conn()
+t.sendall(b'{"cmd":"status"}\n')
+r = t.recv(65536).decode()
+assert '"ok":true' in r, "after a second of their silence: " + r
+assert slow[0].recv(100) == b"", "the first, silent longest, was closed"
+for c in slow[1:]:
+    c.close()
+PY
+check "query: queries go out at most every quarter second, however often asked" in_node red "$PY" - "$SW_SOCK" <<'PY'
+import json, socket, sys, time
+def ask(cmd):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(5)
+    s.connect(sys.argv[1])
+    s.sendall(json.dumps({"cmd": cmd}).encode() + b"\n")
+    buf = b""
+    while not buf.endswith(b"\n"):
+        buf += s.recv(65536)
+    s.close()
+    return json.loads(buf)
+# IGMP queries as red receives them (IPv4, protocol 2, type 0x11)
+cap = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0800))
+cap.bind(("red-eth0", 0))
+cap.settimeout(0.3)
+def queries():
+    n = 0
+    try:
+        while True:
+            f = cap.recv(2048)
+            ihl = (f[14] & 15) * 4
+            if f[23] == 2 and f[14 + ihl] == 0x11:
+                n += 1
+    except socket.timeout:
+        return n
+time.sleep(0.3)
+queries()
+r = [ask("query") for _ in range(50)]
+assert r[0]["ok"] and r[0]["sent"], r[0]
+assert all(x["ok"] and not x["sent"] for x in r[1:]), "asked again at once: not sent"
+n = queries()
+assert n == 1, "50 asks, %d queries" % n
+assert ask("query")["sent"], "a quarter second later: sent"
+n = queries()
+assert n == 1, "then %d more" % n
+PY
 check "pipelined requests: every one answered, in order, then the last one without its newline at shutdown" "$PY" - "$SW_SOCK" <<'PY'
 import socket, sys
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
