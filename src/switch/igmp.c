@@ -5,6 +5,7 @@
 
 #define IPV4_MIN_HDR 20
 #define IPPROTO_IGMP_ 2
+#define IPPROTO_UDP_ 17
 
 #define IGMP_QUERY 0x11
 #define IGMP_V1_REPORT 0x12
@@ -74,6 +75,7 @@ void igmp_parse(const uint8_t *l3, size_t len, bool csum_partial, struct mc_msg 
 	mc_map4(l3 + 12, m->src);
 	mc_map4(l3 + 16, m->group);
 	m->kind = MC_DATA;
+	m->udp = l3[9] == IPPROTO_UDP_;
 	if ((mc_rd16(l3 + 6) & 0x3fff) != 0) /* a fragment: data */
 		return;
 	if (l3[9] == IPPROTO_PIM_ && l3[16] == 224 && l3[17] == 0 && l3[18] == 0 && l3[19] == 13 &&

@@ -28,6 +28,9 @@ struct mc_msg {
 	/* MLD's MC_DATA: a duplicate address detection probe (a neighbour
 	 * solicitation from ::, RFC 4862 §5.4.2) */
 	bool dad;
+	/* MC_DATA: UDP straight after the IP header, what the kernel's
+	 * multicast flows match (fastpath_bpf.c): only it gets a flow */
+	bool udp;
 	/* MC_REPORT with records (MLDv2, IGMPv3): records[0..rec_len) holds
 	 * n_records records, their lengths already checked. */
 	bool v2;

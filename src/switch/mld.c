@@ -6,6 +6,7 @@
 #define IPV6_HDR_LEN 40
 #define NH_HOPOPTS 0
 #define NH_ICMPV6 58
+#define NH_UDP 17
 
 #define MLD_TYPE_QUERY 130
 #define MLD_TYPE_REPORT_V1 131
@@ -132,6 +133,7 @@ void mld_parse(const uint8_t *l3, size_t len, bool csum_partial, struct mc_msg *
 	memcpy(m->src, l3 + 8, 16);
 	memcpy(m->group, l3 + 24, 16);
 	m->kind = MC_DATA;
+	m->udp = l3[6] == NH_UDP;
 	nh = l3[6];
 	if (nh == NH_HOPOPTS) {
 		uint32_t hl;

@@ -270,7 +270,9 @@ bool snoop_forward(struct sw *sw, struct snoop *s, const struct pl_pkt *pkt, uin
 				return false;
 			n = 0;
 		}
-		send_to(sw, s, pkt, vid, s->scratch, n, now, m.group);
+		/* a flow for what the kernel's program matches, UDP: one for
+		 * neighbour discovery's groups would only take a slot */
+		send_to(sw, s, pkt, vid, s->scratch, n, now, m.udp ? m.group : NULL);
 		return true;
 	case MC_NOT_MC:
 		break;

@@ -109,7 +109,8 @@ static bool port_check(struct sw *sw, struct port *p, int err)
 
 	port_refresh_state(p);
 	if (p->state == PORT_GONE) {
-		log_warn("port %s: the interface is gone; detached", p->name);
+		/* as nslab takes a host away, before its reload: no alarm */
+		log_info("port %s: the interface is gone; detached", p->name);
 		sw_detach(sw, p);
 		return false;
 	}

@@ -53,6 +53,12 @@ for x in a b c; do
 	done
 done
 
+# Neighbour discovery goes to the solicited-node groups' ports by the
+# switch: no multicast flow is offered for it (the kernel's program matches
+# UDP alone, and such flows would only take slots).
+check_eq "  and no multicast flow is made for it" "[]" \
+	"$(swq '{"cmd":"flows"}' 'sorted(f["group"] for f in r["multicast_flows"])')"
+
 # b listens to ff05::4242 (a program joins it and waits); a sends to the
 # group; c counts what reaches its link.
 listen() { listen_group "$1" "$2" ff05::4242 eth0; } # listen HOST SECONDS (switchd-lib.sh)

@@ -264,6 +264,12 @@ static void rejects_what_is_not_igmp(void **state)
 	udp(&p, H_A, G2);
 	igmp_parse(p.b, p.len, false, &m);
 	assert_int_equal(m.kind, MC_DATA);
+	assert_true(m.udp); /* what the kernel's multicast flows match */
+	/* TCP to a group (nonsense, but data): no flow */
+	ip4(&p, H_A, G2, 8, 6, false, (uint8_t[16]){ 0 }, 16, false);
+	igmp_parse(p.b, p.len, false, &m);
+	assert_int_equal(m.kind, MC_DATA);
+	assert_false(m.udp);
 }
 
 static void builds_a_valid_query(void **state)

@@ -252,6 +252,12 @@ static void rejects_what_is_not_mld(void **state)
 	mld_parse(p.b, p.len, false, &m);
 	assert_int_equal(m.kind, MC_DATA);
 	assert_memory_equal(m.group, G2, 16);
+	assert_true(m.udp); /* what the kernel's multicast flows match */
+	/* ICMPv6 to a group that is no MLD (a hop limit of 2): data, not UDP */
+	ip6_icmp(&p, LL_A, G1, 2, false, msg, sizeof(msg));
+	mld_parse(p.b, p.len, false, &m);
+	assert_int_equal(m.kind, MC_DATA);
+	assert_false(m.udp);
 }
 
 static void builds_a_valid_query(void **state)
