@@ -519,6 +519,8 @@ int sw_apply(struct sw *sw, const struct swconf *conf, json_t *added, json_t *re
 	if (!rc)
 		rc = sw_set_snooping(sw, AF_INET, !conf->no_igmp_snooping);
 	snoop_send_queries(sw, sw_now());
+	/* the ports changed: the next `query` request is not a repeat */
+	sw->query_asked_ns = 0;
 out:
 	free(reqs);
 	free(gone);

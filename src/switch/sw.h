@@ -32,7 +32,8 @@ struct sw {
 	char name[64];
 	char *config_path; /* for reload; may be NULL */
 	uint64_t started_ns;
-	uint64_t query_asked_ns;    /* when a `query` request last sent queries */
+	uint64_t query_asked_ns;    /* when a `query` request last sent queries; 0
+				     * after a reload */
 	struct fdb *fdb;
 	struct port **ports; /* [SW_MAX_PORTS], NULL where free */
 	unsigned n_ports;    /* attached */

@@ -154,6 +154,8 @@ assert n == 1, "50 asks, %d queries" % n
 assert ask("query")["sent"], "a quarter second later: sent"
 n = queries()
 assert n == 1, "then %d more" % n
+assert ask("reload")["ok"]
+assert ask("query")["sent"], "right after a reload (the ports may have changed): sent"
 PY
 check "pipelined requests: every one answered, in order, then the last one without its newline at shutdown" "$PY" - "$SW_SOCK" <<'PY'
 import socket, sys
