@@ -35,7 +35,8 @@ static void help(void)
 	       "the switch learns again from traffic. SWITCH may be LAB:SWITCH.\n\n"
 	       "  -j, --json      JSON\n"
 	       "  -l, --lab LAB   the lab (default: the only running one, or the one\n"
-	       "                  that has SWITCH)\n"	       "  --port PORT     fdb flush: only the entries learnt on PORT\n"
+	       "                  that has SWITCH)\n"
+	       "  --port PORT     fdb flush: only the entries learnt on PORT\n"
 	       "  --vlan VLAN     fdb flush: only the entries of VLAN (1..4094)\n"
 	       "  -h, --help      this help\n");
 }

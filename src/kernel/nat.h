@@ -31,7 +31,7 @@ bool nat_table_exists(int nsfd, const char *table);
 int nat_table_rules(int nsfd, const char *table, size_t *n);
 
 /* What one masquerade rule matched: its source subnet and its counter
- * (has_counter false for a rule without one, as made by nslab before 0.2). */
+ * (has_counter false for a rule without one, as an older nslab made them). */
 struct nat_rule_count {
 	int family;
 	uint8_t net[16];

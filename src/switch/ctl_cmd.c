@@ -71,14 +71,15 @@ static void count_one(const struct fdb_entry_info *e, void *arg)
 	++*(uint32_t *)arg;
 }
 
+/* Each query makes every listener report: a client asking without pause
+ * would have the switch flood the lab with queries and reports. A reload
+ * (ports changed) makes the next request no repeat (sw_apply). */
+#define QUERY_MIN_GAP_NS 250000000ull
+
 /* IGMP and MLD general queries out of every port now: what nslab up asks
  * once the lab's links are up, since the queries sent when the ports were
  * attached may have been lost on links the kernel had not yet activated,
  * and a querier behind them would otherwise be heard half a minute later. */
-/* Each query makes every listener report: a client asking without pause
- * would have the switch flood the lab with queries and reports. */
-#define QUERY_MIN_GAP_NS 250000000ull
-
 static json_t *cmd_query(struct sw *sw)
 {
 	uint64_t now = time_mono_ns();
