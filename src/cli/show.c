@@ -481,7 +481,7 @@ static bool nat_of(const struct topo_switch *sw, const struct nat_rule_count *v,
 		topo_cidr_network(&sw->gateways[g], &net);
 		for (size_t i = 0; i < n; i++) {
 			if (v[i].family != net.family || v[i].plen != net.plen ||
-			    memcmp(v[i].net, net.addr, net.family == AF_INET ? 4 : 16))
+			    memcmp(v[i].net, net.addr, net.family == AF_INET ? 4 : 16) != 0)
 				continue;
 			found = true;
 			*counted |= v[i].has_counter;

@@ -268,7 +268,7 @@ static bool rule_saddr(json_t *expr, struct nat_rule_count *r)
 		const char *addr = pfx ? json_string_value(json_object_get(pfx, "addr"))
 				       : json_string_value(right);
 
-		if (!field || strcmp(field, "saddr") || !addr)
+		if (!field || strcmp(field, "saddr") != 0 || !addr)
 			continue;
 		r->family = strchr(addr, ':') ? AF_INET6 : AF_INET;
 		if (inet_pton(r->family, addr, r->net) != 1)

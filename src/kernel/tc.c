@@ -105,7 +105,7 @@ static int filter_cb(const struct nlmsghdr *nlh, void *arg)
 	    mnl_attr_parse(nlh, sizeof(struct tcmsg), filter_attr, tb) < 0)
 		return MNL_CB_OK;
 	if (!tb[TCA_KIND] || mnl_attr_validate(tb[TCA_KIND], MNL_TYPE_NUL_STRING) ||
-	    strcmp(mnl_attr_get_str(tb[TCA_KIND]), "bpf") || !tb[TCA_OPTIONS])
+	    strcmp(mnl_attr_get_str(tb[TCA_KIND]), "bpf") != 0 || !tb[TCA_OPTIONS])
 		return MNL_CB_OK;
 	mnl_attr_parse_nested(tb[TCA_OPTIONS], bpf_attr, id);
 	return MNL_CB_OK;

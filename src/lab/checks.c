@@ -96,7 +96,7 @@ int checks_settle(struct checks *c, const char *name, enum check_level level, co
 		struct check *k = &c->v[i];
 		char *d;
 
-		if (strcmp(k->name, name) || k->level == CHECK_OK)
+		if (strcmp(k->name, name) != 0 || k->level == CHECK_OK)
 			continue;
 		if (asprintf(&d, "%s; %s", k->detail, why) < 0)
 			return -ENOMEM;
