@@ -39,6 +39,9 @@ struct fastpath {
 	uint64_t floods;       /* broadcasts the kernel flooded */
 	struct fp_flood *list; /* scratch for fp_floods_sync */
 	struct fp_mcast *mc;   /* multicast flows */
+	/* ports hooked by fp_claim_ports whose attach is still to come */
+	int *claimed;
+	size_t n_claimed, cap_claimed;
 };
 
 static uint32_t key_hash(const struct fastpath *fp, const struct fp_key *k)
@@ -121,45 +124,88 @@ void fp_free(struct fastpath *fp)
 	free(fp->flows);
 	free(fp->tab);
 	free(fp->list);
+	free(fp->claimed);
 	free(fp);
 }
 
-static void queue_hook(struct fastpath *fp, const struct port *p)
+static void queue_hook_at(struct fastpath *fp, const char *name, int ifindex)
 {
 	char label[64];
 
-	snprintf(label, sizeof(label), "%s: fast path", p->name);
+	snprintf(label, sizeof(label), "%s: fast path", name);
 	/* A qdisc left by a daemon that was killed is kept: the filter
 	 * replaces its program (and with it the stale flows' map) at the same
 	 * priority and handle. No deletion first: once an interface has had
 	 * a clsact qdisc, deleting one that is not there fails with EINVAL
 	 * ("Invalid handle"), not ENOENT, which would fail the whole hook of
 	 * a port put back after a reload or by another daemon. */
-	tc_clsact_add(fp->nl, p->ifindex, label);
-	tc_ingress_bpf(fp->nl, p->ifindex, fp->bpf.tc_fd, "nslab-switchd", label);
+	tc_clsact_add(fp->nl, ifindex, label);
+	tc_ingress_bpf(fp->nl, ifindex, fp->bpf.tc_fd, "nslab-switchd", label);
 }
 
-void fp_unhook_stale(const char *const *names, size_t n)
+/* Whether p was hooked by fp_claim_ports (and is no more waiting). */
+static bool claimed_take(struct fastpath *fp, const struct port *p)
 {
-	struct nl *nl;
+	for (size_t i = 0; i < fp->n_claimed; i++)
+		if (fp->claimed[i] == p->ifindex) {
+			fp->claimed[i] = fp->claimed[--fp->n_claimed];
+			return true;
+		}
+	return false;
+}
 
-	if (!n || nl_open(&nl)) {
+static void queue_hook(struct fastpath *fp, const struct port *p)
+{
+	if (!claimed_take(fp, p))
+		queue_hook_at(fp, p->name, p->ifindex);
+}
+
+void fp_claim_ports(struct fastpath *fp, const char *const *names, size_t n)
+{
+	struct nl *nl = fp ? fp->nl : NULL;
+
+	if (!n || (!nl && nl_open(&nl))) {
 		err_clear();
 		return;
 	}
+	if (fp && fp->n_claimed + n > fp->cap_claimed) {
+		int *v = realloc(fp->claimed, (fp->n_claimed + n) * sizeof(*v));
+
+		if (v) {
+			fp->claimed = v;
+			fp->cap_claimed = fp->n_claimed + n;
+		}
+	}
 	for (size_t i = 0; i < n; i++) {
-		unsigned ifindex = if_nametoindex(names[i]);
+		int ifindex = (int)if_nametoindex(names[i]);
 		char label[64];
 
-		snprintf(label, sizeof(label), "%s: stale fast path", names[i]);
-		if (ifindex)
-			tc_clsact_del(nl, (int)ifindex, label);
+		if (!ifindex)
+			continue;
+		if (!fp) {
+			snprintf(label, sizeof(label), "%s: stale fast path", names[i]);
+			tc_clsact_del(nl, ifindex, label);
+		} else if (fp->n_claimed < fp->cap_claimed) {
+			/* ours now, with no flows: every frame goes up to the
+			 * socket about to be opened, none by the old flows */
+			queue_hook_at(fp, names[i], ifindex);
+			fp->claimed[fp->n_claimed++] = ifindex;
+		}
 	}
-	/* "Invalid handle" where an interface has had a qdisc and has none:
-	 * nothing to take off either. */
-	nl_flush(nl);
-	nl_close(nl);
+	/* Failures are the attach's to see: it hooks again what did not
+	 * take. (Without the fast path, "Invalid handle" where an interface
+	 * has had a qdisc and has none: nothing to take off either.) */
+	if (nl_flush(nl) && fp)
+		fp->n_claimed = 0;
+	if (!fp)
+		nl_close(nl);
 	err_clear();
+}
+
+void fp_claims_done(struct fastpath *fp)
+{
+	if (fp)
+		fp->n_claimed = 0;
 }
 
 static int hook_socket(struct fastpath *fp, struct port *p)

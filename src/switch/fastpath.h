@@ -56,12 +56,16 @@ struct sw;
 int fp_new(uint32_t max, struct fastpath **out);
 void fp_free(struct fastpath *fp);
 
-/* Before the switch opens ports: take off their ingress the hook a killed
- * daemon may have left, whose program would go on redirecting its flows'
- * frames while the new socket also receives them (each would arrive
- * twice), and which nothing would ever take back with the fast path off.
- * Best effort: a port without one, or gone, is no error. */
-void fp_unhook_stale(const char *const *names, size_t n);
+/* Before the switch opens ports: hook their ingress with this daemon's
+ * program (fp NULL, the fast path off: take the hook off), replacing one a
+ * killed daemon may have left, whose stale flows would go on redirecting
+ * frames the new socket also receives (each would arrive twice), and which
+ * nothing would ever take back with the fast path off. The ports' attach
+ * then only adds their socket filters. Best effort: a port without a hook,
+ * or gone, is no error. fp_claims_done forgets claims whose ports were
+ * never attached. */
+void fp_claim_ports(struct fastpath *fp, const char *const *names, size_t n);
+void fp_claims_done(struct fastpath *fp);
 
 /* Hook a port's ingress (a clsact qdisc with the tc program) and its
  * receive socket (the filter) to the fast path; p->fast says whether it

@@ -321,11 +321,11 @@ int sw_attach(struct sw *sw, const char *name, const struct vlan_port *vp, unsig
 		*out = NULL;
 	if (sw_port(sw, name))
 		return err_msg(-EEXIST, "%s: already a port", name);
-	fp_unhook_stale(&name, 1);
+	fp_claim_ports(sw->fastpath, &name, 1);
 	rc = port_open(&p, name, ring_bytes(sw, expect ? expect : sw->n_ports + 1));
-	if (rc)
-		return rc;
-	rc = attach_open(sw, p, vp, true);
+	if (!rc)
+		rc = attach_open(sw, p, vp, true);
+	fp_claims_done(sw->fastpath);
 	if (rc)
 		return rc;
 	snoop_send_queries(sw, sw_now());
@@ -397,14 +397,14 @@ static void add_name(json_t *arr, const char *name)
 		json_array_append_new(arr, json_string(name));
 }
 
-static void unhook_stale(const struct port_open_req *reqs, size_t n)
+static void claim_ports(struct sw *sw, const struct port_open_req *reqs, size_t n)
 {
 	const char **names = calloc(n + 1, sizeof(*names));
 
 	for (size_t i = 0; names && i < n; i++)
 		names[i] = reqs[i].name;
 	if (names)
-		fp_unhook_stale(names, n);
+		fp_claim_ports(sw->fastpath, names, n);
 	free(names);
 }
 
@@ -459,7 +459,11 @@ int sw_apply(struct sw *sw, const struct swconf *conf, json_t *added, json_t *re
 		if (!sw_port(sw, conf->ports[i].name))
 			reqs[n_new++].name = conf->ports[i].name;
 	sw->ring_ports = conf->ring_ports;
-	unhook_stale(reqs, n_new);
+	/* the fast path first (at start), so that the new ports' hooks are
+	 * this daemon's before their sockets listen */
+	if (n_new && !conf->no_fast_path)
+		sw_set_fast_path(sw, true);
+	claim_ports(sw, reqs, n_new);
 	rc = port_open_many(reqs, n_new, ring_bytes(sw, (unsigned)conf->n_ports));
 	if (rc) {
 		for (size_t i = 0; i < n_new; i++)
@@ -522,6 +526,7 @@ int sw_apply(struct sw *sw, const struct swconf *conf, json_t *added, json_t *re
 	/* the ports changed: the next `query` request is not a repeat */
 	sw->query_asked_ns = 0;
 out:
+	fp_claims_done(sw->fastpath);
 	free(reqs);
 	free(gone);
 	return rc;
