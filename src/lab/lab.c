@@ -643,8 +643,9 @@ int lab_up(const struct topo *t, const struct lab_up_opts *o, struct lab_result 
 	if (rc)
 		goto out;
 
-	/* What a failing edit puts back: the lab as it is now. */
-	for (size_t i = 0; existed && !rc && i < r.current.n; i++) {
+	/* What a failing edit puts back: the lab as it is now (an edit that
+	 * only adds has nothing to put back but what the rollback removes). */
+	for (size_t i = 0; existed && (plan.n_delete || plan.n_update) && !rc && i < r.current.n; i++) {
 		struct obj *c = obj_dup(r.current.v[i]);
 
 		rc = c ? objset_put(&before, c) : -ENOMEM;
@@ -684,7 +685,7 @@ int lab_up(const struct topo *t, const struct lab_up_opts *o, struct lab_result 
 			log_warn("%s: rolling back: %s", r.meta.name, err_text(rrc));
 		/* An edit that fails leaves the lab as it was before it: what
 		 * it deleted or changed is made again as it was. */
-		if (!rrc && existed) {
+		if (!rrc && before.n) {
 			struct plan back = { 0 };
 
 			rrc = apply_restore(&ctx, &before, &popts, &back);

@@ -5,6 +5,9 @@
 # moment of the failure. Then up with the old file has nothing to do, and
 # up with the new one succeeds.
 . "$(dirname "$0")/lib.sh"
+# Before a run in the background: an out1 left by the one before would be
+# read as its words (its "stalling" as the new run's).
+fresh() { rm -f "$T_DIR/out1" "$T_DIR/rc1"; }
 
 f=$T_DIR/edit.yaml
 base() {
@@ -79,6 +82,7 @@ done
 # Interrupted: e3 taken out and e4 put in, stopped before e4 is made (e3
 # is gone by then): e3 comes back.
 { base | sed '/  e3:/d'; echo "  e4: {switch: s2, ip: 10.81.2.4/24}"; } >"$f"
+fresh
 NSLAB_STALL=1 "$NSLAB" up --sandbox "$f" >"$T_DIR/out1" 2>&1 &
 p=$!
 for _ in $(seq 100); do grep -q stalling "$T_DIR/out1" && break; sleep 0.1; done

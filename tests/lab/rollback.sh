@@ -3,6 +3,9 @@
 # one line what failed; a run that is killed half-way leaves a journal that
 # down uses to remove everything.
 . "$(dirname "$0")/lib.sh"
+# Before a run in the background: an out1 left by the one before would be
+# read as its words (its "stalling" as the new run's).
+fresh() { rm -f "$T_DIR/out1" "$T_DIR/rc1"; }
 
 before=$(net_snapshot)
 for n in 1 3 7 12 20 31; do
@@ -44,6 +47,7 @@ for stall in 1 150 260 410 700 900; do
 done
 # kill -9 of a first up, then up again: it finishes the lab, and does not
 # call what the killed run left half-made "changed by hand".
+fresh
 NSLAB_STALL=700 "$NSLAB" up --sandbox "$big" >"$T_DIR/out1" 2>&1 &
 p=$!
 for _ in $(seq 100); do grep -q stalling "$T_DIR/out1" && break; sleep 0.1; done
@@ -63,6 +67,7 @@ check "down" "$NSLAB" down big
 
 # SIGTERM or SIGHUP mid-way stop up and roll back, and up dies of the signal.
 for sig in TERM HUP; do
+	fresh
 	NSLAB_STALL=300 "$NSLAB" up --sandbox "$big" >"$T_DIR/out1" 2>&1 &
 	p=$!
 	for _ in $(seq 100); do grep -q stalling "$T_DIR/out1" && break; sleep 0.1; done
@@ -80,6 +85,7 @@ if command -v tmux >/dev/null; then
 	at_exit "tmux -S '$T_DIR/tmux.sock' kill-server"
 	# The shell traps SIGINT (so it outlives the Ctrl-C and records how up
 	# ended); up itself gets it with its default action, as from a prompt.
+	fresh
 	"${tm[@]}" new-session -d -s up -x 200 -y 20 \
 		"trap : INT; NSLAB_STALL=300 $NSLAB up --sandbox $big 2>$T_DIR/out1; echo \$? >$T_DIR/rc1; sleep 60"
 	for _ in $(seq 100); do grep -q stalling "$T_DIR/out1" 2>/dev/null && break; sleep 0.1; done
@@ -95,6 +101,7 @@ else
 fi
 # SIGTERM during down: it finishes taking the lab down, then ends of it.
 check "a lab of 200 hosts comes up" "$NSLAB" up --sandbox "$big"
+fresh
 NSLAB_DOWN_WAIT_MS=20000 "$NSLAB" down big >"$T_DIR/out1" 2>&1 &
 p=$!
 for _ in $(seq 100); do grep -q NSLAB_DOWN_WAIT_MS "$T_DIR/out1" && break; sleep 0.1; done
@@ -106,6 +113,7 @@ check_eq "  nor the lab" "" "$(ls /run/nslab 2>/dev/null | grep -v '^\.')"
 
 # Interrupted while adding a host to a running lab: the host goes, the lab stays.
 check "a lab comes up" "$NSLAB" up --sandbox
+fresh
 NSLAB_STALL=3 "$NSLAB" up --sandbox "$f" >"$T_DIR/out1" 2>&1 &
 p=$!
 for _ in $(seq 100); do grep -q stalling "$T_DIR/out1" && break; sleep 0.1; done
@@ -118,6 +126,7 @@ check "down" "$NSLAB" down seed
 
 # A signal once everything is made, while the new links come up: the lab is
 # not up yet, and goes as between two steps.
+fresh
 NSLAB_STALL=links "$NSLAB" up --sandbox >"$T_DIR/out1" 2>&1 &
 p=$!
 for _ in $(seq 100); do grep -q stalling "$T_DIR/out1" && break; sleep 0.1; done
@@ -130,6 +139,7 @@ check_out "  nor a lab" '^no lab is running' "$NSLAB" ls
 
 # A second up waits for the first; when the first is interrupted and takes
 # the lab away (its directory, lock and all), the second builds it anew.
+fresh
 NSLAB_STALL=3 "$NSLAB" up --sandbox >"$T_DIR/out1" 2>&1 &
 p=$!
 for _ in $(seq 100); do grep -q stalling "$T_DIR/out1" && break; sleep 0.1; done
