@@ -633,7 +633,9 @@ static int show_overview(const struct labsel *ls, bool json)
 			if (!json_is_true(json_object_get(so, "nat")))
 				snprintf(cell, sizeof(cell), "no");
 			else if (json_is_integer(pk))
-				snprintf(cell, sizeof(cell), "yes, %lld pkts", (long long)json_integer_value(pk));
+				snprintf(cell, sizeof(cell), "yes, %lld packet%s",
+					 (long long)json_integer_value(pk),
+					 json_integer_value(pk) == 1 ? "" : "s");
 			else
 				snprintf(cell, sizeof(cell), "yes");
 			json_object_set_new(so, "nat_cell", json_string(cell));

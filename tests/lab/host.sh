@@ -19,7 +19,7 @@ check_out "v-net-0 carries the gateway on the host" '172\.16\.10\.254/24' ip add
 check_eq "forwarding is on" 1 "$(cat /proc/sys/net/ipv4/ip_forward)"
 check_out "NAT goes out of the default route's interface" 'oifname "wan0" counter packets [0-9]+ bytes [0-9]+ masquerade' nft list table inet nslab-seed
 check "red reaches the world through NAT" pings red 198.51.100.1
-check_out "show names the uplink NAT took from the default route" '^v-net-0 +nslab +172\.16\.10\.254/24 +yes, [0-9]+ pkts +wan0$' "$NSLAB" show
+check_out "show names the uplink NAT took from the default route" '^v-net-0 +nslab +172\.16\.10\.254/24 +yes, [0-9]+ packets? +wan0$' "$NSLAB" show
 check_out "  and the uplink among the host's interfaces" '^host +wan0 .*uplink \(NAT\)$' "$NSLAB" show
 check "nslab exec host runs on the host" bash -c "$NSLAB exec host ip link show v-net-0 >/dev/null"
 
@@ -96,7 +96,7 @@ YAML
 check "a dual-stack lab comes up" "$NSLAB" up "$ds"
 check_out "  IPv4 is masqueraded out of wan0 (the IPv4 default route's)" 'ip saddr 10\.7\.0\.0/24 oifname "wan0" counter packets [0-9]+ bytes [0-9]+ masquerade' nft list table inet nslab-ds
 check_out "  IPv6 out of wan6 (the IPv6 default route's)" 'ip6 saddr 2001:db8:70::/64 oifname "wan6" counter packets [0-9]+ bytes [0-9]+ masquerade' nft list table inet nslab-ds
-check_out "  show names both uplinks" '^lan5 +nslab +10\.7\.0\.254/24,2001:db8:70::fe/64 +yes, [0-9]+ pkts +wan0, wan6 \(IPv6\)$' "$NSLAB" show
+check_out "  show names both uplinks" '^lan5 +nslab +10\.7\.0\.254/24,2001:db8:70::fe/64 +yes, [0-9]+ packets? +wan0, wan6 \(IPv6\)$' "$NSLAB" show
 check_out "  and wan6 among the host's interfaces" '^host +wan6 .*uplink \(NAT, IPv6\)$' cat "$T_DIR/last"
 check "  show -j: uplink and uplink6" bash -c "$NSLAB show -j | $PY -c '
 import json,sys; s=json.load(sys.stdin)[\"switches\"][0]; assert s[\"uplink\"]==\"wan0\" and s[\"uplink6\"]==\"wan6\", s'"
@@ -118,7 +118,7 @@ ip link del wan6
 check_out "with no IPv6 default route, a dual-stack lab's IPv6 NAT borrows IPv4's link, with a warning" \
 	'warning: ds: this machine has no IPv6 default route: the lab.s IPv6 subnets are masqueraded out of wan0' \
 	"$NSLAB" up "$ds"
-check_out "  show has one uplink" '^lan5 .* +yes, [0-9]+ pkts +wan0$' "$NSLAB" show
+check_out "  show has one uplink" '^lan5 .* +yes, [0-9]+ packets? +wan0$' "$NSLAB" show
 check "down" "$NSLAB" down ds
 
 # A lab subnet that overlaps the machine's own: a warning from up and doctor.

@@ -29,7 +29,7 @@ wait
 check_out "blue's traffic is masqueraded to 203.0.113.2" '203\.0\.113\.2 > 198\.51\.100\.1' cat "$T_DIR/cap"
 check_out "the lab's nftables table masquerades its subnet, counting" 'ip saddr 172\.16\.10\.0/24 oifname "eth0" counter packets [1-9][0-9]* bytes [0-9]+ masquerade' ip netns exec nslab-seed nft list table inet nslab-seed
 nat_pk=$(ip netns exec nslab-seed nft list table inet nslab-seed | sed -n 's/.*counter packets \([0-9]*\) .*/\1/p')
-check_out "show's NAT column counts what was masqueraded" "^v-net-0 +nslab +172\\.16\\.10\\.254/24 +yes, $nat_pk pkts +eth0\$" "$NSLAB" show
+check_out "show's NAT column counts what was masqueraded" "^v-net-0 +nslab +172\\.16\\.10\\.254/24 +yes, $nat_pk packets? +eth0\$" "$NSLAB" show
 check "  as does show -j, as nft does" bash -c "$NSLAB show -j | $PY -c '
 import json, sys
 s = json.load(sys.stdin)[\"switches\"][0]
