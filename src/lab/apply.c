@@ -794,8 +794,15 @@ static int make_step(struct apply_ctx *ctx, struct plan_action *a, size_t n)
 		rc = port_up(ctx, a[i].obj);
 	if (!rc && (a[0].obj->kind == OBJ_BRIDGE || a[0].obj->kind == OBJ_PORT))
 		rc = flush_all(ctx);
-	if (rc)
+	if (rc) {
+		/* Which of the step's changes took is not known: count them
+		 * all as made, so that putting the lab back (apply_restore)
+		 * sets each as it was. */
+		for (size_t i = 0; i < n; i++)
+			if (a[i].op == PLAN_UPDATE && remember(ctx->state, a[i].obj))
+				break;
 		return rc;
+	}
 	for (size_t i = 0; !rc && i < n; i++) {
 		/* Sysctls learnt the value to restore while running. */
 		if (a[i].obj->kind == OBJ_SYSCTL)
@@ -1030,5 +1037,7 @@ int apply_restore(struct apply_ctx *ctx, const struct objset *before, const stru
 	ctx->fault_at = ctx->stall_at = 0;
 	ctx->stall_links = false;
 	ctx->stop = NULL;
-	return run(ctx, p);
+	rc = run(ctx, p);
+	/* bridges made again come up as a run's do, after their ports */
+	return rc ? rc : bridges_up(ctx);
 }

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # An edit that fails half-way leaves the lab as it was before it: what the
 # run made goes, and what it deleted or changed is put back (a switch's
-# kind, a host moved, a gateway, a renamed switch, a MAC), whatever the
+# kind either way, a host moved, a gateway, a renamed switch, a MAC, an
+# MTU changed in place beside a link made anew), whatever the
 # moment of the failure. Then up with the old file has nothing to do, and
 # up with the new one succeeds.
 . "$(dirname "$0")/lib.sh"
@@ -16,7 +17,9 @@ name: edit
 switches:
   s1: {gateway: 10.81.1.254/24, nat: true}
   s2: {gateway: 10.81.2.254/24}
+  s3: {kind: bridge, gateway: 10.81.3.254/24}
 hosts:
+  e5: {switch: s3, ip: 10.81.3.5/24}
   e1: {switch: s1, ip: 10.81.1.1/24}
   e2: {switch: s1, ip: 10.81.1.2/24}
   e3: {switch: s2, ip: 10.81.2.3/24}
@@ -31,13 +34,13 @@ YAML
 # links made again, addresses derived from them).
 snap() {
 	local n
-	for n in e1 e2 e3 r nslab-edit; do
+	for n in e1 e2 e3 e5 r nslab-edit; do
 		echo "== $n"
 		ip -n $n -o -4 addr show | awk '{print $2, $4}' | sort
 		ip -n $n route | sort
 		ip -n $n -o link show | sed -E 's/^[0-9]+: //; s/@[^:]*:/:/; s/ link\/ether [0-9a-f:]+.*//; s/qlen [0-9]+//' | sort
 	done
-	for s in s1 s2 s2x; do
+	for s in s1 s2 s2x s3; do
 		"$NSLAB" switch -j "$s" ports 2>/dev/null | $PY -c 'import json,sys; print(sorted(p["name"] for p in json.load(sys.stdin)))' 2>/dev/null
 	done
 	pgrep -ax nslab-switchd | sed 's/^[0-9]* //' | sort
@@ -55,6 +58,9 @@ edits=(
 	"s|10.81.2.254/24|10.81.2.253/24|"               # s2's gateway changes
 	"s/s2/s2x/g"                                     # s2 is renamed
 	"s|  e1: {switch: s1, ip: 10.81.1.1/24}|  e1: {switch: s1, ip: 10.81.1.1/24, mac: \"02:00:00:00:81:01\"}|"
+	"s/  s3: {kind: bridge,/  s3: {kind: nslab,/"   # the bridge s3 becomes nslab-switchd
+	# e1's MTU changes in place while e2's link is made anew (a MAC)
+	"s|  e1: {switch: s1, ip: 10.81.1.1/24}|  e1: {switch: s1, ip: 10.81.1.1/24, mtu: 1400}|; s|  e2: {switch: s1, ip: 10.81.1.2/24}|  e2: {switch: s1, ip: 10.81.1.2/24, mac: \"02:00:00:00:81:02\"}|"
 )
 for e in "${edits[@]}"; do
 	base | sed "$e" >"$f"
