@@ -479,7 +479,7 @@ void fp_floods_sync(struct fastpath *fp, struct sw *sw)
 			floods_sync_port(fp, sw, sw->ports[i], known);
 }
 
-void fp_port_detach(struct fastpath *fp, struct sw *sw, struct port *p)
+void fp_port_detach(struct fastpath *fp, struct sw *sw, struct port *p, bool leaving)
 {
 	char label[64];
 	uint32_t id;
@@ -491,8 +491,9 @@ void fp_port_detach(struct fastpath *fp, struct sw *sw, struct port *p)
 	snprintf(label, sizeof(label), "%s: fast path", p->name);
 	/* A port moving to another switch of the lab may be hooked by that
 	 * switch's daemon before this one lets it go: its program then is
-	 * not ours, and stays. */
-	if (tc_ingress_bpf_id(fp->nl, p->ifindex, &id) || !id || !fp->bpf.tc_id ||
+	 * not ours, and stays. (The look costs a round trip, and sends what
+	 * is queued: only for a port that leaves.) */
+	if (!leaving || tc_ingress_bpf_id(fp->nl, p->ifindex, &id) || !id || !fp->bpf.tc_id ||
 	    id == fp->bpf.tc_id)
 		tc_clsact_del(fp->nl, p->ifindex, label);
 	err_clear();

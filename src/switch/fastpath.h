@@ -76,8 +76,11 @@ void fp_claims_done(struct fastpath *fp);
 int fp_port_attach(struct fastpath *fp, struct port *p);
 void fp_ports_attach(struct fastpath *fp, struct port **ports, size_t n);
 /* Unhook a port (before its socket closes): its flows go now, its qdisc
- * with the next fp_commit (the interface may be gone by then). */
-void fp_port_detach(struct fastpath *fp, struct sw *sw, struct port *p);
+ * with the next fp_commit (the interface may be gone by then). leaving:
+ * the port leaves the switch, and another daemon may have hooked it
+ * already (its hook then stays); false when the fast path is turned off,
+ * where every hook is this daemon's. */
+void fp_port_detach(struct fastpath *fp, struct sw *sw, struct port *p, bool leaving);
 void fp_commit(struct fastpath *fp);
 
 /* NORMAL decided that a frame src -> dst on VLAN vid, untagged or with an

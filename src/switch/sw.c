@@ -79,10 +79,10 @@ static void port_fast_on(struct sw *sw, struct port *p)
 		log_warn("port %s: no fast path: %s", p->name, err_text(rc));
 }
 
-static void port_fast_off(struct sw *sw, struct port *p)
+static void port_fast_off(struct sw *sw, struct port *p, bool leaving)
 {
 	if (sw->fastpath)
-		fp_port_detach(sw->fastpath, sw, p);
+		fp_port_detach(sw->fastpath, sw, p, leaving);
 }
 
 void sw_set_fast_path(struct sw *sw, bool on)
@@ -95,7 +95,7 @@ void sw_set_fast_path(struct sw *sw, bool on)
 	if (!on) {
 		for (unsigned i = 0; i < sw->max_index; i++)
 			if (sw->ports[i])
-				port_fast_off(sw, sw->ports[i]);
+				port_fast_off(sw, sw->ports[i], false);
 		fp_commit(sw->fastpath);
 		{
 			uint64_t packets, bytes, floods;
@@ -339,7 +339,7 @@ static void unhook(struct sw *sw, struct port *p)
 {
 	/* Queued sends may point into its ring. */
 	pl_round_end(sw);
-	port_fast_off(sw, p);
+	port_fast_off(sw, p, true);
 	if (sw->hooks.port_removed)
 		sw->hooks.port_removed(sw->hooks.arg, p);
 	sw_fdb_flush(sw, p->index, 0);

@@ -81,8 +81,8 @@ got=$(state)
 check_fail "  the bridge has let m2's port go" grep -q 'm2-eth0:bridge' <(echo "$got")
 check_status "  every pair reaches (0)" 0 "$NSLAB" pingall -t 1
 check_fail "  and m1's broadcasts do not reach m2" bash -c "
-	ip netns exec m2 timeout 3 tcpdump -c1 -ni eth0 arp host 10.80.0.99 >/dev/null 2>&1 & sleep 1
-	ip netns exec m1 ping -c2 -W1 10.80.0.99 >/dev/null 2>&1; wait %1"
+	ip netns exec m2 timeout 5 tcpdump -c1 -ni eth0 arp host 10.80.0.99 >/dev/null 2>&1 & p=\$!; sleep 1
+	ip netns exec m1 ping -c4 -W1 10.80.0.99 >/dev/null 2>&1; wait \$p"
 check_eq "  the switches are as a fresh build's" "$(fresh)" "$got"
 sysctls() { ip netns exec nslab-move sh -c "cat /proc/sys/net/ipv4/conf/$1/arp_ignore /proc/sys/net/ipv4/conf/$1/rp_filter" | tr '\n' ' '; }
 want=$(sysctls m1-eth0)
